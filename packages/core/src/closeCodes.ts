@@ -1,0 +1,81 @@
+/**
+ * The one table of WebSocket close codes used by every package of this project.
+ * READMEs link here; clients decide whether to reconnect from it.
+ */
+export const CloseCode = {
+  /** Normal close. */
+  normal: 1000,
+  /** Server shutting down without drain: reconnect with backoff. */
+  goingAway: 1001,
+  /** Binary frame on a text-only subprotocol: fix the client. */
+  unsupportedData: 1003,
+  /** Abnormal closure (no close frame; reported locally, never sent). */
+  abnormal: 1006,
+  /** Invalid UTF-8 in a text frame: fix the client. */
+  invalidPayload: 1007,
+  /** Policy: too many violations, rate-limit abuse: do not reconnect at once. */
+  policyViolation: 1008,
+  /** Message over the size limit: fix the client. */
+  messageTooBig: 1009,
+  /** Unexpected server error: reconnect with backoff. */
+  internalError: 1011,
+  /** Draining for restart or deploy (after a `reconnect` frame): reconnect to the hint, resume. */
+  serviceRestart: 1012,
+  /** Slow consumer closed, or server full at connect: reconnect with backoff, then resume. */
+  tryAgainLater: 1013,
+  /** Idle timeout: reconnect and resume. */
+  idleTimeout: 4001,
+  /** Evicted by a newer connection of the same user: do not reconnect automatically. */
+  evicted: 4100,
+  /** Per-user connection limit reached: do not reconnect automatically. */
+  userLimit: 4101,
+  /** Session expired or revoked: get a fresh token once, else ask the user. */
+  sessionExpired: 4102,
+} as const;
+
+/** A close code from {@link CloseCode}. */
+export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** What a client should do after a close code. */
+export type CloseAdvice = 'none' | 'reconnect' | 'fix-client' | 'wait' | 'reauthenticate' | 'ask-user';
+
+/** One row of the close-code table: the code, when it is used, what the client should do. */
+export interface CloseCodeInfo {
+  readonly code: number;
+  readonly when: string;
+  readonly advice: CloseAdvice;
+}
+
+/** The close-code table in DESIGN.md, as data. */
+export const closeCodeTable: readonly CloseCodeInfo[] = [
+  { code: 1000, when: 'normal close', advice: 'none' },
+  { code: 1001, when: 'server shutting down without drain', advice: 'reconnect' },
+  { code: 1003, when: 'binary frame on a text-only subprotocol', advice: 'fix-client' },
+  { code: 1006, when: 'connection dropped without a close frame', advice: 'reconnect' },
+  { code: 1007, when: 'invalid UTF-8 in a text frame', advice: 'fix-client' },
+  { code: 1008, when: 'policy: too many violations, rate-limit abuse', advice: 'wait' },
+  { code: 1009, when: 'message over the size limit', advice: 'fix-client' },
+  { code: 1011, when: 'unexpected server error', advice: 'reconnect' },
+  { code: 1012, when: 'draining for restart or deploy', advice: 'reconnect' },
+  { code: 1013, when: 'slow consumer closed, or server full', advice: 'reconnect' },
+  { code: 4001, when: 'idle timeout', advice: 'reconnect' },
+  { code: 4100, when: 'evicted by a newer connection of the same user', advice: 'ask-user' },
+  { code: 4101, when: 'user connection limit reached', advice: 'ask-user' },
+  { code: 4102, when: 'session expired or revoked', advice: 'reauthenticate' },
+];
+
+/**
+ * Whether a client should reconnect automatically after `code`: yes for 1001, 1006, 1011,
+ * 1012, 1013 and 4000-4099; no for 4100-4199 and the "fix the client" codes.
+ */
+export function shouldReconnect(code: number): boolean {
+  if (code >= 4000 && code <= 4099) return true;
+  if (code >= 4100 && code <= 4199) return false;
+  return code === 1001 || code === 1006 || code === 1011 || code === 1012 || code === 1013;
+}
+
+/** Buckets a close code for a metric label: the table's codes as themselves, else `other`. */
+export function closeCodeLabel(code: number): string {
+  for (const row of closeCodeTable) if (row.code === code) return String(code);
+  return 'other';
+}

@@ -1,0 +1,139 @@
+import type { Clock } from './clock.js';
+import type { ServerFrame, MessageFrame } from './frames.js';
+import type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from './ids.js';
+import type { Logger } from './logger.js';
+import type { MetricsRegistry } from './metrics.js';
+
+/** Whom a delivery is for: a user's connections, a thread's members, one connection, or all. */
+export type DeliveryTarget =
+  | { readonly kind: 'user'; readonly userId: UserId }
+  | { readonly kind: 'thread'; readonly threadId: ThreadId }
+  | { readonly kind: 'connection'; readonly connectionId: ConnectionId }
+  | { readonly kind: 'all' };
+
+/** A scope an instance holds locally and so must receive remote publications for. */
+export type LocalScope =
+  | { readonly kind: 'user'; readonly userId: UserId }
+  | { readonly kind: 'thread'; readonly threadId: ThreadId };
+
+/** What the manager does when a user is at its connection limit. */
+export type UserLimitPolicy = 'reject' | 'evict-oldest';
+
+/** The answer of {@link ClusterAdapter.admit}. */
+export type AdmitResult =
+  | {
+      readonly admitted: true;
+      /** Connections to close with 4100 to make room (the adapter evicts remote ones itself). */
+      readonly evict: readonly ConnectionId[];
+    }
+  | { readonly admitted: false; readonly reason: string };
+
+/** A session as kept under its resume token. */
+export interface SessionRecord {
+  readonly userId: UserId;
+  /** Per thread, the offset at which the session first joined it (replays never reach before). */
+  readonly threads: Readonly<Record<string, Offset>>;
+  /** Increases each time the session is taken; a stale connection cannot write it back. */
+  readonly generation: number;
+}
+
+/** The answer of {@link ClusterAdapter.history}. */
+export type HistoryResult =
+  | { readonly recoverable: true; readonly frames: readonly MessageFrame[] }
+  | { readonly recoverable: false };
+
+/** Where a user's connections are, per instance. */
+export interface UserLocation {
+  readonly instanceId: InstanceId;
+  readonly connectionIds: readonly ConnectionId[];
+}
+
+/** One instance of the cluster, as the registry knows it. */
+export interface InstanceInfo {
+  readonly instanceId: InstanceId;
+  /** The URL clients may reconnect to, when the instance advertises one. */
+  readonly url?: string;
+  readonly lastHeartbeatAt: number;
+  readonly connections: number;
+  readonly users: number;
+  readonly self: boolean;
+  readonly state?: 'running' | 'draining';
+}
+
+/** The cluster's health as one adapter sees it. */
+export interface ClusterHealth {
+  readonly status: 'ready' | 'degraded' | 'down';
+  readonly detail?: string;
+}
+
+/** The outcome of a remote publication. */
+export interface PublishOutcome {
+  /** True when the frame was handed to other instances. */
+  readonly published: boolean;
+}
+
+/** The outcome of a thread publication: the offset the cluster assigned to the message. */
+export interface ThreadPublishOutcome extends PublishOutcome {
+  readonly offset: Offset;
+}
+
+/** A local connection as the adapter may see it. */
+export interface LocalConnectionInfo {
+  readonly connectionId: ConnectionId;
+  readonly userId: UserId;
+  readonly threads: ReadonlySet<ThreadId>;
+}
+
+/** What the adapter may do to, and learn from, the instance that started it. */
+export interface ClusterContext {
+  readonly instanceId: InstanceId;
+  /** Deliver a frame that came from another instance to this instance's matching connections. */
+  deliverLocal(target: DeliveryTarget, frame: ServerFrame): void;
+  /** Close a local connection (e.g. evicted by another instance); false when it is not here. */
+  evictLocal(connectionId: ConnectionId, code: number): boolean;
+  localConnections(): Iterable<LocalConnectionInfo>;
+  /** The manager's per-user limit, for cluster-wide enforcement. */
+  readonly limits: { readonly maxConnectionsPerUser: number; readonly onUserLimit: UserLimitPolicy };
+  /** How long a session is kept after its last write, in ms. */
+  readonly sessionTtlMs: number;
+  readonly clock: Clock;
+  readonly metrics: MetricsRegistry;
+  readonly logger: Logger;
+  /** Background failures go here; adapters never throw from background work. */
+  onError(err: unknown, info: { readonly stage: string }): void;
+}
+
+/**
+ * The remote half of every operation and the cross-instance state. Core ships a local adapter
+ * (one instance, bounded in-memory history and sessions); `@ws/scaling-redis` ships the Redis one.
+ * An instance skips its own publications, so nothing is delivered twice.
+ */
+export interface ClusterAdapter {
+  readonly name: string;
+  start(ctx: ClusterContext): Promise<void>;
+  /** Deregister; core has already drained or closed every connection. */
+  stop(options: { readonly drain: boolean }): Promise<void>;
+  admit(userId: UserId, connectionId: ConnectionId): Promise<AdmitResult>;
+  /** Called on every disconnect of an admitted connection. */
+  release(userId: UserId, connectionId: ConnectionId): Promise<void>;
+  onLocalJoin(scope: LocalScope): Promise<void>;
+  onLocalLeave(scope: LocalScope): Promise<void>;
+  publishToUser(userId: UserId, frame: ServerFrame): Promise<PublishOutcome>;
+  publishAll(frame: ServerFrame): Promise<PublishOutcome>;
+  /**
+   * Assigns the frame's offset, appends it to the thread's history (when kept) and publishes it
+   * to the other instances, in one atomic step; returns the offset.
+   */
+  publishToThread(threadId: ThreadId, frame: MessageFrame): Promise<ThreadPublishOutcome>;
+  /** The thread's newest offset: where a join starts (replays never reach before it). */
+  threadOffset(threadId: ThreadId): Promise<Offset>;
+  /** The thread's frames after `afterOffset` and after `notBefore`, or not recoverable. */
+  history(threadId: ThreadId, afterOffset: Offset, notBefore: Offset): Promise<HistoryResult>;
+  /** Writes a session; false (and no write) when a newer generation took it meanwhile. */
+  saveSession(token: string, session: SessionRecord, generation: number): Promise<boolean>;
+  /** Takes a session once, and only for its own user; anyone else gets null, the session intact. */
+  takeSession(token: string, userId: UserId): Promise<SessionRecord | null>;
+  findUser(userId: UserId): Promise<readonly UserLocation[]>;
+  instances(): Promise<readonly InstanceInfo[]>;
+  health(): Promise<ClusterHealth>;
+}

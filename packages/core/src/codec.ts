@@ -1,0 +1,95 @@
+import { WsError } from './errors.js';
+import type { ServerFrame } from './frames.js';
+
+/**
+ * Turns frames into bytes and back. Chosen per connection. Connections whose codecs share a
+ * `name` share one encoding per send, so codecs with the same name must encode identically
+ * (per-connection state, such as the legacy codec's warning, belongs to `decode`).
+ */
+export interface Codec {
+  /** The subprotocol this codec speaks, e.g. `wsm.v1.json`. Also the per-send encoding key. */
+  readonly name: string;
+  /** True when `encode` produces binary frames. */
+  readonly binary: boolean;
+  encode(frame: ServerFrame): string | Uint8Array;
+  /** Decodes one inbound message; throws `WsError('bad_request')` on garbage. */
+  decode(data: string | Uint8Array): unknown;
+}
+
+/** Options of {@link createJsonCodec}. */
+export interface JsonCodecOptions {
+  /**
+   * Deepest nesting of arrays and objects accepted; checked on the raw text before parsing.
+   * @default 32
+   */
+  readonly maxDepth?: number;
+  /**
+   * Subprotocol name reported by the codec.
+   * @default 'wsm.v1.json'
+   */
+  readonly name?: string;
+}
+
+/** Defaults of {@link createJsonCodec}. */
+export const jsonCodecDefaults = { maxDepth: 32, name: 'wsm.v1.json' } as const;
+
+/**
+ * Measures the nesting depth of JSON text without parsing it, stopping as soon as `limit` is
+ * exceeded. Brackets inside strings are skipped.
+ */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > limit) return true;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return false;
+}
+
+/** Parses JSON so that `__proto__`, `constructor` and `prototype` keys are dropped. */
+function reviveSafely(this: unknown, key: string, value: unknown): unknown {
+  if (key === '__proto__' || key === 'constructor' || key === 'prototype') return undefined;
+  return value;
+}
+
+/**
+ * The JSON codec of `wsm.v1.json`: a depth check on the raw text before `JSON.parse`, and a parse
+ * that never lets `__proto__` / `constructor` / `prototype` keys through.
+ */
+export function createJsonCodec(options: JsonCodecOptions = {}): Codec {
+  const maxDepth = options.maxDepth ?? jsonCodecDefaults.maxDepth;
+  const name = options.name ?? jsonCodecDefaults.name;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  return {
+    name,
+    binary: false,
+    encode: (frame) => JSON.stringify(frame),
+    decode(data) {
+      let text: string;
+      try {
+        text = typeof data === 'string' ? data : decoder.decode(data);
+      } catch (cause) {
+        throw new WsError('bad_request', 'frame is not valid UTF-8', { cause });
+      }
+      if (jsonDepthExceeds(text, maxDepth)) {
+        throw new WsError('bad_request', `frame nests deeper than ${maxDepth} levels`);
+      }
+      try {
+        return text.includes('"__proto__"') ||
+          text.includes('"constructor"') ||
+          text.includes('"prototype"')
+          ? (JSON.parse(text, reviveSafely) as unknown)
+          : (JSON.parse(text) as unknown);
+      } catch (cause) {
+        throw new WsError('bad_request', 'frame is not valid JSON', { cause });
+      }
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { WsError } from './errors.js';
+import type { ClientFrame } from './frames.js';
+import type { ConnectionId, ThreadId, UserId } from './ids.js';
+import type { Connection } from './plugin.js';
+import type { DropCause } from './sendResult.js';
+
+/** Why and by whom a connection ended. */
+export interface DisconnectInfo {
+  readonly code: number;
+  readonly reason: string;
+  readonly by: 'server' | 'client';
+}
+
+/** A connection closed to make room for a newer one of the same user. */
+export interface EvictedInfo {
+  readonly connectionId: ConnectionId;
+  readonly userId: UserId;
+  readonly code: number;
+}
+
+/** A delivery that did not happen. */
+export interface DroppedInfo {
+  readonly connectionId: ConnectionId;
+  readonly userId: UserId;
+  readonly cause: DropCause;
+  readonly threadId?: ThreadId;
+}
+
+/** Where a reported error came from. */
+export interface ErrorInfo {
+  readonly stage: string;
+  readonly connectionId?: ConnectionId;
+}
+
+/** The manager's events and their arguments. Plugins emit theirs with a prefix (`heartbeat:timeout`). */
+export interface ManagerEvents {
+  connection: [connection: Connection];
+  disconnect: [connection: Connection, info: DisconnectInfo];
+  message: [connection: Connection, frame: ClientFrame];
+  pong: [connection: Connection, kind: 'protocol' | 'application'];
+  evicted: [info: EvictedInfo];
+  dropped: [info: DroppedInfo];
+  error: [error: WsError, info: ErrorInfo];
+  draining: [];
+  close: [];
+}
+
+/** A manager event name, or a plugin's prefixed one. */
+export type ManagerEventName = keyof ManagerEvents | `${string}:${string}`;
+
+/** The listener type of an event. */
+export type ManagerListener<E extends ManagerEventName> = E extends keyof ManagerEvents
+  ? (...args: ManagerEvents[E]) => void
+  : (...args: never[]) => void;

@@ -1,0 +1,172 @@
+import type { WireErrorCode } from './errors.js';
+
+/** Request id: echoed in `ack` and `error`. */
+export type RequestId = string | number;
+
+/** The subprotocol names of the wire protocol. */
+export const subprotocols = {
+  json: 'wsm.v1.json',
+  msgpack: 'wsm.v1.msgpack',
+  legacy: 'legacy.json',
+} as const;
+
+// ---- client to server ------------------------------------------------------------------------
+
+export interface JoinFrame {
+  readonly type: 'join';
+  readonly thread: string;
+  readonly id?: RequestId;
+}
+export interface LeaveFrame {
+  readonly type: 'leave';
+  readonly thread: string;
+  readonly id?: RequestId;
+}
+export interface PublishFrame {
+  readonly type: 'publish';
+  readonly thread: string;
+  readonly data: unknown;
+  readonly id?: RequestId;
+}
+export interface DirectFrame {
+  readonly type: 'direct';
+  readonly to: string;
+  readonly data: unknown;
+  readonly id?: RequestId;
+}
+export interface ResumeFrame {
+  readonly type: 'resume';
+  readonly thread: string;
+  readonly offset: string;
+  readonly id?: RequestId;
+}
+export interface PingFrame {
+  readonly type: 'ping';
+}
+export interface PongFrame {
+  readonly type: 'pong';
+}
+
+/** Every frame a client may send. */
+export type ClientFrame =
+  | JoinFrame
+  | LeaveFrame
+  | PublishFrame
+  | DirectFrame
+  | ResumeFrame
+  | PingFrame
+  | PongFrame;
+
+// ---- server to client ------------------------------------------------------------------------
+
+export interface WelcomeFrame {
+  readonly type: 'welcome';
+  readonly connectionId: string;
+  readonly userId: string;
+  readonly instanceId: string;
+  readonly resumeToken: string;
+  readonly restored: readonly string[];
+}
+export interface AckFrame {
+  readonly type: 'ack';
+  readonly id?: RequestId;
+  readonly offset?: string;
+  readonly recovered?: boolean;
+}
+export interface ErrorFrame {
+  readonly type: 'error';
+  readonly id?: RequestId;
+  readonly code: WireErrorCode;
+  readonly message: string;
+}
+/** A thread message (with `thread` and `offset`) or a direct message (without). */
+export interface MessageFrame {
+  readonly type: 'message';
+  readonly thread?: string;
+  readonly from: string | null;
+  readonly data: unknown;
+  readonly offset?: string;
+}
+export interface ResyncFrame {
+  readonly type: 'resync';
+  readonly thread: string;
+}
+export interface ReconnectFrame {
+  readonly type: 'reconnect';
+  readonly url?: string;
+  readonly afterMs: number;
+}
+
+/** Every frame the server may send. */
+export type ServerFrame =
+  | WelcomeFrame
+  | AckFrame
+  | ErrorFrame
+  | MessageFrame
+  | ResyncFrame
+  | ReconnectFrame
+  | PingFrame
+  | PongFrame;
+
+/** Any frame of the protocol, in either direction. */
+export type Frame = ClientFrame | ServerFrame;
+
+/** The `type` of every client frame. */
+export type ClientFrameType = ClientFrame['type'];
+
+// ---- builders --------------------------------------------------------------------------------
+
+/** Builds an `ack`, leaving out the fields that are not given. */
+export function ackFrame(
+  id: RequestId | undefined,
+  extra?: { offset?: string; recovered?: boolean },
+): AckFrame {
+  const frame: { type: 'ack'; id?: RequestId; offset?: string; recovered?: boolean } = {
+    type: 'ack',
+  };
+  if (id !== undefined) frame.id = id;
+  if (extra?.offset !== undefined) frame.offset = extra.offset;
+  if (extra?.recovered !== undefined) frame.recovered = extra.recovered;
+  return frame;
+}
+
+/** Builds an `error` frame with one of the wire protocol's codes. */
+export function errorFrame(
+  id: RequestId | undefined,
+  code: WireErrorCode,
+  message: string,
+): ErrorFrame {
+  return id === undefined ? { type: 'error', code, message } : { type: 'error', id, code, message };
+}
+
+/** Builds a thread `message`. */
+export function threadMessageFrame(
+  thread: string,
+  from: string | null,
+  data: unknown,
+  offset?: string,
+): MessageFrame {
+  return offset === undefined
+    ? { type: 'message', thread, from, data }
+    : { type: 'message', thread, from, data, offset };
+}
+
+/** Builds a direct `message` (no thread, no offset). */
+export function directMessageFrame(from: string | null, data: unknown): MessageFrame {
+  return { type: 'message', from, data };
+}
+
+/** Builds a `resync` for a thread. */
+export function resyncFrame(thread: string): ResyncFrame {
+  return { type: 'resync', thread };
+}
+
+/** Builds a `reconnect` hint. */
+export function reconnectFrame(url: string | undefined, afterMs: number): ReconnectFrame {
+  return url === undefined ? { type: 'reconnect', afterMs } : { type: 'reconnect', url, afterMs };
+}
+
+/** The constant `ping` frame. */
+export const pingFrame: PingFrame = Object.freeze({ type: 'ping' });
+/** The constant `pong` frame. */
+export const pongFrame: PongFrame = Object.freeze({ type: 'pong' });

@@ -1,0 +1,125 @@
+export { createManager } from './manager.js';
+export type {
+  ClusterStats,
+  CloseOptions,
+  ConnectOptions,
+  DisconnectOptions,
+  Manager,
+  ManagerHealth,
+  ManagerStats,
+  SendOptions,
+  ThreadSendOptions,
+  UserPresence,
+} from './manager.js';
+export { managerDefaults } from './options.js';
+export type { AuthorizeContext, ManagerOptions, SlowConsumerPolicy } from './options.js';
+export type { SendResult, DropCause } from './sendResult.js';
+export type {
+  DisconnectInfo,
+  DroppedInfo,
+  ErrorInfo,
+  EvictedInfo,
+  ManagerEventName,
+  ManagerEvents,
+  ManagerListener,
+} from './events.js';
+
+export { CloseCode, closeCodeTable, closeCodeLabel, shouldReconnect } from './closeCodes.js';
+export type { CloseAdvice, CloseCodeInfo, CloseCodeValue } from './closeCodes.js';
+export { WsError, errorCodes, isWsError, isWireErrorCode, toWsError } from './errors.js';
+export type { WireErrorCode, WsErrorCode } from './errors.js';
+
+export { connectionId, isThreadId, isUserId, threadId, userId } from './ids.js';
+export type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from './ids.js';
+export { compareOffsets, isOffset, maxOffset } from './offsets.js';
+
+export {
+  ackFrame,
+  directMessageFrame,
+  errorFrame,
+  pingFrame,
+  pongFrame,
+  reconnectFrame,
+  resyncFrame,
+  subprotocols,
+  threadMessageFrame,
+} from './frames.js';
+export type {
+  AckFrame,
+  ClientFrame,
+  ClientFrameType,
+  DirectFrame,
+  ErrorFrame,
+  Frame,
+  JoinFrame,
+  LeaveFrame,
+  MessageFrame,
+  PingFrame,
+  PongFrame,
+  PublishFrame,
+  ReconnectFrame,
+  RequestId,
+  ResumeFrame,
+  ResyncFrame,
+  ServerFrame,
+  WelcomeFrame,
+} from './frames.js';
+export { createFrameValidator } from './validateFrame.js';
+export type { FrameCheck, FrameValidator } from './validateFrame.js';
+
+export { ReadyState } from './socket.js';
+export type { SocketLike } from './socket.js';
+export { createJsonCodec, jsonCodecDefaults, jsonDepthExceeds } from './codec.js';
+export type { Codec, JsonCodecOptions } from './codec.js';
+export { toWireData } from './serialize.js';
+export type { WireData } from './serialize.js';
+
+export type {
+  AdmitResult,
+  ClusterAdapter,
+  ClusterContext,
+  ClusterHealth,
+  DeliveryTarget,
+  HistoryResult,
+  InstanceInfo,
+  LocalConnectionInfo,
+  LocalScope,
+  PublishOutcome,
+  SessionRecord,
+  ThreadPublishOutcome,
+  UserLimitPolicy,
+  UserLocation,
+} from './cluster.js';
+export { localCluster } from './localCluster.js';
+export type { LocalClusterOptions } from './localCluster.js';
+export { memoryHubDefaults } from './memoryHub.js';
+export type { MemoryHubOptions, MemoryAdapterOptions } from './memoryHub.js';
+
+export type {
+  Connection,
+  InboundMiddleware,
+  OutboundMiddleware,
+  Plugin,
+  PluginContext,
+} from './plugin.js';
+
+export { createMetricsRegistry, defaultBuckets } from './metrics.js';
+export type {
+  Counter,
+  Gauge,
+  GaugeOptions,
+  Histogram,
+  HistogramOptions,
+  HistogramSample,
+  Labels,
+  MetricKind,
+  MetricOptions,
+  MetricSnapshot,
+  MetricsRegistry,
+  Sample,
+} from './metrics.js';
+
+export { systemClock } from './clock.js';
+export type { Clock, TimerHandle } from './clock.js';
+export { consoleLogger, redactUrl, silentLogger } from './logger.js';
+export type { LogFields, Logger } from './logger.js';

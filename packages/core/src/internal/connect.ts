@@ -1,0 +1,199 @@
+import { CloseCode } from '../closeCodes.js';
+import { WsError } from '../errors.js';
+import type { ConnectionId, Offset, ThreadId, UserId } from '../ids.js';
+import { isThreadId, isUserId } from '../ids.js';
+import type { ConnectOptions } from '../manager.js';
+import type { SocketLike } from '../socket.js';
+import { sendControl } from './deliver.js';
+import { handleInbound, processQueue } from './inbound.js';
+import { addMembership, removeRecord, saveSession } from './lifecycle.js';
+import type { ConnRecord, ManagerState } from './state.js';
+import { createTokenBucket } from './tokenBucket.js';
+import { createView } from './view.js';
+
+/** 128 random bits, base64url. */
+function newResumeToken(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function refuse(state: ManagerState, socket: SocketLike, code: number, error: WsError): never {
+  try {
+    socket.close(code, error.message.slice(0, 120));
+  } catch (err) {
+    state.reportError(err, 'socket-close');
+  }
+  throw error;
+}
+
+/** Restores a session's thread memberships that still pass `authorizeThread`. */
+async function restorable(
+  state: ManagerState,
+  rec: ConnRecord,
+  threads: Readonly<Record<string, Offset>>,
+): Promise<[ThreadId, Offset][]> {
+  const authorize = state.options.authorizeThread;
+  const out: [ThreadId, Offset][] = [];
+  if (authorize === undefined) return out;
+  for (const [t, offset] of Object.entries(threads)) {
+    if (out.length >= state.limits.maxThreadsPerConnection) break;
+    if (!isThreadId(t)) continue;
+    try {
+      if ((await authorize(rec.userId, t, { connectionId: rec.id, context: rec.context, restoring: true })) === true) {
+        out.push([t, offset]);
+      }
+    } catch (err) {
+      state.reportError(err, 'authorize-restore', rec.id);
+    }
+  }
+  return out;
+}
+
+/**
+ * Registers an authenticated connection: limits, cluster admission (reject or evict), session
+ * restore (single use, same user only, re-authorized), registration, then `welcome`. Frames
+ * that arrive meanwhile wait in the connection's queue.
+ */
+export async function connectUser(
+  state: ManagerState,
+  userId: UserId,
+  socket: SocketLike,
+  o: ConnectOptions,
+): Promise<ConnectionId> {
+  const { limits, clock, cluster } = state;
+  if (!isUserId(userId)) {
+    refuse(state, socket, CloseCode.policyViolation, new WsError('bad_request', 'user id must be a string of 1-256 characters'));
+  }
+  if (state.lifecycle !== 'running') {
+    refuse(state, socket, state.lifecycle === 'draining' ? CloseCode.serviceRestart : CloseCode.goingAway, new WsError('unavailable', `the manager is ${state.lifecycle}`));
+  }
+  if (state.connections.size + state.pendingConnects >= limits.maxConnections) {
+    refuse(state, socket, CloseCode.tryAgainLater, new WsError('server_full', `server full (${limits.maxConnections} connections)`));
+  }
+  const now = clock.now();
+  if (o.expiresAt !== undefined && o.expiresAt <= now) {
+    refuse(state, socket, CloseCode.sessionExpired, new WsError('forbidden', 'credentials already expired'));
+  }
+
+  const id = `${state.instanceId}-${(++state.nextConnection).toString(36)}` as ConnectionId;
+  const rec: ConnRecord = {
+    id,
+    userId,
+    socket,
+    codec: o.codec ?? state.codec,
+    context: Object.freeze({ ...o.context }),
+    connectedAt: now,
+    threads: new Map(),
+    threadIds: new Set(),
+    bucket: createTokenBucket(limits.inboundRate.perSecond, limits.inboundRate.burst, now),
+    queue: [],
+    resyncPending: new Set(),
+    unsubscribe: [],
+    view: undefined as unknown as ConnRecord['view'],
+    lastActivityAt: now,
+    expiresAt: o.expiresAt,
+    violations: 0,
+    busy: false,
+    registered: false,
+    closed: false,
+    resumeToken: newResumeToken(),
+    generation: 1,
+  };
+  rec.view = createView(state, rec);
+  rec.unsubscribe.push(
+    socket.onMessage((data) => handleInbound(state, rec, data)),
+    socket.onClose((code, reason) => removeRecord(state, rec, code, reason, 'client')),
+  );
+  if (socket.onPong !== undefined) {
+    rec.unsubscribe.push(
+      socket.onPong(() => {
+        if (rec.closed) return;
+        rec.lastActivityAt = clock.now();
+        state.emitter.emit('pong', rec.view, 'protocol');
+      }),
+    );
+  }
+
+  state.pendingConnects++;
+  let admitted = false;
+  try {
+    let admission;
+    try {
+      admission = await cluster.admit(userId, id);
+    } catch (err) {
+      const error = state.reportError(err, 'cluster-admit', id);
+      removeRecord(state, rec, CloseCode.internalError, 'cluster unavailable', 'server');
+      refuse(state, socket, CloseCode.internalError, new WsError('cluster_error', 'could not admit the connection', { cause: error }));
+    }
+    if (!admission.admitted) {
+      removeRecord(state, rec, CloseCode.userLimit, 'user limit', 'server');
+      refuse(state, socket, CloseCode.userLimit, new WsError('user_limit', admission.reason));
+    }
+    admitted = true;
+    for (const victim of admission.evict) {
+      const old = state.connections.get(victim);
+      if (old === undefined) continue;
+      state.m.evicted.inc();
+      state.emitter.emit('evicted', { connectionId: victim, userId: old.userId, code: CloseCode.evicted });
+      try {
+        old.socket.close(CloseCode.evicted, 'evicted by a newer connection');
+      } catch (err) {
+        state.reportError(err, 'socket-close', victim);
+      }
+      removeRecord(state, old, CloseCode.evicted, 'evicted', 'server');
+    }
+
+    let restored: [ThreadId, Offset][] = [];
+    if (o.resumeToken !== undefined && o.resumeToken !== '') {
+      try {
+        const session = await cluster.takeSession(o.resumeToken, userId);
+        if (session !== null && session.userId === userId) {
+          rec.generation = session.generation + 1;
+          restored = await restorable(state, rec, session.threads);
+        }
+      } catch (err) {
+        state.reportError(err, 'session-take', id);
+      }
+    }
+
+    if (rec.closed || socket.readyState !== 1) {
+      removeRecord(state, rec, CloseCode.abnormal, 'closed during connect', 'client');
+      throw new WsError('closed', 'the socket closed before the connection was registered');
+    }
+
+    // Register and greet with no await in between, so no message can come before `welcome`.
+    rec.registered = true;
+    state.connections.set(id, rec);
+    let userConns = state.users.get(userId);
+    if (userConns === undefined) {
+      userConns = new Set();
+      state.users.set(userId, userConns);
+      cluster.onLocalJoin({ kind: 'user', userId }).catch((err: unknown) => state.reportError(err, 'cluster-join', id));
+    }
+    userConns.add(rec);
+    for (const [t, offset] of restored) addMembership(state, rec, t, offset);
+    sendControl(state, rec, {
+      type: 'welcome',
+      connectionId: id,
+      userId,
+      instanceId: state.instanceId,
+      resumeToken: rec.resumeToken,
+      restored: restored.map(([t]) => t),
+    });
+    state.m.opened.inc();
+    state.emitter.emit('connection', rec.view);
+    saveSession(state, rec);
+    processQueue(state, rec);
+    return id;
+  } catch (err) {
+    if (admitted && !rec.registered) {
+      cluster.release(userId, id).catch((e: unknown) => state.reportError(e, 'cluster-release', id));
+    }
+    throw err;
+  } finally {
+    state.pendingConnects--;
+  }
+}

@@ -1,0 +1,133 @@
+import { CloseCode } from '../closeCodes.js';
+import type { ServerFrame } from '../frames.js';
+import { resyncFrame } from '../frames.js';
+import type { ThreadId } from '../ids.js';
+import type { DropCause } from '../sendResult.js';
+import { closeRecord } from './lifecycle.js';
+import type { ConnRecord, ManagerState } from './state.js';
+
+type Payload = string | Uint8Array;
+type PrepareFn = (data: Payload) => unknown;
+
+/** Per-send tallies, turned into a `SendResult` by the caller. */
+export interface Tally {
+  delivered: number;
+  dropped: Partial<Record<DropCause, number>> | undefined;
+}
+
+/** A fresh tally. */
+export function createTally(): Tally {
+  return { delivered: 0, dropped: undefined };
+}
+
+/** Counts a dropped delivery by cause. */
+export function countDrop(state: ManagerState, tally: Tally, cause: DropCause, n = 1): void {
+  const d = (tally.dropped ??= {});
+  d[cause] = (d[cause] ?? 0) + n;
+  state.m.dropped.inc(n, { cause });
+}
+
+/**
+ * Encodes one frame lazily, once per codec name in use (and frames it once per `prepare`
+ * function, where sockets offer the fast path), then writes it to any number of connections.
+ */
+export interface FrameWriter {
+  write(rec: ConnRecord, tally: Tally, threadId?: ThreadId): void;
+}
+
+/** Creates the writer of one send. */
+export function createFrameWriter(state: ManagerState, frame: ServerFrame): FrameWriter {
+  // The common case is one codec and one kind of socket: keep those in plain slots.
+  let name0: string | undefined;
+  let payload0: Payload | undefined;
+  let others: Map<string, Payload> | undefined;
+  let prepareFn0: PrepareFn | undefined;
+  let prepared0: unknown;
+  let preparedName0: string | undefined;
+
+  const payloadFor = (rec: ConnRecord): Payload => {
+    const name = rec.codec.name;
+    if (name === name0) return payload0 as Payload;
+    if (name0 === undefined) {
+      name0 = name;
+      payload0 = rec.codec.encode(frame);
+      return payload0;
+    }
+    others ??= new Map();
+    let p = others.get(name);
+    if (p === undefined) {
+      p = rec.codec.encode(frame);
+      others.set(name, p);
+    }
+    return p;
+  };
+
+  return {
+    write(rec, tally, threadId) {
+      const socket = rec.socket;
+      if (rec.closed || socket.readyState !== 1) {
+        countDrop(state, tally, 'closed');
+        return;
+      }
+      if (socket.bufferedAmount > state.limits.maxBufferedBytes) {
+        slowConsumer(state, rec, tally, threadId);
+        return;
+      }
+      if (rec.resyncPending.size !== 0) flushResyncs(state, rec);
+      try {
+        const payload = payloadFor(rec);
+        const prepare = socket.prepare as PrepareFn | undefined;
+        if (prepare !== undefined && socket.sendPrepared !== undefined) {
+          if (prepare !== prepareFn0 || preparedName0 !== rec.codec.name) {
+            prepareFn0 = prepare;
+            preparedName0 = rec.codec.name;
+            prepared0 = prepare(payload);
+          }
+          socket.sendPrepared(prepared0);
+        } else {
+          socket.send(payload);
+        }
+        tally.delivered++;
+      } catch (err) {
+        countDrop(state, tally, 'send_failed');
+        state.reportError(err, 'send', rec.id);
+      }
+    },
+  };
+}
+
+function slowConsumer(state: ManagerState, rec: ConnRecord, tally: Tally, threadId: ThreadId | undefined): void {
+  countDrop(state, tally, 'slow_consumer');
+  if (state.limits.slowConsumer === 'close') {
+    closeRecord(state, rec, CloseCode.tryAgainLater, 'slow consumer');
+    return;
+  }
+  if (threadId !== undefined) rec.resyncPending.add(threadId);
+  state.emitter.emit('dropped', { connectionId: rec.id, userId: rec.userId, cause: 'slow_consumer', threadId });
+}
+
+/** Sends the `resync` frames a drained slow consumer is owed. */
+export function flushResyncs(state: ManagerState, rec: ConnRecord): void {
+  if (rec.socket.bufferedAmount > state.limits.maxBufferedBytes) return;
+  const threads = [...rec.resyncPending];
+  rec.resyncPending.clear();
+  for (const t of threads) {
+    if (rec.threads.has(t)) sendControl(state, rec, resyncFrame(t));
+  }
+}
+
+/**
+ * Sends one protocol frame (welcome, ack, error, pong, resync, reconnect, replay) to one
+ * connection. Not subject to the slow-consumer policy; false when not written.
+ */
+export function sendControl(state: ManagerState, rec: ConnRecord, frame: ServerFrame): boolean {
+  if (rec.closed || rec.socket.readyState !== 1) return false;
+  try {
+    rec.socket.send(rec.codec.encode(frame));
+    state.m.sent.inc();
+    return true;
+  } catch (err) {
+    state.reportError(err, 'send', rec.id);
+    return false;
+  }
+}

@@ -1,0 +1,110 @@
+import type { ClientFrame, DirectFrame, JoinFrame, LeaveFrame, PublishFrame, ResumeFrame } from '../frames.js';
+import { ackFrame } from '../frames.js';
+import type { ThreadId, UserId, Offset } from '../ids.js';
+import { compareOffsets } from '../offsets.js';
+import { sendControl } from './deliver.js';
+import { rejectFrame } from './inbound.js';
+import { addMembership, removeMembership, saveSession } from './lifecycle.js';
+import { sendToThread, sendToUser } from './send.js';
+import type { ConnRecord, ManagerState } from './state.js';
+
+/** Routes one checked client frame to its handler. Ping and pong never get here. */
+export function dispatch(state: ManagerState, rec: ConnRecord, frame: ClientFrame): void | Promise<void> {
+  switch (frame.type) {
+    case 'join':
+      return join(state, rec, frame);
+    case 'leave':
+      return leave(state, rec, frame);
+    case 'publish':
+      return publish(state, rec, frame);
+    case 'direct':
+      return direct(state, rec, frame);
+    case 'resume':
+      return resume(state, rec, frame);
+    case 'ping':
+    case 'pong':
+      return;
+  }
+}
+
+function ok(state: ManagerState, rec: ConnRecord, ack: Parameters<typeof sendControl>[2]): void {
+  rec.violations = 0;
+  sendControl(state, rec, ack);
+}
+
+/** Joins a connection to a thread at the thread's current offset; no authorization here. */
+export async function joinRecord(state: ManagerState, rec: ConnRecord, threadId: ThreadId): Promise<void> {
+  if (rec.threads.has(threadId)) return;
+  const offset = await state.cluster.threadOffset(threadId);
+  if (rec.closed || rec.threads.has(threadId)) return;
+  addMembership(state, rec, threadId, offset);
+  saveSession(state, rec);
+}
+
+async function join(state: ManagerState, rec: ConnRecord, frame: JoinFrame): Promise<void> {
+  const threadId = frame.thread as ThreadId;
+  if (rec.threads.has(threadId)) return ok(state, rec, ackFrame(frame.id));
+  if (rec.threads.size >= state.limits.maxThreadsPerConnection) {
+    return rejectFrame(state, rec, 'forbidden', `thread limit reached (${state.limits.maxThreadsPerConnection})`, frame.id);
+  }
+  const authorize = state.options.authorizeThread;
+  const allowed = authorize === undefined ? false : await authorize(rec.userId, threadId, { connectionId: rec.id, context: rec.context });
+  if (rec.closed) return;
+  if (allowed !== true) return rejectFrame(state, rec, 'forbidden', `not allowed to join "${threadId}"`, frame.id);
+  await joinRecord(state, rec, threadId);
+  ok(state, rec, ackFrame(frame.id));
+}
+
+function leave(state: ManagerState, rec: ConnRecord, frame: LeaveFrame): void {
+  const threadId = frame.thread as ThreadId;
+  if (rec.threads.has(threadId)) {
+    removeMembership(state, rec, threadId);
+    saveSession(state, rec);
+  }
+  ok(state, rec, ackFrame(frame.id));
+}
+
+async function publish(state: ManagerState, rec: ConnRecord, frame: PublishFrame): Promise<void> {
+  const threadId = frame.thread as ThreadId;
+  if (!rec.threads.has(threadId)) {
+    return rejectFrame(state, rec, 'forbidden', `join "${threadId}" before publishing to it`, frame.id);
+  }
+  const result = await sendToThread(state, threadId, frame.data, { from: rec.userId });
+  if (result.error !== undefined) {
+    return rejectFrame(state, rec, 'internal_error', result.failedRemote ? 'not delivered to other instances: cluster unavailable' : result.error.message, frame.id);
+  }
+  ok(state, rec, ackFrame(frame.id, result.offset === undefined ? undefined : { offset: result.offset }));
+}
+
+async function direct(state: ManagerState, rec: ConnRecord, frame: DirectFrame): Promise<void> {
+  const to = frame.to as UserId;
+  const authorize = state.options.authorizeDirect;
+  const allowed = authorize === undefined ? false : await authorize(rec.userId, to, { connectionId: rec.id, context: rec.context });
+  if (rec.closed) return;
+  if (allowed !== true) return rejectFrame(state, rec, 'forbidden', 'not allowed to message this user', frame.id);
+  const result = await sendToUser(state, to, frame.data, { from: rec.userId });
+  if (result.error !== undefined) {
+    return rejectFrame(state, rec, 'internal_error', result.failedRemote ? 'not delivered to other instances: cluster unavailable' : result.error.message, frame.id);
+  }
+  ok(state, rec, ackFrame(frame.id));
+}
+
+async function resume(state: ManagerState, rec: ConnRecord, frame: ResumeFrame): Promise<void> {
+  const threadId = frame.thread as ThreadId;
+  const notBefore = rec.threads.get(threadId);
+  if (notBefore === undefined) {
+    return rejectFrame(state, rec, 'forbidden', `join "${threadId}" before resuming it`, frame.id);
+  }
+  const history = await state.cluster.history(threadId, frame.offset as Offset, notBefore);
+  if (rec.closed) return;
+  if (history.recoverable) {
+    const from = compareOffsets(frame.offset, notBefore) >= 0 ? frame.offset : notBefore;
+    for (const f of history.frames) {
+      // Never replay anything from before the session first joined, whatever the adapter returned.
+      if (f.thread === threadId && f.offset !== undefined && compareOffsets(f.offset, from) > 0) {
+        sendControl(state, rec, f);
+      }
+    }
+  }
+  ok(state, rec, ackFrame(frame.id, { recovered: history.recoverable }));
+}

@@ -1,0 +1,134 @@
+import { CloseCode } from '../closeCodes.js';
+import type { WireErrorCode } from '../errors.js';
+import { toWsError } from '../errors.js';
+import type { ClientFrame, RequestId } from '../frames.js';
+import { errorFrame, pongFrame } from '../frames.js';
+import { dispatch } from './dispatch.js';
+import { sendControl } from './deliver.js';
+import { closeRecord } from './lifecycle.js';
+import type { ConnRecord, ManagerState } from './state.js';
+
+const MAX_QUEUED_FRAMES = 1000;
+
+/** UTF-8 length of a string, stopping once it passes `limit`. */
+function utf8LengthOver(s: string, limit: number): boolean {
+  if (s.length > limit) return true;
+  if (s.length * 3 <= limit) return false;
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? (i++, 4) : 3;
+    if (bytes > limit) return true;
+  }
+  return false;
+}
+
+/** Sends an `error` frame and counts a violation (not for `internal_error`); closes 1008 at the limit. */
+export function rejectFrame(
+  state: ManagerState,
+  rec: ConnRecord,
+  code: WireErrorCode,
+  message: string,
+  id: RequestId | undefined,
+): void {
+  if (rec.closed) return;
+  sendControl(state, rec, errorFrame(id, code, message));
+  state.m.errorsSent.inc(1, { code });
+  if (code === 'internal_error') return;
+  rec.violations++;
+  state.m.violations.inc();
+  if (rec.violations >= state.limits.maxViolations) {
+    closeRecord(state, rec, CloseCode.policyViolation, 'too many violations');
+  }
+}
+
+/**
+ * Entry point of every inbound message: size limit, decode, shape check, ping/pong, frame
+ * budget, then the ordered queue of middleware and dispatch.
+ */
+export function handleInbound(state: ManagerState, rec: ConnRecord, data: string | Uint8Array): void {
+  if (rec.closed) return;
+  const max = state.limits.maxMessageBytes;
+  if (typeof data === 'string' ? utf8LengthOver(data, max) : data.byteLength > max) {
+    closeRecord(state, rec, CloseCode.messageTooBig, 'message too big');
+    return;
+  }
+  const now = state.clock.now();
+  rec.lastActivityAt = now;
+  state.m.received.inc();
+  let decoded: unknown;
+  try {
+    decoded = rec.codec.decode(data);
+  } catch (err) {
+    const e = toWsError(err, 'bad_request');
+    rejectFrame(state, rec, 'bad_request', e.message, undefined);
+    return;
+  }
+  const check = state.validator.check(decoded);
+  if (!check.ok) {
+    rejectFrame(state, rec, check.code, check.message, check.id);
+    return;
+  }
+  const frame = check.frame;
+  if (frame.type === 'ping') {
+    sendControl(state, rec, pongFrame);
+    return;
+  }
+  if (frame.type === 'pong') {
+    state.emitter.emit('pong', rec.view, 'application');
+    return;
+  }
+  if (!rec.bucket.take(now) || rec.queue.length >= MAX_QUEUED_FRAMES) {
+    rejectFrame(state, rec, 'rate_limited', 'inbound frame budget exceeded', frame.id);
+    return;
+  }
+  rec.queue.push(frame);
+  if (rec.registered) processQueue(state, rec);
+}
+
+function failFrame(state: ManagerState, rec: ConnRecord, frame: ClientFrame, err: unknown): void {
+  state.reportError(err, 'inbound', rec.id);
+  rejectFrame(state, rec, 'internal_error', 'the server failed to handle this frame', 'id' in frame ? frame.id : undefined);
+}
+
+function runChain(state: ManagerState, rec: ConnRecord, frame: ClientFrame): void | Promise<void> {
+  const chain = state.inbound;
+  const step = (i: number, f: ClientFrame): void | Promise<void> => {
+    if (rec.closed) return;
+    if (i === chain.length) {
+      state.emitter.emit('message', rec.view, f);
+      return dispatch(state, rec, f);
+    }
+    return (chain[i] as (typeof chain)[number])(rec.view, f, (next) => step(i + 1, next ?? f));
+  };
+  return step(0, frame);
+}
+
+/** Processes queued frames in arrival order; an async step holds the rest until it settles. */
+export function processQueue(state: ManagerState, rec: ConnRecord): void {
+  while (!rec.busy && !rec.closed && rec.queue.length > 0) {
+    const frame = rec.queue.shift() as ClientFrame;
+    let pending: void | Promise<void>;
+    try {
+      pending = runChain(state, rec, frame);
+    } catch (err) {
+      failFrame(state, rec, frame, err);
+      continue;
+    }
+    if (pending !== undefined && typeof (pending as Promise<void>).then === 'function') {
+      rec.busy = true;
+      (pending as Promise<void>).then(
+        () => {
+          rec.busy = false;
+          processQueue(state, rec);
+        },
+        (err: unknown) => {
+          rec.busy = false;
+          failFrame(state, rec, frame, err);
+          processQueue(state, rec);
+        },
+      );
+      return;
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { closeCodeLabel } from '../closeCodes.js';
+import type { SessionRecord } from '../cluster.js';
+import type { Offset, ThreadId } from '../ids.js';
+import type { ConnRecord, ManagerState } from './state.js';
+
+/** Who ended a connection. */
+export type ClosedBy = 'server' | 'client';
+
+/** Writes the connection's session (memberships and first-join offsets) under its token. */
+export function saveSession(state: ManagerState, rec: ConnRecord): void {
+  const threads: Record<string, Offset> = {};
+  for (const [t, offset] of rec.threads) threads[t] = offset;
+  const session: SessionRecord = { userId: rec.userId, threads, generation: rec.generation };
+  state.cluster.saveSession(rec.resumeToken, session, rec.generation).then(
+    (saved) => {
+      if (!saved) state.logger.debug('session not saved: a newer generation holds it', { connectionId: rec.id });
+    },
+    (err: unknown) => state.reportError(err, 'session-save', rec.id),
+  );
+}
+
+/** Adds a thread membership; tells the cluster when this instance starts holding the thread. */
+export function addMembership(state: ManagerState, rec: ConnRecord, threadId: ThreadId, offset: Offset): void {
+  rec.threads.set(threadId, offset);
+  rec.threadIds.add(threadId);
+  let members = state.threads.get(threadId);
+  if (members === undefined) {
+    members = new Set();
+    state.threads.set(threadId, members);
+    state.cluster.onLocalJoin({ kind: 'thread', threadId }).catch((err: unknown) =>
+      state.reportError(err, 'cluster-join', rec.id),
+    );
+  }
+  members.add(rec);
+}
+
+/** Removes a thread membership; tells the cluster when this instance no longer holds the thread. */
+export function removeMembership(state: ManagerState, rec: ConnRecord, threadId: ThreadId): void {
+  rec.threads.delete(threadId);
+  rec.threadIds.delete(threadId);
+  rec.resyncPending.delete(threadId);
+  const members = state.threads.get(threadId);
+  if (members === undefined) return;
+  members.delete(rec);
+  if (members.size === 0) {
+    state.threads.delete(threadId);
+    state.cluster.onLocalLeave({ kind: 'thread', threadId }).catch((err: unknown) =>
+      state.reportError(err, 'cluster-leave', rec.id),
+    );
+  }
+}
+
+/**
+ * Forgets a connection everywhere, at once: registry, users, threads, cluster admission; writes
+ * its session for a later resume; emits `disconnect`. Idempotent.
+ */
+export function removeRecord(
+  state: ManagerState,
+  rec: ConnRecord,
+  code: number,
+  reason: string,
+  by: ClosedBy,
+): void {
+  if (rec.closed) return;
+  rec.closed = true;
+  rec.queue.length = 0;
+  for (const off of rec.unsubscribe) {
+    try {
+      off();
+    } catch (err) {
+      state.reportError(err, 'socket-unsubscribe', rec.id);
+    }
+  }
+  if (!rec.registered) return;
+  state.connections.delete(rec.id);
+  const userConns = state.users.get(rec.userId);
+  if (userConns !== undefined) {
+    userConns.delete(rec);
+    if (userConns.size === 0) {
+      state.users.delete(rec.userId);
+      state.cluster.onLocalLeave({ kind: 'user', userId: rec.userId }).catch((err: unknown) =>
+        state.reportError(err, 'cluster-leave', rec.id),
+      );
+    }
+  }
+  const memberships = [...rec.threads];
+  for (const [t] of memberships) {
+    const members = state.threads.get(t);
+    if (members === undefined) continue;
+    members.delete(rec);
+    if (members.size === 0) {
+      state.threads.delete(t);
+      state.cluster.onLocalLeave({ kind: 'thread', threadId: t }).catch((err: unknown) =>
+        state.reportError(err, 'cluster-leave', rec.id),
+      );
+    }
+  }
+  state.cluster.release(rec.userId, rec.id).catch((err: unknown) => state.reportError(err, 'cluster-release', rec.id));
+  saveSession(state, rec);
+  state.m.closed.inc(1, { code: closeCodeLabel(code) });
+  state.emitter.emit('disconnect', rec.view, { code, reason, by });
+}
+
+/** Closes a connection with a close code and forgets it at once (no waiting for the peer). */
+export function closeRecord(state: ManagerState, rec: ConnRecord, code: number, reason = ''): void {
+  if (rec.closed) return;
+  try {
+    rec.socket.close(code, reason);
+  } catch (err) {
+    state.reportError(err, 'socket-close', rec.id);
+  }
+  removeRecord(state, rec, code, reason, 'server');
+}
+
+/** Drops a connection without a close handshake (the peer sees 1006) and forgets it at once. */
+export function terminateRecord(state: ManagerState, rec: ConnRecord, reason = 'terminated'): void {
+  if (rec.closed) return;
+  try {
+    rec.socket.terminate();
+  } catch (err) {
+    state.reportError(err, 'socket-terminate', rec.id);
+  }
+  removeRecord(state, rec, 1006, reason, 'server');
+}

@@ -1,0 +1,216 @@
+import type { DeliveryTarget } from '../cluster.js';
+import { WsError, toWsError } from '../errors.js';
+import type { MessageFrame, ServerFrame } from '../frames.js';
+import { directMessageFrame, threadMessageFrame } from '../frames.js';
+import type { ConnectionId, Offset, ThreadId, UserId } from '../ids.js';
+import type { SendResult } from '../sendResult.js';
+import { toWireData } from '../serialize.js';
+import { countDrop, createFrameWriter, createTally, type Tally } from './deliver.js';
+import type { ConnRecord, ManagerState } from './state.js';
+
+/** Options of a send. */
+export interface SendOptions {
+  /**
+   * The sender shown in `from`; `null` for messages the application sends itself.
+   * @default null
+   */
+  readonly from?: UserId | null;
+}
+
+/** Options of a thread send. */
+export interface ThreadSendOptions extends SendOptions {
+  /**
+   * Connections that must not receive this message (e.g. the one that sent it).
+   * @default none
+   */
+  readonly except?: ConnectionId | readonly ConnectionId[];
+}
+
+function result(tally: Tally, extra: { published?: boolean; failedRemote?: boolean; offset?: Offset; error?: WsError }): SendResult {
+  const failedRemote = extra.failedRemote ?? false;
+  return {
+    ok: extra.error === undefined && !failedRemote,
+    delivered: tally.delivered,
+    published: extra.published ?? false,
+    failedRemote,
+    dropped: tally.dropped ?? {},
+    ...(extra.offset === undefined ? {} : { offset: extra.offset }),
+    ...(extra.error === undefined ? {} : { error: extra.error }),
+  };
+}
+
+/** A failed send that reached nobody. */
+export function failedSend(error: WsError, tally: Tally = createTally()): SendResult {
+  return result(tally, { error });
+}
+
+/**
+ * Runs the outbound middleware once for this send. Resolves to the frame to send, or undefined
+ * when a middleware consumed it.
+ */
+async function runOutbound(
+  state: ManagerState,
+  target: DeliveryTarget,
+  frame: ServerFrame,
+): Promise<ServerFrame | undefined> {
+  const chain = state.outbound;
+  let passed: ServerFrame | undefined;
+  const step = async (i: number, f: ServerFrame): Promise<void> => {
+    if (i === chain.length) {
+      passed = f;
+      return;
+    }
+    await (chain[i] as (typeof chain)[number])(target, f, (next) => step(i + 1, next ?? f));
+  };
+  await step(0, frame);
+  return passed;
+}
+
+/** Normalizes data and applies outbound middleware; a failure becomes a `SendResult`. */
+async function prepareFrame<F extends ServerFrame>(
+  state: ManagerState,
+  target: DeliveryTarget,
+  build: (data: unknown) => F,
+  data: unknown,
+): Promise<{ frame: F } | { result: SendResult }> {
+  if (state.lifecycle === 'closed') {
+    return { result: failedSend(new WsError('closed', 'the manager is closed')) };
+  }
+  const wire = toWireData(data);
+  if (!wire.ok) {
+    state.m.sendFailures.inc(1, { cause: 'unserializable' });
+    return { result: failedSend(wire.error) };
+  }
+  const frame = build(wire.value);
+  if (state.outbound.length === 0) return { frame };
+  try {
+    const out = await runOutbound(state, target, frame);
+    if (out === undefined) {
+      const tally = createTally();
+      countDrop(state, tally, 'filtered');
+      return { result: result(tally, {}) };
+    }
+    return { frame: out as F };
+  } catch (err) {
+    const error = state.reportError(err, 'outbound-middleware');
+    return { result: failedSend(new WsError('internal_error', 'outbound middleware failed', { cause: error })) };
+  }
+}
+
+function writeAll(state: ManagerState, frame: ServerFrame, recs: Iterable<ConnRecord>, tally: Tally, threadId?: ThreadId, except?: ReadonlySet<ConnectionId>): void {
+  const writer = createFrameWriter(state, frame);
+  for (const rec of recs) {
+    if (except !== undefined && except.has(rec.id)) continue;
+    writer.write(rec, tally, threadId);
+  }
+  state.m.sent.inc(tally.delivered);
+}
+
+/** Delivers a frame from another instance to this instance's matching connections. */
+export function deliverLocal(state: ManagerState, target: DeliveryTarget, frame: ServerFrame): number {
+  const tally = createTally();
+  switch (target.kind) {
+    case 'thread': {
+      const members = state.threads.get(target.threadId);
+      if (members !== undefined) writeAll(state, frame, members, tally, target.threadId);
+      break;
+    }
+    case 'user': {
+      const conns = state.users.get(target.userId);
+      if (conns !== undefined) writeAll(state, frame, conns, tally);
+      break;
+    }
+    case 'connection': {
+      const rec = state.connections.get(target.connectionId);
+      if (rec !== undefined) writeAll(state, frame, [rec], tally);
+      break;
+    }
+    case 'all':
+      writeAll(state, frame, state.connections.values(), tally);
+      break;
+  }
+  return tally.delivered;
+}
+
+/** Sends a thread message: offset from the cluster (history + remote publish), then local fan-out. */
+export async function sendToThread(
+  state: ManagerState,
+  threadId: ThreadId,
+  data: unknown,
+  options: ThreadSendOptions = {},
+): Promise<SendResult> {
+  const from = options.from ?? null;
+  const prepared = await prepareFrame(state, { kind: 'thread', threadId }, (d) => threadMessageFrame(threadId, from, d), data);
+  if ('result' in prepared) return prepared.result;
+  let frame = prepared.frame as MessageFrame;
+  let offset: Offset | undefined;
+  let published = false;
+  let failedRemote = false;
+  let error: WsError | undefined;
+  try {
+    const outcome = await state.cluster.publishToThread(threadId, frame);
+    offset = outcome.offset;
+    published = outcome.published;
+    frame = { ...frame, offset };
+  } catch (err) {
+    failedRemote = true;
+    error = toWsError(err, 'cluster_error');
+    state.m.sendFailures.inc(1, { cause: 'cluster' });
+    state.reportError(error, 'publish-thread');
+  }
+  const tally = createTally();
+  const members = state.threads.get(threadId);
+  if (members !== undefined) {
+    const except = options.except === undefined ? undefined : new Set(typeof options.except === 'string' ? [options.except] : options.except);
+    writeAll(state, frame, members, tally, threadId, except);
+  }
+  return result(tally, { published, failedRemote, ...(offset === undefined ? {} : { offset }), ...(error === undefined ? {} : { error }) });
+}
+
+/** Sends a direct message to every connection of a user, here and on other instances. */
+export async function sendToUser(state: ManagerState, userId: UserId, data: unknown, options: SendOptions = {}): Promise<SendResult> {
+  const from = options.from ?? null;
+  const prepared = await prepareFrame(state, { kind: 'user', userId }, (d) => directMessageFrame(from, d), data);
+  if ('result' in prepared) return prepared.result;
+  const tally = createTally();
+  const conns = state.users.get(userId);
+  if (conns !== undefined) writeAll(state, prepared.frame, conns, tally);
+  return publishRemote(state, tally, () => state.cluster.publishToUser(userId, prepared.frame), 'publish-user');
+}
+
+/** Sends a message to every connection of the cluster. */
+export async function broadcast(state: ManagerState, data: unknown, options: SendOptions = {}): Promise<SendResult> {
+  const from = options.from ?? null;
+  const prepared = await prepareFrame(state, { kind: 'all' }, (d) => directMessageFrame(from, d), data);
+  if ('result' in prepared) return prepared.result;
+  const tally = createTally();
+  writeAll(state, prepared.frame, state.connections.values(), tally);
+  return publishRemote(state, tally, () => state.cluster.publishAll(prepared.frame), 'publish-all');
+}
+
+/** Sends a message to one connection of this instance. */
+export async function sendToConnection(state: ManagerState, connectionId: ConnectionId, data: unknown, options: SendOptions = {}): Promise<SendResult> {
+  const from = options.from ?? null;
+  const prepared = await prepareFrame(state, { kind: 'connection', connectionId }, (d) => directMessageFrame(from, d), data);
+  if ('result' in prepared) return prepared.result;
+  const tally = createTally();
+  const rec = state.connections.get(connectionId);
+  if (rec === undefined) {
+    countDrop(state, tally, 'not_found');
+    return result(tally, {});
+  }
+  writeAll(state, prepared.frame, [rec], tally);
+  return result(tally, {});
+}
+
+async function publishRemote(state: ManagerState, tally: Tally, publish: () => Promise<{ published: boolean }>, stage: string): Promise<SendResult> {
+  try {
+    const { published } = await publish();
+    return result(tally, { published });
+  } catch (err) {
+    const error = toWsError(err, 'cluster_error');
+    state.m.sendFailures.inc(1, { cause: 'cluster' });
+    state.reportError(error, stage);
+    return result(tally, { failedRemote: true, error });
+  }
+}

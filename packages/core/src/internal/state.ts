@@ -1,0 +1,79 @@
+import type EventEmitter from 'eventemitter3';
+import type { Clock } from '../clock.js';
+import type { ClusterAdapter } from '../cluster.js';
+import type { Codec } from '../codec.js';
+import type { WsError } from '../errors.js';
+import type { ClientFrame } from '../frames.js';
+import type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from '../ids.js';
+import type { Logger } from '../logger.js';
+import type { Counter, MetricsRegistry } from '../metrics.js';
+import type { ManagerOptions, ResolvedLimits } from '../options.js';
+import type { Connection, InboundMiddleware, OutboundMiddleware } from '../plugin.js';
+import type { SocketLike } from '../socket.js';
+import type { FrameValidator } from '../validateFrame.js';
+import type { TokenBucket } from './tokenBucket.js';
+
+/** Everything the manager knows of one connection. Internal: plugins see `view`. */
+export interface ConnRecord {
+  readonly id: ConnectionId;
+  readonly userId: UserId;
+  readonly socket: SocketLike;
+  readonly codec: Codec;
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly connectedAt: number;
+  /** Thread -> the offset at which this session first joined it. */
+  readonly threads: Map<ThreadId, Offset>;
+  readonly threadIds: Set<ThreadId>;
+  readonly bucket: TokenBucket;
+  readonly queue: ClientFrame[];
+  readonly resyncPending: Set<ThreadId>;
+  readonly unsubscribe: (() => void)[];
+  view: Connection;
+  lastActivityAt: number;
+  expiresAt: number | undefined;
+  violations: number;
+  busy: boolean;
+  registered: boolean;
+  closed: boolean;
+  resumeToken: string;
+  generation: number;
+}
+
+/** The manager's core metrics, bound once so hot paths do no lookups. */
+export interface CoreMetrics {
+  readonly received: Counter;
+  readonly sent: Counter;
+  readonly dropped: Counter;
+  readonly errorsSent: Counter;
+  readonly violations: Counter;
+  readonly opened: Counter;
+  readonly closed: Counter;
+  readonly evicted: Counter;
+  readonly sendFailures: Counter;
+}
+
+/** The shared state of one manager instance. Nothing here is module-level. */
+export interface ManagerState {
+  readonly options: ManagerOptions;
+  readonly limits: ResolvedLimits;
+  readonly instanceId: InstanceId;
+  readonly clock: Clock;
+  readonly cluster: ClusterAdapter;
+  readonly codec: Codec;
+  readonly logger: Logger;
+  readonly metrics: MetricsRegistry;
+  readonly m: CoreMetrics;
+  readonly emitter: EventEmitter;
+  readonly validator: FrameValidator;
+  readonly connections: Map<ConnectionId, ConnRecord>;
+  readonly users: Map<UserId, Set<ConnRecord>>;
+  readonly threads: Map<ThreadId, Set<ConnRecord>>;
+  readonly inbound: InboundMiddleware[];
+  readonly outbound: OutboundMiddleware[];
+  readonly startedAt: number;
+  lifecycle: 'running' | 'draining' | 'closed';
+  nextConnection: number;
+  /** Connections between `connectUser`'s start and their registration. */
+  pendingConnects: number;
+  reportError(err: unknown, stage: string, connectionId?: ConnectionId): WsError;
+}

@@ -1,0 +1,29 @@
+import { CloseCode } from '../closeCodes.js';
+import { flushResyncs } from './deliver.js';
+import { closeRecord } from './lifecycle.js';
+import type { ManagerState } from './state.js';
+
+/**
+ * Starts the one sweep timer of a manager: closes expired sessions (4102) and idle connections
+ * (4001), and sends the `resync` frames owed to drained slow consumers. Returns its stopper.
+ */
+export function startSweep(state: ManagerState): () => void {
+  const { clock, limits } = state;
+  const timer = clock.setInterval(() => {
+    try {
+      const now = clock.now();
+      for (const rec of state.connections.values()) {
+        if (rec.expiresAt !== undefined && now >= rec.expiresAt) {
+          closeRecord(state, rec, CloseCode.sessionExpired, 'session expired');
+        } else if (now - rec.lastActivityAt >= limits.idleTimeoutMs) {
+          closeRecord(state, rec, CloseCode.idleTimeout, 'idle timeout');
+        } else if (rec.resyncPending.size !== 0) {
+          flushResyncs(state, rec);
+        }
+      }
+    } catch (err) {
+      state.reportError(err, 'sweep');
+    }
+  }, limits.sweepIntervalMs);
+  return () => clock.clear(timer);
+}

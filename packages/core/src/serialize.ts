@@ -1,0 +1,104 @@
+import { WsError } from './errors.js';
+
+/** The outcome of {@link toWireData}: a value every codec can encode, or why not. */
+export type WireData =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: WsError };
+
+const MAX_DEPTH = 64;
+
+/**
+ * Turns application data into plain, encodable data once per send, so no codec ever throws:
+ * `bigint` -> decimal string, `Date` -> ISO string (invalid dates -> null), `Map` -> object,
+ * `Set` -> array, `Error` -> `{ name, message }` (no stack), typed arrays pass through, objects
+ * with `toJSON` use it; functions, symbols and `undefined` properties are dropped as JSON does.
+ * Cycles, nesting past 64 levels and a throwing getter or `toJSON` fail with
+ * `WsError('unserializable')`.
+ */
+export function toWireData(data: unknown): WireData {
+  const t = typeof data;
+  if (data === null || t === 'string' || t === 'boolean') return { ok: true, value: data };
+  if (t === 'number') return { ok: true, value: Number.isFinite(data) ? data : null };
+  try {
+    return { ok: true, value: normalize(data, new Set<object>(), 0, '$') };
+  } catch (err) {
+    return {
+      ok: false,
+      error:
+        err instanceof WsError
+          ? err
+          : new WsError('unserializable', 'message could not be serialized', { cause: err }),
+    };
+  }
+}
+
+function normalize(value: unknown, seen: Set<object>, depth: number, path: string): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'object':
+      break;
+  }
+  if (value === null) return null;
+  const obj = value as object;
+  if (depth > MAX_DEPTH) {
+    throw new WsError('unserializable', `message nests deeper than ${MAX_DEPTH} levels at ${path}`);
+  }
+  if (seen.has(obj)) throw new WsError('unserializable', `message has a cycle at ${path}`);
+  if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? null : obj.toISOString();
+  if (ArrayBuffer.isView(obj)) return obj;
+  seen.add(obj);
+  try {
+    if (Array.isArray(obj)) {
+      return obj.map((v, i) => {
+        const n = normalize(v, seen, depth + 1, `${path}[${i}]`);
+        return n === undefined ? null : n;
+      });
+    }
+    if (obj instanceof Map) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of obj) {
+        const n = normalize(v, seen, depth + 1, `${path}.${String(k)}`);
+        if (n !== undefined) defineKey(out, String(k), n);
+      }
+      return out;
+    }
+    if (obj instanceof Set) {
+      return [...obj].map((v, i) => {
+        const n = normalize(v, seen, depth + 1, `${path}[${i}]`);
+        return n === undefined ? null : n;
+      });
+    }
+    if (obj instanceof Error) return { name: obj.name, message: obj.message };
+    const toJSON = (obj as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') {
+      return normalize((toJSON as () => unknown).call(obj), seen, depth + 1, path);
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(obj)) {
+      const n = normalize((obj as Record<string, unknown>)[key], seen, depth + 1, `${path}.${key}`);
+      if (n !== undefined) defineKey(out, key, n);
+    }
+    return out;
+  } finally {
+    seen.delete(obj);
+  }
+}
+
+/** Sets an own property even for `__proto__`, never touching the prototype. */
+function defineKey(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    out[key] = value;
+  }
+}

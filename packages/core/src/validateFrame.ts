@@ -1,0 +1,105 @@
+import type { WireErrorCode } from './errors.js';
+import type { ClientFrame, RequestId } from './frames.js';
+import { isThreadId, isUserId } from './ids.js';
+import { isOffset } from './offsets.js';
+
+/** The outcome of checking a decoded value against the wire protocol's client frames. */
+export type FrameCheck =
+  | { readonly ok: true; readonly frame: ClientFrame }
+  | {
+      readonly ok: false;
+      readonly code: Extract<WireErrorCode, 'bad_request' | 'unknown_type'>;
+      readonly message: string;
+      readonly id?: RequestId;
+    };
+
+type Fields = Record<string, unknown>;
+type Check = (f: Fields) => string | undefined;
+
+const MAX_REQUEST_ID = 64;
+
+function threadField(f: Fields): string | undefined {
+  return isThreadId(f['thread'])
+    ? undefined
+    : '"thread" must be 1-128 characters of A-Za-z0-9 : _ - . @';
+}
+
+function dataField(f: Fields): string | undefined {
+  return Object.prototype.hasOwnProperty.call(f, 'data') ? undefined : '"data" is required';
+}
+
+/** A frame checker: `check(value)` tells whether a decoded value is a well-formed client frame. */
+export interface FrameValidator {
+  check(value: unknown): FrameCheck;
+}
+
+/**
+ * Creates the shape check of client frames. Unknown types are found by a `Map` lookup, so
+ * `"__proto__"`, `"constructor"` and `"toString"` are simply unknown.
+ */
+export function createFrameValidator(): FrameValidator {
+  const checks = new Map<string, Check>([
+    ['join', threadField],
+    ['leave', threadField],
+    ['publish', (f) => threadField(f) ?? dataField(f)],
+    [
+      'direct',
+      (f) => (isUserId(f['to']) ? dataField(f) : '"to" must be a user id (1-256 characters)'),
+    ],
+    [
+      'resume',
+      (f) =>
+        threadField(f) ??
+        (isOffset(f['offset']) ? undefined : '"offset" must be an offset string like "1-0"'),
+    ],
+    ['ping', () => undefined],
+    ['pong', () => undefined],
+  ]);
+
+  return {
+    check(value: unknown): FrameCheck {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return { ok: false, code: 'bad_request', message: 'a frame must be an object' };
+      }
+      const fields = value as Fields;
+      const rawId = fields['id'];
+      let id: RequestId | undefined;
+      if (rawId !== undefined) {
+        const idOk =
+          (typeof rawId === 'string' && rawId.length <= MAX_REQUEST_ID) ||
+          (typeof rawId === 'number' && Number.isFinite(rawId));
+        if (!idOk) {
+          return {
+            ok: false,
+            code: 'bad_request',
+            message: `"id" must be a string of at most ${MAX_REQUEST_ID} characters or a finite number`,
+          };
+        }
+        id = rawId as RequestId;
+      }
+      const type = fields['type'];
+      if (typeof type !== 'string') {
+        return withId({ ok: false, code: 'bad_request', message: '"type" must be a string' }, id);
+      }
+      const check = checks.get(type);
+      if (check === undefined) {
+        return withId(
+          { ok: false, code: 'unknown_type', message: `unknown frame type "${type.slice(0, 32)}"` },
+          id,
+        );
+      }
+      const problem = check(fields);
+      if (problem !== undefined) {
+        return withId({ ok: false, code: 'bad_request', message: problem }, id);
+      }
+      return { ok: true, frame: value as ClientFrame };
+    },
+  };
+}
+
+function withId(
+  check: Extract<FrameCheck, { ok: false }>,
+  id: RequestId | undefined,
+): FrameCheck {
+  return id === undefined ? check : { ...check, id };
+}

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      'packages/*',
+      'apps/*',
+      // Repository-wide rules and release/packaging policy checks (scripts/*.test.ts).
+      { extends: true, test: { name: 'repo', include: ['scripts/**/*.test.ts'] } },
+    ],
+    // Two cores: keep fault, browser and timing tests from starving each other.
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
