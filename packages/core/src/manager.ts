@@ -22,6 +22,7 @@ import { createMetricsRegistry } from './metrics.js';
 import { localCluster } from './localCluster.js';
 import type { ManagerOptions } from './options.js';
 import { resolveLimits } from './options.js';
+import type { ResolvedLimits } from './options.js';
 import type { Connection, Plugin, PluginContext } from './plugin.js';
 import type { SendResult } from './sendResult.js';
 import type { SocketLike } from './socket.js';
@@ -126,6 +127,8 @@ export interface Manager {
   readonly instanceId: InstanceId;
   readonly state: 'running' | 'draining' | 'closed';
   readonly metrics: MetricsRegistry;
+  /** The limits in force (options with defaults filled in). */
+  readonly limits: ResolvedLimits;
   /** Registers an authenticated connection, sends `welcome`; resolves to its id. */
   connectUser(userId: UserId, socket: SocketLike, options?: ConnectOptions): Promise<ConnectionId>;
   /** Joins a connection to a thread (server side: no `authorizeThread`). */
@@ -253,6 +256,7 @@ export function createManager(options: ManagerOptions = {}): Manager {
       return state.lifecycle;
     },
     metrics,
+    limits,
 
     async connectUser(userId, socket, connectOptions = {}) {
       await started;
