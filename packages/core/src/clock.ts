@@ -27,12 +27,12 @@ export function systemClock(): Clock {
     setTimeout(fn, ms) {
       const t = setTimeout(fn, ms) as unknown as NodeTimer;
       t.unref?.();
-      return t as TimerHandle;
+      return t;
     },
     setInterval(fn, ms) {
       const t = setInterval(fn, ms) as unknown as NodeTimer;
       t.unref?.();
-      return t as TimerHandle;
+      return t;
     },
     clear(handle) {
       clearTimeout(handle as Parameters<typeof clearTimeout>[0]);

@@ -24,7 +24,7 @@ export function silentLogger(): Logger {
   return { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 }
 
-const secretParams = ['token', 'resume', 'access_token', 'auth'];
+const secretParams: readonly string[] = ['token', 'resume', 'access_token', 'auth'] as const;
 
 /**
  * Replaces the values of secret query parameters (`token`, `resume`, `access_token`, `auth`) in a

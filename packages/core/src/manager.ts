@@ -258,10 +258,7 @@ export function createManager(options: ManagerOptions = {}): Manager {
     metrics,
     limits,
 
-    async connectUser(userId, socket, connectOptions = {}) {
-      await started;
-      return connectUser(state, userId, socket, connectOptions);
-    },
+    connectUser: (userId, socket, connectOptions = {}) => connectUser(state, userId, socket, connectOptions, started),
 
     async joinThread(connectionId, threadId) {
       requireThread(threadId);

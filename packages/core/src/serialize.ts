@@ -49,7 +49,7 @@ function normalize(value: unknown, seen: Set<object>, depth: number, path: strin
       break;
   }
   if (value === null) return null;
-  const obj = value as object;
+  const obj = value;
   if (depth > MAX_DEPTH) {
     throw new WsError('unserializable', `message nests deeper than ${MAX_DEPTH} levels at ${path}`);
   }

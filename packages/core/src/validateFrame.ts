@@ -75,7 +75,7 @@ export function createFrameValidator(): FrameValidator {
             message: `"id" must be a string of at most ${MAX_REQUEST_ID} characters or a finite number`,
           };
         }
-        id = rawId as RequestId;
+        id = rawId;
       }
       const type = fields['type'];
       if (typeof type !== 'string') {

@@ -62,6 +62,7 @@ export async function connectUser(
   userId: UserId,
   socket: SocketLike,
   o: ConnectOptions,
+  started: Promise<void>,
 ): Promise<ConnectionId> {
   const { limits, clock, cluster } = state;
   if (!isUserId(userId)) {
@@ -120,6 +121,7 @@ export async function connectUser(
   state.pendingConnects++;
   let admitted = false;
   try {
+    await started;
     let admission;
     try {
       admission = await cluster.admit(userId, id);

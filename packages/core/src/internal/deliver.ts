@@ -76,12 +76,14 @@ export function createFrameWriter(state: ManagerState, frame: ServerFrame): Fram
       if (rec.resyncPending.size !== 0) flushResyncs(state, rec);
       try {
         const payload = payloadFor(rec);
+        // Sockets whose `prepare` is the same function share one prepared frame per send.
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- compared, never called detached
         const prepare = socket.prepare as PrepareFn | undefined;
         if (prepare !== undefined && socket.sendPrepared !== undefined) {
           if (prepare !== prepareFn0 || preparedName0 !== rec.codec.name) {
             prepareFn0 = prepare;
             preparedName0 = rec.codec.name;
-            prepared0 = prepare(payload);
+            prepared0 = prepare.call(socket, payload);
           }
           socket.sendPrepared(prepared0);
         } else {

@@ -6,7 +6,7 @@ import { errorFrame, pongFrame } from '../frames.js';
 import { dispatch } from './dispatch.js';
 import { sendControl } from './deliver.js';
 import { closeRecord } from './lifecycle.js';
-import type { ConnRecord, ManagerState } from './state.js';
+import type { ConnRecord, ManagerState, QueueItem } from './state.js';
 
 const MAX_QUEUED_FRAMES = 1000;
 
@@ -42,6 +42,18 @@ export function rejectFrame(
   }
 }
 
+/** Refuses an inbound frame in arrival order: at once when nothing is queued, else after the queue. */
+function refuseInOrder(
+  state: ManagerState,
+  rec: ConnRecord,
+  code: WireErrorCode,
+  message: string,
+  id: RequestId | undefined,
+): void {
+  if (rec.busy || rec.queue.length > 0 || !rec.registered) rec.queue.push({ reject: { code, message, id } });
+  else rejectFrame(state, rec, code, message, id);
+}
+
 /**
  * Entry point of every inbound message: size limit, decode, shape check, ping/pong, frame
  * budget, then the ordered queue of middleware and dispatch.
@@ -60,13 +72,12 @@ export function handleInbound(state: ManagerState, rec: ConnRecord, data: string
   try {
     decoded = rec.codec.decode(data);
   } catch (err) {
-    const e = toWsError(err, 'bad_request');
-    rejectFrame(state, rec, 'bad_request', e.message, undefined);
+    refuseInOrder(state, rec, 'bad_request', toWsError(err, 'bad_request').message, undefined);
     return;
   }
   const check = state.validator.check(decoded);
   if (!check.ok) {
-    rejectFrame(state, rec, check.code, check.message, check.id);
+    refuseInOrder(state, rec, check.code, check.message, check.id);
     return;
   }
   const frame = check.frame;
@@ -79,7 +90,7 @@ export function handleInbound(state: ManagerState, rec: ConnRecord, data: string
     return;
   }
   if (!rec.bucket.take(now) || rec.queue.length >= MAX_QUEUED_FRAMES) {
-    rejectFrame(state, rec, 'rate_limited', 'inbound frame budget exceeded', frame.id);
+    refuseInOrder(state, rec, 'rate_limited', 'inbound frame budget exceeded', frame.id);
     return;
   }
   rec.queue.push(frame);
@@ -107,7 +118,12 @@ function runChain(state: ManagerState, rec: ConnRecord, frame: ClientFrame): voi
 /** Processes queued frames in arrival order; an async step holds the rest until it settles. */
 export function processQueue(state: ManagerState, rec: ConnRecord): void {
   while (!rec.busy && !rec.closed && rec.queue.length > 0) {
-    const frame = rec.queue.shift() as ClientFrame;
+    const item = rec.queue.shift() as QueueItem;
+    if ('reject' in item) {
+      rejectFrame(state, rec, item.reject.code, item.reject.message, item.reject.id);
+      continue;
+    }
+    const frame = item;
     let pending: void | Promise<void>;
     try {
       pending = runChain(state, rec, frame);
@@ -115,9 +131,9 @@ export function processQueue(state: ManagerState, rec: ConnRecord): void {
       failFrame(state, rec, frame, err);
       continue;
     }
-    if (pending !== undefined && typeof (pending as Promise<void>).then === 'function') {
+    if (pending !== undefined && typeof (pending).then === 'function') {
       rec.busy = true;
-      (pending as Promise<void>).then(
+      (pending).then(
         () => {
           rec.busy = false;
           processQueue(state, rec);

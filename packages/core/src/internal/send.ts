@@ -142,7 +142,7 @@ export async function sendToThread(
   const from = options.from ?? null;
   const prepared = await prepareFrame(state, { kind: 'thread', threadId }, (d) => threadMessageFrame(threadId, from, d), data);
   if ('result' in prepared) return prepared.result;
-  let frame = prepared.frame as MessageFrame;
+  let frame = prepared.frame;
   let offset: Offset | undefined;
   let published = false;
   let failedRemote = false;

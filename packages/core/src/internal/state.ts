@@ -2,8 +2,8 @@ import type EventEmitter from 'eventemitter3';
 import type { Clock } from '../clock.js';
 import type { ClusterAdapter } from '../cluster.js';
 import type { Codec } from '../codec.js';
-import type { WsError } from '../errors.js';
-import type { ClientFrame } from '../frames.js';
+import type { WireErrorCode, WsError } from '../errors.js';
+import type { ClientFrame, RequestId } from '../frames.js';
 import type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { Counter, MetricsRegistry } from '../metrics.js';
@@ -12,6 +12,14 @@ import type { Connection, InboundMiddleware, OutboundMiddleware } from '../plugi
 import type { SocketLike } from '../socket.js';
 import type { FrameValidator } from '../validateFrame.js';
 import type { TokenBucket } from './tokenBucket.js';
+
+/** A refusal decided on arrival but sent in order, after the frames queued before it. */
+export interface QueuedRejection {
+  readonly reject: { readonly code: WireErrorCode; readonly message: string; readonly id: RequestId | undefined };
+}
+
+/** What waits in a connection's inbound queue. */
+export type QueueItem = ClientFrame | QueuedRejection;
 
 /** Everything the manager knows of one connection. Internal: plugins see `view`. */
 export interface ConnRecord {
@@ -25,7 +33,7 @@ export interface ConnRecord {
   readonly threads: Map<ThreadId, Offset>;
   readonly threadIds: Set<ThreadId>;
   readonly bucket: TokenBucket;
-  readonly queue: ClientFrame[];
+  readonly queue: QueueItem[];
   readonly resyncPending: Set<ThreadId>;
   readonly unsubscribe: (() => void)[];
   view: Connection;

@@ -23,7 +23,7 @@ export function createManualClock(start = 1_700_000_000_000): ManualClock {
   const add = (fn: () => void, ms: number, every: number | undefined): TimerHandle => {
     const id = ++nextId;
     timers.set(id, { at: now + Math.max(0, ms), every, fn, id });
-    return { id } as TimerHandle;
+    return { id };
   };
   return {
     now: () => now,

@@ -1,0 +1,233 @@
+// @ts-check
+import path from 'node:path';
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const ROOT = import.meta.dirname;
+const TS_FILES = ['**/*.ts', '**/*.mts', '**/*.cts'];
+const JS_FILES = ['**/*.js', '**/*.mjs', '**/*.cjs'];
+const TEST_FILES = ['**/*.test.ts', '**/*.test-d.ts', '**/test/**/*.ts', 'scripts/**/*.ts'];
+const PACKAGE_SRC = ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'];
+const CORE_SRC = ['packages/core/src/**/*.ts'];
+const CORE_TESTS = ['packages/core/src/**/*.test.ts', 'packages/core/src/**/*.test-d.ts'];
+const NON_CORE_SRC = ['packages/*/src/**/*.ts'];
+const NON_CORE_TESTS = ['packages/*/src/**/*.test.ts', 'packages/*/src/**/*.test-d.ts'];
+
+/**
+ * A relative import must stay inside the importing file's own package (`packages/<name>/` or
+ * `apps/<name>/`): reaching into a sibling (`../../core/src/x`) bypasses its public entry and
+ * its exports map. Covers static imports, re-exports and dynamic `import()`.
+ * @type {import('eslint').Rule.RuleModule}
+ */
+const noRelativeOutsidePackage = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Forbid relative imports that leave the current package' },
+    schema: [],
+    messages: {
+      outside:
+        "'{{source}}' leaves this package. Import another package by its public name (only '@ws/core', and '@ws/core/testing' in tests).",
+    },
+  },
+  create(context) {
+    const filename = context.filename;
+    const rel = path.relative(ROOT, filename).split(path.sep);
+    // rel: ['packages' | 'apps', '<name>', ...]
+    if (rel.length < 3 || (rel[0] !== 'packages' && rel[0] !== 'apps')) return {};
+    const packageRoot = path.join(ROOT, rel[0], /** @type {string} */ (rel[1]));
+
+    /** @param {import('estree').Node | null | undefined} node */
+    function check(node) {
+      if (!node || node.type !== 'Literal' || typeof node.value !== 'string') return;
+      const source = node.value;
+      if (!source.startsWith('.')) return;
+      const target = path.resolve(path.dirname(filename), source);
+      const fromRoot = path.relative(packageRoot, target);
+      if (fromRoot.startsWith('..') || path.isAbsolute(fromRoot)) {
+        context.report({ node, messageId: 'outside', data: { source } });
+      }
+    }
+
+    return {
+      ImportDeclaration: (node) => check(node.source),
+      ExportNamedDeclaration: (node) => check(node.source),
+      ExportAllDeclaration: (node) => check(node.source),
+      ImportExpression: (node) => check(node.source),
+    };
+  },
+};
+
+const wsPlugin = { rules: { 'no-relative-outside-package': noRelativeOutsidePackage } };
+
+const CORE_ONLY_MESSAGE =
+  "Packages import only @ws/core's public entry ('@ws/core'); '@ws/core/testing' only in tests; never another package or core internals.";
+
+export default defineConfig(
+  {
+    name: 'ws/ignores',
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      '**/.turbo/**',
+      'bench/results/**',
+      'test-artifacts/**',
+    ],
+  },
+  {
+    name: 'ws/base',
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+  js.configs.recommended,
+  {
+    name: 'ws/typescript',
+    files: TS_FILES,
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: {
+        projectService: {
+          // Root *.ts files and scripts/ are in the root tsconfig.json; listing '*.ts' here too
+          // is an error ("included by allowDefaultProject but also found in the project
+          // service"). JS files skip type-aware linting (below). `**` is not allowed here.
+          allowDefaultProject: ['*.js', '*.mjs'],
+        },
+        tsconfigRootDir: ROOT,
+      },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false },
+      ],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'separate-type-imports' },
+      ],
+      '@typescript-eslint/consistent-type-exports': 'error',
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
+      // Pragmatic: an async function that implements a Promise-returning port need not await.
+      '@typescript-eslint/require-await': 'off',
+      // Style, not safety (and auto-fixable): report without failing the build.
+      '@typescript-eslint/no-unnecessary-type-assertion': 'warn',
+      '@typescript-eslint/only-throw-error': 'error',
+      '@typescript-eslint/prefer-promise-reject-errors': 'error',
+    },
+  },
+  {
+    name: 'ws/tests',
+    files: TEST_FILES,
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    name: 'ws/js',
+    files: JS_FILES,
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { ...globals.node },
+    },
+  },
+  {
+    name: 'ws/js-commonjs',
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+
+  // ---- Dependency boundaries (DESIGN.md: "the one rule between them") ----
+  {
+    name: 'ws/boundaries/no-relative-outside-package',
+    files: PACKAGE_SRC,
+    plugins: { ws: wsPlugin },
+    rules: { 'ws/no-relative-outside-package': 'error' },
+  },
+  {
+    name: 'ws/boundaries/core-src',
+    files: CORE_SRC,
+    ignores: CORE_TESTS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@ws/',
+              message: '@ws/core imports no other package of this repo (and not itself by name).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    name: 'ws/boundaries/core-tests',
+    files: CORE_TESTS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@ws/(?!core(/testing)?$)',
+              message: "Core's tests use relative imports, '@ws/core' or '@ws/core/testing' only.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    name: 'ws/boundaries/packages-src',
+    files: NON_CORE_SRC,
+    ignores: [...CORE_SRC, ...NON_CORE_TESTS],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^@ws/(?!core$)', message: CORE_ONLY_MESSAGE }] },
+      ],
+    },
+  },
+  {
+    name: 'ws/boundaries/packages-tests',
+    files: NON_CORE_TESTS,
+    ignores: CORE_SRC,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^@ws/core/(?!testing$)', message: CORE_ONLY_MESSAGE },
+            {
+              // Integration tests may use other packages (devDependencies), by public entry only.
+              regex: '^@ws/(?!core/)[^/]+/(src|dist|internal)(/|$)',
+              message:
+                'Import packages by their public entry, never their src/dist/internal files.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);
