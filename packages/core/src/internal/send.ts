@@ -1,6 +1,6 @@
 import type { DeliveryTarget } from '../cluster.js';
 import { WsError, toWsError } from '../errors.js';
-import type { MessageFrame, ServerFrame } from '../frames.js';
+import type { ServerFrame } from '../frames.js';
 import { directMessageFrame, threadMessageFrame } from '../frames.js';
 import type { ConnectionId, Offset, ThreadId, UserId } from '../ids.js';
 import type { SendResult } from '../sendResult.js';
