@@ -1,0 +1,51 @@
+/**
+ * The Standard Schema v1 interface (https://standardschema.dev), copied as the spec recommends so
+ * this package depends on no schema library. zod 3.24+/4, valibot 1 and arktype 2 implement it.
+ */
+export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  readonly '~standard': StandardSchemaV1.Props<Input, Output>;
+}
+
+// A namespace mirrors the spec's published shape (`StandardSchemaV1.Issue` etc.); types only.
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace StandardSchemaV1 {
+  /** The `~standard` properties. */
+  export interface Props<Input = unknown, Output = Input> {
+    readonly version: 1;
+    readonly vendor: string;
+    readonly validate: (
+      value: unknown,
+      options?: Options | undefined,
+    ) => Result<Output> | Promise<Result<Output>>;
+    readonly types?: Types<Input, Output> | undefined;
+  }
+  /** Vendor-specific validation options. */
+  export interface Options {
+    readonly libraryOptions?: Record<string, unknown> | undefined;
+  }
+  /** The result of `validate`. */
+  export type Result<Output> = SuccessResult<Output> | FailureResult;
+  /** Validation passed. */
+  export interface SuccessResult<Output> {
+    readonly value: Output;
+    readonly issues?: undefined;
+  }
+  /** Validation failed. */
+  export interface FailureResult {
+    readonly issues: readonly Issue[];
+  }
+  /** One problem found by the schema. */
+  export interface Issue {
+    readonly message: string;
+    readonly path?: readonly (PropertyKey | PathSegment)[] | undefined;
+  }
+  /** A path segment as an object. */
+  export interface PathSegment {
+    readonly key: PropertyKey;
+  }
+  /** The schema's input and output types. */
+  export interface Types<Input = unknown, Output = Input> {
+    readonly input: Input;
+    readonly output: Output;
+  }
+}
