@@ -1,0 +1,3 @@
+export { redisCluster } from './redisCluster.js';
+export { redisClusterDefaults } from './options.js';
+export type { RedisClusterOptions } from './options.js';

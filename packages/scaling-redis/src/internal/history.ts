@@ -1,0 +1,82 @@
+import type { HistoryResult, MessageFrame, Offset, ThreadId, ThreadPublishOutcome } from '@ws/core';
+import { compareOffsets } from '@ws/core';
+import { decodeFrame, encodeFrame } from './envelope.js';
+import type { Routing } from './routing.js';
+import { historyScript, publishThreadScript } from './scripts.js';
+import type { Shared } from './shared.js';
+
+const U64_MAX = 18446744073709551615n;
+
+/** True when both parts of an offset fit a Redis stream id (unsigned 64-bit). */
+function fitsStreamId(offset: string): boolean {
+  return offset.split('-').every((part) => BigInt(part) <= U64_MAX);
+}
+
+/** `<ms>` alone means `<ms>-0`, as `compareOffsets` reads it. */
+function fullId(offset: string): string {
+  return offset.includes('-') ? offset : `${offset}-0`;
+}
+
+/** How long a thread's stream and meta live after the last publication, in ms. */
+function expireMs(s: Shared): number {
+  return Math.max(2 * s.o.historyTtlMs, 60_000);
+}
+
+/**
+ * Appends to the thread's bounded stream and publishes, in one Lua call: the stream id is the
+ * offset, in the frame that every instance receives.
+ */
+export async function publishToThread(
+  s: Shared,
+  routing: Routing,
+  threadId: ThreadId,
+  frame: MessageFrame,
+): Promise<ThreadPublishOutcome> {
+  const { offset: _ignored, ...bare } = frame;
+  const keep = s.o.keepHistory(threadId) ? s.o.historyMaxLen : 0;
+  const channel = s.keys.threadChannel(threadId);
+  let reply: [string, number];
+  try {
+    reply = (await s.link.run(
+      publishThreadScript,
+      [s.keys.threadStream(threadId), s.keys.threadMeta(threadId)],
+      [s.link.publishCommand, channel, s.self, encodeFrame(bare as MessageFrame), keep, s.o.historyTtlMs, expireMs(s)],
+    )) as [string, number];
+  } catch (err) {
+    s.m.commandFailures.inc(1, { op: 'publish-thread' });
+    throw err;
+  }
+  const offset = String(reply[0]) as Offset;
+  routing.seen(threadId, offset);
+  const others = Number(reply[1]) - (routing.holds(channel) ? 1 : 0);
+  return { offset, published: others > 0 };
+}
+
+/** The thread's newest offset, or `0-0` when it has none. */
+export async function threadOffset(s: Shared, threadId: ThreadId): Promise<Offset> {
+  return ((await s.link.call('HGET', s.keys.threadMeta(threadId), 'last')) ?? '0-0') as Offset;
+}
+
+/**
+ * The kept frames after `max(afterOffset, notBefore)`, or not recoverable when that point is in
+ * the future or fell out of the kept window (count or age): never a partial answer.
+ */
+export async function history(s: Shared, threadId: ThreadId, afterOffset: Offset, notBefore: Offset): Promise<HistoryResult> {
+  const from = compareOffsets(afterOffset, notBefore) >= 0 ? afterOffset : notBefore;
+  if (!fitsStreamId(from)) return { recoverable: false };
+  const reply = (await s.link.run(
+    historyScript,
+    [s.keys.threadStream(threadId), s.keys.threadMeta(threadId)],
+    [`(${fullId(from)}`, s.o.historyTtlMs, s.o.historyMaxLen + 1],
+  )) as [string, string, [string, string[]][]];
+  const [last, trimmed, entries] = reply;
+  if (compareOffsets(from, last) > 0 || compareOffsets(from, trimmed) < 0) return { recoverable: false };
+  const frames: MessageFrame[] = [];
+  for (const [id, fields] of entries) {
+    const i = fields.indexOf('f');
+    if (i < 0 || i + 1 >= fields.length) continue;
+    const frame = decodeFrame(fields[i + 1] as string);
+    if (frame.type === 'message') frames.push({ ...frame, offset: id });
+  }
+  return { recoverable: true, frames };
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { InstanceId, ThreadId, UserId } from '@ws/core';
+
+/**
+ * Key and channel names. Everything of one user, one thread or one instance shares a hash tag
+ * (`{u:...}`, `{t:...}`, `{i:...}`), so Lua scripts touch one slot and sharded channels live on
+ * the shard of the keys they belong with; the registry lives under `{reg}`.
+ */
+export interface Keys {
+  /** ZSET of `<instanceId>|<connectionId>`, scored by admission order. */
+  userConns(userId: UserId): string;
+  /** Admission sequence of a user. */
+  userSeq(userId: UserId): string;
+  userChannel(userId: UserId): string;
+  /** The thread's stream (history). */
+  threadStream(threadId: ThreadId): string;
+  /** HASH: `last` (newest offset), `trimmed` (newest offset no longer kept). */
+  threadMeta(threadId: ThreadId): string;
+  threadChannel(threadId: ThreadId): string;
+  /** SET of the users an instance holds connections of. */
+  instanceUsers(instanceId: InstanceId): string;
+  controlChannel(instanceId: InstanceId): string;
+  readonly allChannel: string;
+  /** HASH instanceId -> JSON info. */
+  readonly instances: string;
+  /** ZSET instanceId -> liveness deadline (Redis time, ms). */
+  readonly alive: string;
+  session(token: string): string;
+}
+
+/** Encodes an id so it can never close a hash tag or collide with another id. */
+function enc(id: string): string {
+  return /^[A-Za-z0-9:_\-.@]+$/.test(id) ? id : `~${encodeURIComponent(id).replace(/~/g, '%7E')}`;
+}
+
+/** Builds the names under one prefix. */
+export function createKeys(prefix: string): Keys {
+  const p = prefix;
+  return {
+    userConns: (u) => `${p}{u:${enc(u)}}:conns`,
+    userSeq: (u) => `${p}{u:${enc(u)}}:seq`,
+    userChannel: (u) => `${p}{u:${enc(u)}}:ch`,
+    threadStream: (t) => `${p}{t:${t}}:h`,
+    threadMeta: (t) => `${p}{t:${t}}:meta`,
+    threadChannel: (t) => `${p}{t:${t}}:ch`,
+    instanceUsers: (i) => `${p}{i:${i}}:users`,
+    controlChannel: (i) => `${p}{i:${i}}:ctl`,
+    allChannel: `${p}{all}:ch`,
+    instances: `${p}{reg}:instances`,
+    alive: `${p}{reg}:alive`,
+    // Resume tokens are secrets: only their hash appears in key names.
+    session: (token) => `${p}{s:${createHash('sha256').update(token).digest('hex')}}`,
+  };
+}

@@ -1,0 +1,157 @@
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import type { Clock } from '@ws/core';
+import type { ResolvedOptions } from '../options.js';
+import type { Script } from './scripts.js';
+
+type Arg = string | number;
+type Listener = (...args: never[]) => void;
+
+/** The few client methods the adapter uses, common to ioredis `Redis` and `Cluster`. */
+interface RawClient {
+  readonly status: string;
+  call(command: string, ...args: Arg[]): Promise<unknown>;
+  on(event: string, listener: Listener): unknown;
+  disconnect(reconnect?: boolean): void;
+  quit(): Promise<unknown>;
+}
+
+interface RawSubscriber extends RawClient {
+  subscribe(...channels: string[]): Promise<unknown>;
+  unsubscribe(...channels: string[]): Promise<unknown>;
+  ssubscribe(...channels: string[]): Promise<unknown>;
+  sunsubscribe(...channels: string[]): Promise<unknown>;
+}
+
+/** The adapter's two connections, duplicated from the application's client. */
+export interface Link {
+  /** True on Redis Cluster: sharded pub/sub (`SPUBLISH`, `SSUBSCRIBE`). */
+  readonly sharded: boolean;
+  readonly publishCommand: 'PUBLISH' | 'SPUBLISH';
+  cmdReady(): boolean;
+  subReady(): boolean;
+  call(command: string, ...args: Arg[]): Promise<unknown>;
+  /** Runs a script by SHA, loading it with EVAL when the server lost its script cache. */
+  run(script: Script, keys: readonly string[], args: readonly Arg[]): Promise<unknown>;
+  publish(channel: string, message: string): Promise<number>;
+  subscribe(channels: readonly string[]): Promise<void>;
+  unsubscribe(channels: readonly string[]): Promise<void>;
+  pingSubscriber(): Promise<void>;
+  /** Drops the command connection and reconnects (a half-open socket). */
+  resetCommand(): void;
+  onCommand(event: 'ready' | 'close' | 'error', listener: (err?: Error) => void): void;
+  onSubscriber(event: 'ready' | 'close' | 'error', listener: (err?: Error) => void): void;
+  onMessage(listener: (channel: string, message: string) => void): void;
+  close(): Promise<void>;
+}
+
+function isCluster(client: Redis | Cluster): client is Cluster {
+  return (client as { isCluster?: boolean }).isCluster === true;
+}
+
+function isNoScript(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('NOSCRIPT');
+}
+
+/** Duplicates the application's client into a command and a subscriber connection. */
+export function createLink(o: ResolvedOptions, clock: Clock): Link {
+  const retry = (times: number): number => Math.min(50 * 2 ** Math.min(times, 10), o.reconnectMaxDelayMs);
+  const common: Partial<RedisOptions> = {
+    keyPrefix: '',
+    lazyConnect: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    autoResubscribe: false,
+    commandTimeout: o.commandTimeoutMs,
+  };
+  let cmd: RawClient;
+  let sub: RawSubscriber;
+  const sharded = isCluster(o.redis);
+  if (isCluster(o.redis)) {
+    const app: Cluster = o.redis;
+    const base = app.options.redisOptions ?? {};
+    const cluster = (extra: Partial<ClusterOptions>): Cluster =>
+      app.duplicate([], {
+        ...extra,
+        lazyConnect: false,
+        enableOfflineQueue: false,
+        clusterRetryStrategy: retry,
+        redisOptions: { ...base, ...common },
+      } as unknown as Parameters<Cluster['duplicate']>[1]);
+    cmd = cluster({}) as unknown as RawClient;
+    sub = cluster({ shardedSubscribers: true }) as unknown as RawSubscriber;
+  } else {
+    const redis = o.redis as Redis;
+    const single = (): Redis => redis.duplicate({ ...common, enableOfflineQueue: false, retryStrategy: retry });
+    cmd = single() as unknown as RawClient;
+    sub = single() as unknown as RawSubscriber;
+  }
+
+  const call = (command: string, ...args: Arg[]): Promise<unknown> => cmd.call(command, ...args);
+
+  return {
+    sharded,
+    publishCommand: sharded ? 'SPUBLISH' : 'PUBLISH',
+    cmdReady: () => cmd.status === 'ready',
+    subReady: () => sub.status === 'ready',
+    call,
+    async run(script, keys, args) {
+      try {
+        return await call('EVALSHA', script.sha, keys.length, ...keys, ...args);
+      } catch (err) {
+        if (!isNoScript(err)) throw err;
+        return call('EVAL', script.source, keys.length, ...keys, ...args);
+      }
+    },
+    async publish(channel, message) {
+      return Number(await call(sharded ? 'SPUBLISH' : 'PUBLISH', channel, message));
+    },
+    async subscribe(channels) {
+      if (channels.length === 0) return;
+      if (sharded) {
+        // Sharded channels of different slots go to different shards: one call per channel.
+        await Promise.all(channels.map((c) => sub.ssubscribe(c)));
+      } else {
+        await sub.subscribe(...channels);
+      }
+    },
+    async unsubscribe(channels) {
+      if (channels.length === 0) return;
+      if (sharded) await Promise.all(channels.map((c) => sub.sunsubscribe(c)));
+      else await sub.unsubscribe(...channels);
+    },
+    async pingSubscriber() {
+      if (sharded) {
+        // Sharded subscribers live on per-shard connections; probe the cluster's status instead.
+        if (sub.status !== 'ready') throw new Error('subscriber not ready');
+        return;
+      }
+      await sub.call('PING');
+    },
+    resetCommand() {
+      if (!sharded) cmd.disconnect(true);
+    },
+    onCommand(event, listener) {
+      cmd.on(event, listener as Listener);
+    },
+    onSubscriber(event, listener) {
+      sub.on(event, listener as Listener);
+    },
+    onMessage(listener) {
+      sub.on(sharded ? 'smessage' : 'message', listener as Listener);
+    },
+    async close() {
+      for (const c of [sub, cmd]) {
+        try {
+          if (c.status === 'ready') {
+            let timer: ReturnType<Clock['setTimeout']> | undefined;
+            await Promise.race([c.quit(), new Promise<void>((r) => (timer = clock.setTimeout(r, o.commandTimeoutMs)))]);
+            if (timer !== undefined) clock.clear(timer);
+          }
+        } catch {
+          // closing anyway
+        }
+        c.disconnect();
+      }
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type { ClusterAdapter, ClusterContext, TimerHandle } from '@ws/core';
+import { WsError } from '@ws/core';
+import type { Probe } from './internal/health.js';
+import { createProbe } from './internal/health.js';
+import { history, publishToThread, threadOffset } from './internal/history.js';
+import { createKeys } from './internal/keys.js';
+import { admit, release } from './internal/limits.js';
+import { createLink } from './internal/link.js';
+import { findUser, instances, purgeInstance, tick } from './internal/registry.js';
+import type { Routing } from './internal/routing.js';
+import { createRouting } from './internal/routing.js';
+import { saveSession, takeSession } from './internal/sessions.js';
+import type { Shared } from './internal/shared.js';
+import { registerMetrics } from './internal/shared.js';
+import type { RedisClusterOptions } from './options.js';
+import { resolveOptions } from './options.js';
+
+interface Running {
+  readonly s: Shared;
+  readonly routing: Routing;
+  readonly probe: Probe;
+  readonly timers: TimerHandle[];
+}
+
+/**
+ * Creates core's `ClusterAdapter` on Redis (one server or Redis Cluster): routing by channel,
+ * an instance registry with liveness, cluster-wide per-user limits, thread history on Streams,
+ * sessions and health. Pass it as the manager's `cluster` option; use it only through the
+ * manager (`findUser`, `getClusterStats`, sends).
+ */
+export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
+  const o = resolveOptions(options);
+  let running: Running | undefined;
+
+  const need = (): Running => {
+    if (running === undefined) throw new WsError('unavailable', 'redis cluster adapter not started');
+    return running;
+  };
+
+  function start(ctx: ClusterContext): Promise<void> {
+    if (running !== undefined) return Promise.reject(new WsError('invalid_options', 'redis cluster adapter already started'));
+    const link = createLink(o, ctx.clock);
+    const s: Shared = {
+      o,
+      keys: createKeys(o.keyPrefix),
+      link,
+      ctx,
+      self: ctx.instanceId,
+      m: registerMetrics(ctx),
+      admitted: new Map(),
+      pendingUsers: new Map(),
+      knownDead: new Set(),
+      dirty: false,
+      stopped: false,
+      registered: false,
+    };
+    const routing = createRouting(s);
+    const probe = createProbe(s);
+    const r: Running = { s, routing, probe, timers: [] };
+    running = r;
+
+    let outage = false;
+    let everReady = false;
+    let onRegistered: (() => void) | undefined;
+    const registered = new Promise<void>((resolve) => (onRegistered = resolve));
+
+    const beat = async (): Promise<void> => {
+      await tick(s);
+      if (s.registered) onRegistered?.();
+      await routing.tick();
+    };
+    const report = (err?: Error): void => {
+      if (outage || s.stopped) return;
+      outage = true;
+      ctx.onError(new WsError('cluster_error', `redis connection lost: ${err?.message ?? 'closed'}`, { cause: err }), {
+        stage: 'redis-connection',
+      });
+    };
+    link.onCommand('error', report);
+    link.onSubscriber('error', report);
+    link.onCommand('close', () => {
+      if (everReady) report();
+    });
+    link.onCommand('ready', () => {
+      outage = false;
+      // After a reconnect Redis may have lost or purged our entries: write them back.
+      if (everReady) s.dirty = true;
+      everReady = true;
+      void beat();
+    });
+
+    r.timers.push(ctx.clock.setInterval(() => void beat(), o.heartbeatMs));
+    r.timers.push(ctx.clock.setInterval(() => void probe.run(), o.probeIntervalMs));
+
+    return new Promise<void>((resolve) => {
+      const timer = ctx.clock.setTimeout(resolve, o.startTimeoutMs);
+      void registered.then(() => {
+        ctx.clock.clear(timer);
+        resolve();
+      });
+    });
+  }
+
+  return {
+    name: 'redis',
+    start,
+    async stop() {
+      const r = running;
+      if (r === undefined || r.s.stopped) return;
+      r.s.stopped = true;
+      for (const t of r.timers) r.s.ctx.clock.clear(t);
+      if (r.s.link.cmdReady()) {
+        try {
+          await purgeInstance(r.s, r.s.self, true);
+        } catch (err) {
+          r.s.ctx.onError(err, { stage: 'redis-deregister' });
+        }
+      }
+      await r.s.link.close();
+    },
+    admit: (userId, connectionId) => admit(need().s, userId, connectionId),
+    release: (userId, connectionId) => release(need().s, userId, connectionId),
+    onLocalJoin: (scope) => need().routing.join(scope),
+    onLocalLeave: (scope) => need().routing.leave(scope),
+    publishToUser: (userId, frame) => need().routing.publishToUser(userId, frame),
+    publishAll: (frame) => need().routing.publishAll(frame),
+    publishToThread: (threadId, frame) => publishToThread(need().s, need().routing, threadId, frame),
+    threadOffset: (threadId) => threadOffset(need().s, threadId),
+    history: (threadId, afterOffset, notBefore) => history(need().s, threadId, afterOffset, notBefore),
+    saveSession: (token, session, generation) => saveSession(need().s, token, session, generation),
+    takeSession: (token, userId) => takeSession(need().s, token, userId),
+    findUser: (userId) => findUser(need().s, userId),
+    instances: () => instances(need().s),
+    health: () => Promise.resolve(running === undefined ? { status: 'down', detail: 'not started' } : running.probe.health()),
+  };
+}
