@@ -1,0 +1,167 @@
+import type { SocketLike } from '@ws/core';
+import { CloseCode } from '@ws/core';
+import { closeReason } from './internal/closeReason.js';
+import { createListenerSet } from './internal/listeners.js';
+import { toWhatwgCloseCode } from './whatwgCloseCode.js';
+
+/** The part of a WHATWG `WebSocket` (browsers, undici, Deno, Bun) the adapter uses. */
+export interface WhatwgWebSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  readonly protocol: string;
+  binaryType: string;
+  send(data: string | ArrayBufferLike | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: string, listener: (event: never) => void): void;
+  removeEventListener(type: string, listener: (event: never) => void): void;
+}
+
+/** Options of {@link wrapWhatwgSocket}. */
+export interface WhatwgSocketOptions {
+  /**
+   * Refuse binary frames (the subprotocol is text-only): such a frame closes the socket with 1003
+   * (sent as 4153, see `toWhatwgCloseCode`) and never reaches core.
+   * @default false
+   */
+  readonly textOnly?: boolean;
+  /**
+   * The protocol reported to core.
+   * @default socket.protocol
+   */
+  readonly protocol?: string;
+  /**
+   * Messages kept while no `onMessage` listener is attached yet (core attaches one during
+   * `connectUser`); past it the socket is closed with 1008 (sent as 4158).
+   * @default 256
+   */
+  readonly maxEarlyMessages?: number;
+  /**
+   * Receives listener failures and transport errors; never throws back.
+   * @default ignore
+   */
+  readonly onError?: (err: unknown) => void;
+}
+
+/** Defaults of {@link wrapWhatwgSocket}. */
+export const whatwgSocketDefaults = { textOnly: false, maxEarlyMessages: 256 } as const;
+
+interface MessageEventLike {
+  readonly data: unknown;
+}
+interface CloseEventLike {
+  readonly code: number;
+  readonly reason: string;
+}
+
+function toPayload(data: unknown): string | Uint8Array | undefined {
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return undefined;
+}
+
+/**
+ * Wraps a WHATWG `WebSocket` into core's `SocketLike`. What the transport cannot express is
+ * mapped: `close` sends 1000 or 3000-4999 only (other codes through `toWhatwgCloseCode`), there is
+ * no protocol-level `ping` (core then sends `{"type":"ping"}` frames), and `terminate()` closes with
+ * 1006's mapping (4056, "reconnect") since the socket cannot be dropped without a close frame;
+ * core forgets the connection at once either way. Binary messages arrive as `Uint8Array`
+ * (`binaryType` is set to `arraybuffer`).
+ */
+export function wrapWhatwgSocket(socket: WhatwgWebSocket, options: WhatwgSocketOptions = {}): SocketLike {
+  const onError = options.onError ?? (() => {});
+  const textOnly = options.textOnly ?? whatwgSocketDefaults.textOnly;
+  const maxEarly = options.maxEarlyMessages ?? whatwgSocketDefaults.maxEarlyMessages;
+  const protocol = options.protocol ?? socket.protocol;
+  const messages = createListenerSet<[string | Uint8Array]>(onError);
+  const closes = createListenerSet<[number, string]>(onError);
+  let early: (string | Uint8Array)[] | undefined = [];
+  let closeInfo: [number, string] | undefined;
+
+  const close = (code?: number, reason?: string): void => {
+    if (socket.readyState >= 2) return;
+    socket.close(toWhatwgCloseCode(code ?? CloseCode.normal), closeReason(reason));
+  };
+
+  const onMessage = (event: MessageEventLike): void => {
+    const payload = toPayload(event.data);
+    if (payload === undefined) {
+      onError(new TypeError('unsupported message data type (binaryType must be arraybuffer)'));
+      return;
+    }
+    if (textOnly && typeof payload !== 'string') {
+      close(CloseCode.unsupportedData, `binary frames are not accepted on ${protocol || 'this protocol'}`);
+      return;
+    }
+    if (early !== undefined) {
+      if (early.length >= maxEarly) {
+        close(CloseCode.policyViolation, 'too many messages before the connection was ready');
+        return;
+      }
+      early.push(payload);
+      return;
+    }
+    messages.emit(payload);
+  };
+  const onClose = (event: CloseEventLike): void => {
+    closeInfo = [event.code, event.reason];
+    detach();
+    closes.emit(event.code, event.reason);
+  };
+  const onSocketError = (event: unknown): void => {
+    onError(event);
+  };
+  const detach = (): void => {
+    socket.removeEventListener('message', onMessage);
+    socket.removeEventListener('close', onClose);
+    socket.removeEventListener('error', onSocketError);
+  };
+
+  try {
+    socket.binaryType = 'arraybuffer';
+  } catch (err) {
+    onError(err);
+  }
+  socket.addEventListener('message', onMessage);
+  socket.addEventListener('close', onClose);
+  socket.addEventListener('error', onSocketError);
+
+  return {
+    get readyState() {
+      return socket.readyState as 0 | 1 | 2 | 3;
+    },
+    get bufferedAmount() {
+      return socket.bufferedAmount;
+    },
+    protocol,
+    send(data) {
+      socket.send(data);
+    },
+    close,
+    terminate() {
+      close(CloseCode.abnormal, 'terminated');
+    },
+    onMessage(listener) {
+      const off = messages.add(listener);
+      if (early !== undefined) {
+        const queued = early;
+        early = undefined;
+        for (const m of queued) messages.emit(m);
+      }
+      return off;
+    },
+    onClose(listener) {
+      if (closeInfo !== undefined) {
+        const [code, reason] = closeInfo;
+        let active = true;
+        queueMicrotask(() => {
+          if (active) listener(code, reason);
+        });
+        return () => {
+          active = false;
+        };
+      }
+      return closes.add(listener);
+    },
+  };
+}
