@@ -5,6 +5,7 @@ import type { MemoryClient } from '@ws/core/testing';
 import { Redis } from 'ioredis';
 import type { RedisClusterOptions } from '../options.js';
 import { redisCluster } from '../redisCluster.js';
+import { waitFor } from './redisServer.js';
 
 /** One manager on the Redis adapter, with its application client and collected errors. */
 export interface TestNode {
@@ -65,4 +66,25 @@ let prefixCounter = 0;
 export function uniquePrefix(name: string): string {
   prefixCounter++;
   return `t${process.pid}-${name}-${prefixCounter}:`;
+}
+
+/** Creates `n` nodes sharing a prefix and waits until each reports ready. */
+export async function readyNodes(
+  port: number,
+  name: string,
+  n: number,
+  options: (i: number) => TestNodeOptions = () => ({}),
+): Promise<TestNode[]> {
+  const prefix = uniquePrefix(name);
+  const list = Array.from({ length: n }, (_, i) => createNode(port, prefix, { instanceId: `${name}-${i}`, ...options(i) }));
+  for (const node of list) {
+    const ok = await waitFor(async () => (await node.manager.health()).status === 'ready', 5000);
+    if (!ok) throw new Error(`node ${node.manager.instanceId} not ready`);
+  }
+  return list;
+}
+
+/** Closes every node (in parallel). */
+export async function closeAll(list: readonly TestNode[]): Promise<void> {
+  await Promise.all(list.map((n) => n.close()));
 }
