@@ -30,8 +30,8 @@ async function traffic(c: TestClient, good: number, bad: number): Promise<void> 
 async function withEvents(options: Parameters<typeof harness>[0]) {
   const hh = await harness(options, { inboundRate: { perSecond: 10_000, burst: 10_000 } });
   const events: QualityAlert[] = [];
-  hh.manager.on('quality:alert', ((a: QualityAlert) => events.push(a)) as never);
-  hh.manager.on('quality:recovery', ((a: QualityAlert) => events.push(a)) as never);
+  hh.manager.on('quality:alert', (a: QualityAlert) => events.push(a));
+  hh.manager.on('quality:recovery', (a: QualityAlert) => events.push(a));
   return { hh, events };
 }
 

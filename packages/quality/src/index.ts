@@ -19,7 +19,7 @@ export { customGate, customGateDefaults } from './customGate.js';
 export type { CustomGateOptions } from './customGate.js';
 export type { RateLimitStore, RateRule, TakeResult } from './rateLimitStore.js';
 export { memoryRateLimitStore, memoryRateLimitStoreDefaults } from './memoryRateLimitStore.js';
-export type { MemoryRateLimitStoreOptions } from './memoryRateLimitStore.js';
+export type { MemoryRateLimitStore, MemoryRateLimitStoreOptions } from './memoryRateLimitStore.js';
 export { redisRateLimitStore, redisRateLimitStoreDefaults } from './redisRateLimitStore.js';
 export type { RedisRateLimitStoreOptions, RedisScriptClient } from './redisRateLimitStore.js';
 export { alertDefaults } from './alerts.js';

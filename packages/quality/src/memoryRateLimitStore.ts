@@ -1,5 +1,5 @@
 import { WsError } from '@ws/core';
-import type { RateLimitStore, RateRule } from './rateLimitStore.js';
+import type { RateLimitStore, RateRule, TakeResult } from './rateLimitStore.js';
 import type { BucketState } from './internal/tokenBucket.js';
 import { fullBucket, isRefilled, takeTokens } from './internal/tokenBucket.js';
 
@@ -18,15 +18,19 @@ export const memoryRateLimitStoreDefaults = {
   maxKeys: 100_000,
 } as const satisfies Required<MemoryRateLimitStoreOptions>;
 
+/** The in-memory store: synchronous, and it tells how many buckets it keeps. */
+export interface MemoryRateLimitStore extends RateLimitStore {
+  take(key: string, cost: number, rule: RateRule, now: number): TakeResult;
+  /** Buckets currently kept. */
+  size(): number;
+}
+
 interface Entry extends BucketState {
   rule: RateRule;
 }
 
 /** Token buckets in this process's memory, bounded by `maxKeys`: limits per instance. */
-export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): RateLimitStore & {
-  /** Buckets currently kept. */
-  size(): number;
-} {
+export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): MemoryRateLimitStore {
   const maxKeys = options.maxKeys ?? memoryRateLimitStoreDefaults.maxKeys;
   if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new WsError('invalid_options', 'maxKeys must be a positive integer');
   // Map order is the recency order: a touched key is re-inserted at the end.

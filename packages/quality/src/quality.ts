@@ -117,7 +117,6 @@ export function quality(options: QualityOptions = {}): Plugin<QualityHandle> {
         throw new WsError('invalid_options', 'quality is already installed on this manager');
       }
       const tally = createTally();
-      let handle: QualityHandle | undefined;
       const notify = (alert: QualityAlert): void => {
         if (alert.state === 'firing') {
           metrics.alert(alert.alert);
@@ -125,7 +124,7 @@ export function quality(options: QualityOptions = {}): Plugin<QualityHandle> {
         } else {
           ctx.emit('quality:recovery', alert);
         }
-        if (operators !== undefined && options.broadcastAlerts !== false && handle !== undefined) {
+        if (operators !== undefined && options.broadcastAlerts !== false) {
           handle.broadcastQualityAlert(alert).then(
             (r) => {
               if (r.error !== undefined) ctx.onError(r.error, { stage: 'broadcast-alert' });
@@ -227,14 +226,14 @@ export function quality(options: QualityOptions = {}): Plugin<QualityHandle> {
         return manager.sendToThread(operators, data);
       };
 
-      handle = {
+      const handle: QualityHandle = {
         async handleMessage(connection, frame) {
           const decision = await evaluate(inbound, inboundInput(connection, frame), connection);
           account(decision, 'inbound', connection);
           return { ...decision.verdict, gate: decision.gate };
         },
         broadcastQualityUpdate(update) {
-          return sendToOperators({ kind: 'quality:update', at: clock.now(), ...(update ?? handle?.metrics() ?? {}) });
+          return sendToOperators({ kind: 'quality:update', at: clock.now(), ...(update ?? handle.metrics()) });
         },
         broadcastQualityAlert(alert) {
           return sendToOperators({ kind: 'quality:alert', ...alert });

@@ -1,4 +1,5 @@
 import { threadId } from '@ws/core';
+import { type } from 'arktype';
 import { afterEach, describe, expect, it } from 'vitest';
 import { schemaGate } from './schemaGate.js';
 import type { Harness } from './test/harness.js';
@@ -137,5 +138,52 @@ describe.each(schemaSets)('schemaGate with $library', (s) => {
     ]);
     expect(h.manager.metrics.read('ws_messages_dropped_total')?.samples).toContainEqual({ labels: { cause: 'filtered' }, value: 1 });
     expect(h.q.metrics().outbound).toEqual({ passed: 1, rejected: { schema: { invalid_message: 1 } }, closed: {} });
+  });
+});
+
+describe('schemaGate with arktype (any Standard Schema library)', () => {
+  it('validates thread data and reports arktype’s own messages', async () => {
+    const h = await harness({
+      inbound: [schemaGate({ threads: [{ pattern: 'chat:*', schema: type({ text: 'string' }) }] })],
+    });
+    const alice = await h.connect('alice', ['chat:x']);
+    await alice.send({ type: 'publish', thread: 'chat:x', data: { text: 'ok' }, id: 1 });
+    await alice.send({ type: 'publish', thread: 'chat:x', data: { text: 3 }, id: 2 });
+    expect(alice.frames().filter((f) => f.type !== 'message')).toEqual([
+      expect.objectContaining({ type: 'ack', id: 1 }),
+      {
+        type: 'error',
+        id: 2,
+        code: 'invalid_message',
+        message: 'invalid data for thread "chat:x": data.text: text must be a string (was a number)',
+      },
+    ]);
+    await h.close();
+  });
+});
+
+describe('schemaGate options', () => {
+  it('refuses what is not a Standard Schema, and an empty gate', () => {
+    expect(() => schemaGate({})).toThrow('schemaGate: give `frames` or `threads`');
+    expect(() => schemaGate({ frames: { publish: {} as never } })).toThrow('schemaGate: frames.publish is not a Standard Schema');
+    expect(() => schemaGate({ threads: [{ pattern: 'x', schema: { parse: () => 1 } as never }] })).toThrow(
+      'schemaGate: threads[0].schema is not a Standard Schema',
+    );
+    expect(() => schemaGate({ threads: [{ pattern: 'x', schema: type('string') }], code: 'nope' as never })).toThrow(
+      'schemaGate: "nope" is not a wire error code',
+    );
+  });
+
+  it('cuts long messages to maxMessageLength', async () => {
+    const gate = schemaGate({ threads: [{ pattern: '**', schema: type({ text: 'string' }) }], maxMessageLength: 40 });
+    const verdict = await gate.check({
+      direction: 'outbound',
+      target: { kind: 'all' },
+      frame: { type: 'message', thread: 'abc', from: null, data: {} },
+      now: 0,
+      reportError: () => undefined,
+    });
+    expect(verdict).toEqual({ verdict: 'reject', code: 'invalid_message', message: 'invalid data for thread "abc": data.tex…' });
+    expect(verdict.verdict === 'reject' && verdict.message.length).toBe(40);
   });
 });

@@ -15,7 +15,7 @@ export declare namespace StandardSchemaV1 {
     readonly vendor: string;
     readonly validate: (
       value: unknown,
-      options?: Options | undefined,
+      options?: Options,
     ) => Result<Output> | Promise<Result<Output>>;
     readonly types?: Types<Input, Output> | undefined;
   }
