@@ -1,0 +1,485 @@
+import { backoffDelay } from './backoff.js';
+import type { BackoffOptions } from './backoff.js';
+import { closeAction, closeCodes } from './closeCodes.js';
+import type { ClientCodec } from './codec.js';
+import { jsonCodec } from './codec.js';
+import { ClientError } from './errors.js';
+import type { ClientEventName, ClientEvents, ClientMessage, ClientState } from './events.js';
+import type { ClientFrame, MessageFrame, ReconnectFrame, ServerFrame, WelcomeFrame } from './frames.js';
+import { subprotocols, toServerFrame } from './frames.js';
+import { createEmitter } from './internal/emitter.js';
+import { createRequestTable } from './internal/requests.js';
+import { createThreadTable } from './internal/threads.js';
+import { defaultTimers } from './internal/timers.js';
+import { isAllowedHint, socketUrl } from './internal/url.js';
+import type { ClientOptions } from './options.js';
+import { clientDefaults } from './options.js';
+import type { WebSocketConstructor, WebSocketLike } from './socket.js';
+
+/** A per-thread subscription: a listener plus the membership it holds. */
+export interface Subscription {
+  readonly thread: string;
+  /** Settles when the thread is joined (immediately when it already was). */
+  readonly joined: Promise<void>;
+  /** Removes the listener; leaves the thread when nothing else holds it. */
+  unsubscribe(): Promise<void>;
+}
+
+/** The client's counters. */
+export interface ClientStats {
+  /** Thread messages dropped because their offset was already delivered. */
+  readonly duplicatesDropped: number;
+  /** Successful connections after the first. */
+  readonly reconnects: number;
+  /** Requests waiting for a connection. */
+  readonly queued: number;
+  /** Requests sent and not yet answered. */
+  readonly inFlight: number;
+}
+
+/** The client: one logical connection that survives reconnects. */
+export interface Client {
+  readonly state: ClientState;
+  /** The URL of the current (or next) socket, without token or resume token. */
+  readonly url: string;
+  /** Of the current connection (from `welcome`). */
+  readonly connectionId: string | undefined;
+  readonly userId: string | undefined;
+  readonly instanceId: string | undefined;
+  /** Joins a thread (through the server's `authorizeThread`); resolves on `ack`. */
+  join(thread: string): Promise<void>;
+  leave(thread: string): Promise<void>;
+  /** Publishes to a joined thread; resolves with the offset the server assigned. */
+  publish(thread: string, data: unknown): Promise<{ readonly offset?: string }>;
+  /** Sends a direct message to a user (through the server's `authorizeDirect`). */
+  direct(to: string, data: unknown): Promise<void>;
+  /** Listens to one thread's messages, joining it when needed. */
+  subscribe(thread: string, listener: (message: ClientMessage) => void): Subscription;
+  on<E extends ClientEventName>(event: E, listener: (payload: ClientEvents[E]) => void): () => void;
+  off<E extends ClientEventName>(event: E, listener: (payload: ClientEvents[E]) => void): void;
+  /** The offset of the newest message delivered for a thread. */
+  lastOffset(thread: string): string | undefined;
+  /** The threads the client holds (joined, joining or restored). */
+  threads(): string[];
+  stats(): ClientStats;
+  /** Connects now: from `idle`, after a close the client did not retry, or cutting a backoff wait short. */
+  connect(): void;
+  /** Closes for good (1000); pending and queued requests reject with `closed`. */
+  close(): void;
+}
+
+function resolveWebSocket(option: WebSocketConstructor | undefined): WebSocketConstructor {
+  const ctor = option ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (ctor === undefined) {
+    throw new ClientError('invalid_options', "no WebSocket in this runtime: pass one (in Node 20: `import { WebSocket } from 'undici'`)");
+  }
+  return ctor;
+}
+
+function resolveCodec(options: ClientOptions): ClientCodec {
+  const protocol = options.protocol ?? clientDefaults.protocol;
+  if (protocol !== 'json' && protocol !== 'msgpack') {
+    throw new ClientError('invalid_options', "protocol must be 'json' or 'msgpack'");
+  }
+  const codec = options.codec ?? (protocol === 'json' ? jsonCodec() : undefined);
+  if (codec === undefined) {
+    throw new ClientError('invalid_options', "protocol 'msgpack' needs `codec: msgpackCodec()` from '@ws/client/msgpack'");
+  }
+  if (codec.name !== subprotocols[protocol]) {
+    throw new ClientError('invalid_options', `codec ${codec.name} does not match protocol '${protocol}'`);
+  }
+  return codec;
+}
+
+function toBytes(data: unknown): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError('unsupported message data (set binaryType to arraybuffer)');
+}
+
+/** Creates a client for the `wsm.v1` protocol. Connects at once unless `autoConnect: false`. */
+export function createClient(options: ClientOptions): Client {
+  const baseUrl = new URL(options.url).toString();
+  const WS = resolveWebSocket(options.WebSocket);
+  const codec = resolveCodec(options);
+  const timers = options.timers ?? defaultTimers();
+  const random = options.random ?? Math.random;
+  const backoff: BackoffOptions = { ...clientDefaults.backoff, ...options.backoff };
+  const connectTimeoutMs = options.connectTimeoutMs ?? clientDefaults.connectTimeoutMs;
+  const policyWaitMs = options.policyWaitMs ?? clientDefaults.policyWaitMs;
+  const allowed = options.allowedOrigins ?? [new URL(baseUrl).hostname];
+
+  let state: ClientState = 'idle';
+  let socket: WebSocketLike | undefined;
+  let currentUrl = baseUrl;
+  let nextUrl = baseUrl;
+  let token = options.token;
+  let resumeToken: string | undefined;
+  let welcome: WelcomeFrame | undefined;
+  let hint: ReconnectFrame | undefined;
+  let attempt = 0;
+  let opens = 0;
+  let refreshedWithoutOpen = false;
+  let retryTimer: unknown;
+  let welcomeTimer: unknown;
+
+  const emitter = createEmitter<ClientEvents>((err, event) => {
+    if (event !== 'error') report(new ClientError('internal_error', `a '${String(event)}' listener threw`, { cause: err }));
+  });
+  const report = (err: ClientError): void => emitter.emit('error', err);
+  const subscribers = new Map<string, Set<(m: ClientMessage) => void>>();
+
+  const write = (frame: ClientFrame): void => {
+    let bytes: string | Uint8Array;
+    try {
+      bytes = codec.encode(frame);
+    } catch (err) {
+      throw new ClientError('codec_error', `could not encode ${frame.type}: ${String(err)}`, { cause: err });
+    }
+    socket?.send(bytes);
+  };
+
+  const requests = createRequestTable({
+    timers,
+    timeoutMs: options.requestTimeoutMs ?? clientDefaults.requestTimeoutMs,
+    maxQueued: options.maxQueued ?? clientDefaults.maxQueued,
+    isOpen: () => state === 'open' && socket !== undefined && socket.readyState === 1,
+    isClosed: () => state === 'closed',
+    send: write,
+  });
+
+  const deliver = (frame: MessageFrame): void => {
+    const message: ClientMessage = {
+      ...(frame.thread === undefined ? {} : { thread: frame.thread }),
+      from: frame.from,
+      data: frame.data,
+      ...(frame.offset === undefined ? {} : { offset: frame.offset }),
+    };
+    emitter.emit('message', message);
+    if (frame.thread === undefined) return;
+    for (const listener of [...(subscribers.get(frame.thread) ?? [])]) {
+      try {
+        listener(message);
+      } catch (err) {
+        report(new ClientError('internal_error', 'a subscription listener threw', { cause: err }));
+      }
+    }
+  };
+
+  const threads = createThreadTable({
+    request: (frame, kind) => requests.start(frame, kind),
+    deliver,
+    resumed: (thread, recovered) => emitter.emit('resumed', { thread, recovered }),
+    report,
+  });
+
+  const detach = (ws: WebSocketLike): void => {
+    ws.onopen = null;
+    ws.onmessage = null;
+    ws.onclose = null;
+    ws.onerror = null;
+  };
+
+  const onWelcome = (frame: WelcomeFrame): void => {
+    timers.clearTimeout(welcomeTimer);
+    const resumed = welcome !== undefined;
+    welcome = frame;
+    resumeToken = frame.resumeToken;
+    state = 'open';
+    attempt = 0;
+    refreshedWithoutOpen = false;
+    opens++;
+    threads.restore(frame.restored);
+    requests.flush();
+    emitter.emit('open', {
+      url: currentUrl,
+      connectionId: frame.connectionId,
+      userId: frame.userId,
+      instanceId: frame.instanceId,
+      restored: frame.restored,
+      resumed,
+    });
+  };
+
+  const onFrame = (frame: ServerFrame): void => {
+    switch (frame.type) {
+      case 'welcome':
+        onWelcome(frame);
+        return;
+      case 'ack':
+      case 'error':
+        if (!requests.settle(frame) && frame.type === 'error') report(new ClientError(frame.code, frame.message));
+        return;
+      case 'message':
+        if (frame.thread === undefined) deliver(frame);
+        else threads.message(frame as MessageFrame & { thread: string });
+        return;
+      case 'resync':
+        threads.resync(frame.thread);
+        return;
+      case 'reconnect':
+        hint = frame;
+        return;
+      case 'ping':
+        try {
+          write({ type: 'pong' });
+        } catch (err) {
+          report(err as ClientError);
+        }
+        return;
+      case 'pong':
+        return;
+    }
+  };
+
+  const onData = (data: unknown): void => {
+    let frame: ServerFrame | undefined;
+    try {
+      frame = toServerFrame(codec.decode(toBytes(data)));
+    } catch (err) {
+      report(new ClientError('codec_error', `undecodable frame ignored: ${String(err)}`, { cause: err }));
+      return;
+    }
+    if (frame === undefined) {
+      report(new ClientError('codec_error', 'unknown or malformed frame ignored'));
+      return;
+    }
+    onFrame(frame);
+  };
+
+  const finish = (code: number, reason: string): void => {
+    state = 'closed';
+    requests.rejectAll(new ClientError('closed', `connection closed with ${code}${reason === '' ? '' : ` (${reason})`}: not reconnecting`));
+    emitter.emit('closed', { code, reason, willRetry: false });
+  };
+
+  const retryIn = (code: number, reason: string, delayMs: number): void => {
+    state = 'reconnecting';
+    emitter.emit('reconnecting', { code, reason, willRetry: true, delayMs, attempt, url: nextUrl });
+    retryTimer = timers.setTimeout(() => {
+      retryTimer = undefined;
+      void open();
+    }, delayMs);
+  };
+
+  const onClose = (code: number, reason: string): void => {
+    timers.clearTimeout(welcomeTimer);
+    const opened = state === 'open';
+    const h = hint;
+    hint = undefined;
+    socket = undefined;
+    requests.disconnected();
+    threads.disconnected();
+    if (state === 'closed') return;
+    // Stay with the instance that worked; a failed attempt at a hinted URL falls back to the base URL.
+    nextUrl = opened ? currentUrl : baseUrl;
+    switch (closeAction(code)) {
+      case 'stop':
+        finish(code, reason);
+        return;
+      case 'retry':
+        retryIn(code, reason, backoffDelay(attempt++, random, backoff));
+        return;
+      case 'wait':
+        retryIn(code, reason, policyWaitMs + backoffDelay(attempt++, random, backoff));
+        return;
+      case 'follow-hint': {
+        if (h === undefined) {
+          retryIn(code, reason, backoffDelay(attempt++, random, backoff));
+          return;
+        }
+        if (h.url !== undefined) {
+          if (isAllowedHint(h.url, baseUrl, allowed)) nextUrl = new URL(h.url).toString();
+          else report(new ClientError('hint_refused', `reconnect hint to ${new URL(h.url).host} refused (not in allowedOrigins)`));
+        }
+        retryIn(code, reason, Math.min(Math.max(0, h.afterMs), backoff.maxMs ?? clientDefaults.backoff.maxMs));
+        return;
+      }
+      case 'refresh-token':
+        void refreshToken(code, reason);
+        return;
+    }
+  };
+
+  const refreshToken = async (code: number, reason: string): Promise<void> => {
+    if (options.getToken === undefined || refreshedWithoutOpen) {
+      finish(code, reason);
+      return;
+    }
+    state = 'reconnecting';
+    let fresh: string | undefined | null;
+    try {
+      fresh = await options.getToken();
+    } catch (err) {
+      report(new ClientError('token_error', `getToken failed after ${code}: ${String(err)}`, { cause: err }));
+      fresh = undefined;
+    }
+    if ((state as ClientState) === 'closed') return; // closed while getToken ran
+    if (typeof fresh !== 'string' || fresh === '' || fresh === token) {
+      finish(code, reason);
+      return;
+    }
+    token = fresh;
+    refreshedWithoutOpen = true;
+    retryIn(code, reason, 0);
+  };
+
+  const open = async (): Promise<void> => {
+    state = 'connecting';
+    currentUrl = nextUrl;
+    emitter.emit('connecting', { url: currentUrl, attempt });
+    if (token === undefined && options.getToken !== undefined) {
+      try {
+        token = (await options.getToken()) ?? undefined;
+      } catch (err) {
+        report(new ClientError('token_error', `getToken failed: ${String(err)}`, { cause: err }));
+      }
+      if (state !== 'connecting') return;
+    }
+    let ws: WebSocketLike;
+    try {
+      ws = new WS(socketUrl(currentUrl, token, resumeToken), [codec.name]);
+    } catch (err) {
+      report(new ClientError('invalid_options', `could not open a socket: ${String(err)}`, { cause: err }));
+      onClose(closeCodes.abnormal, 'socket constructor threw');
+      return;
+    }
+    socket = ws;
+    ws.binaryType = 'arraybuffer';
+    ws.onmessage = (ev: { data: unknown }) => {
+      if (socket === ws) onData(ev.data);
+    };
+    ws.onclose = (ev: { code: number; reason: string }) => {
+      detach(ws);
+      if (socket === ws) onClose(ev.code, ev.reason);
+    };
+    welcomeTimer = timers.setTimeout(() => {
+      if (socket !== ws) return;
+      detach(ws);
+      try {
+        ws.close(closeCodes.normal, 'no welcome in time');
+      } catch {
+        // already closing
+      }
+      onClose(closeCodes.abnormal, `no welcome within ${connectTimeoutMs} ms`);
+    }, connectTimeoutMs);
+  };
+
+  const requireThreadArg = (thread: string): void => {
+    if (typeof thread !== 'string' || thread === '') throw new ClientError('bad_request', 'thread must be a non-empty string');
+  };
+
+  const client: Client = {
+    get state() {
+      return state;
+    },
+    get url() {
+      return currentUrl;
+    },
+    get connectionId() {
+      return state === 'open' ? welcome?.connectionId : undefined;
+    },
+    get userId() {
+      return welcome?.userId;
+    },
+    get instanceId() {
+      return state === 'open' ? welcome?.instanceId : undefined;
+    },
+
+    join(thread) {
+      requireThreadArg(thread);
+      return threads.join(thread, true);
+    },
+    leave(thread) {
+      requireThreadArg(thread);
+      return threads.leave(thread);
+    },
+    async publish(thread, data) {
+      requireThreadArg(thread);
+      const ack = await requests.start({ type: 'publish', thread, data });
+      return ack.offset === undefined ? {} : { offset: ack.offset };
+    },
+    async direct(to, data) {
+      await requests.start({ type: 'direct', to, data });
+    },
+
+    subscribe(thread, listener) {
+      requireThreadArg(thread);
+      let set = subscribers.get(thread);
+      if (set === undefined) {
+        set = new Set();
+        subscribers.set(thread, set);
+      }
+      set.add(listener);
+      const joined = threads.isMember(thread) ? Promise.resolve() : threads.join(thread, false);
+      joined.catch((err: unknown) => {
+        report(err instanceof ClientError ? err : new ClientError('internal_error', String(err), { cause: err }));
+      });
+      let active = true;
+      return {
+        thread,
+        joined,
+        unsubscribe() {
+          if (!active) return Promise.resolve();
+          active = false;
+          const current = subscribers.get(thread);
+          current?.delete(listener);
+          if (current !== undefined && current.size === 0) {
+            subscribers.delete(thread);
+            if (!threads.isExplicit(thread) && threads.list().includes(thread) && state !== 'closed') {
+              return threads.leave(thread);
+            }
+          }
+          return Promise.resolve();
+        },
+      };
+    },
+
+    on: (event, listener) => emitter.on(event, listener),
+    off: (event, listener) => emitter.off(event, listener),
+    lastOffset: (thread) => threads.lastOffset(thread),
+    threads: () => threads.list(),
+    stats: () => ({
+      duplicatesDropped: threads.duplicatesDropped,
+      reconnects: Math.max(0, opens - 1),
+      queued: requests.queued,
+      inFlight: requests.inFlight,
+    }),
+
+    connect() {
+      if (state === 'open' || state === 'connecting') return;
+      if (retryTimer !== undefined) {
+        timers.clearTimeout(retryTimer);
+        retryTimer = undefined;
+      }
+      if (state === 'closed') {
+        attempt = 0;
+        refreshedWithoutOpen = false;
+      }
+      void open();
+    },
+
+    close() {
+      if (state === 'closed') return;
+      const ws = socket;
+      socket = undefined;
+      timers.clearTimeout(retryTimer);
+      timers.clearTimeout(welcomeTimer);
+      retryTimer = undefined;
+      if (ws !== undefined) {
+        detach(ws);
+        try {
+          ws.close(closeCodes.normal, 'client closed');
+        } catch {
+          // already closing
+        }
+      }
+      threads.disconnected();
+      finish(closeCodes.normal, 'client closed');
+    },
+  };
+
+  if (options.autoConnect ?? clientDefaults.autoConnect) void open();
+  return client;
+}

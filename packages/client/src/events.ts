@@ -1,0 +1,51 @@
+import type { ClientError } from './errors.js';
+
+/** A message as the application receives it: a thread message (with `thread`, `offset`) or a direct one. */
+export interface ClientMessage {
+  readonly thread?: string;
+  /** The sending user; `null` for messages the server application sends itself. */
+  readonly from: string | null;
+  readonly data: unknown;
+  readonly offset?: string;
+}
+
+/** The client's connection states. */
+export type ClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** Every event of the client and its payload. */
+export interface ClientEvents {
+  /** A socket is being opened. `attempt` is 0 for the first try after a success. */
+  connecting: { readonly url: string; readonly attempt: number };
+  /** The server's `welcome` arrived; requests flow. `resumed`: this follows an earlier connection. */
+  open: {
+    readonly url: string;
+    readonly connectionId: string;
+    readonly userId: string;
+    readonly instanceId: string;
+    readonly restored: readonly string[];
+    readonly resumed: boolean;
+  };
+  /** The socket closed and the client will retry after `delayMs` (at `url`). */
+  reconnecting: {
+    readonly code: number;
+    readonly reason: string;
+    readonly willRetry: true;
+    readonly delayMs: number;
+    readonly attempt: number;
+    readonly url: string;
+  };
+  /** The socket closed and the client will not retry (call `connect()` to try again). */
+  closed: { readonly code: number; readonly reason: string; readonly willRetry: false };
+  /** A thread or direct message, in offset order per thread, never twice. */
+  message: ClientMessage;
+  /**
+   * A thread's state after a reconnect or `resync`: `recovered: false` means messages may have
+   * been missed (outside the server's history window, or the membership had to be joined anew).
+   */
+  resumed: { readonly thread: string; readonly recovered: boolean };
+  /** Background problems: undecodable frames, refused hints, failed rejoins, throwing listeners. */
+  error: ClientError;
+}
+
+/** An event name of {@link ClientEvents}. */
+export type ClientEventName = keyof ClientEvents;

@@ -1,0 +1,35 @@
+export { createClient } from './client.js';
+export type { Client, ClientStats, Subscription } from './client.js';
+export { clientDefaults } from './options.js';
+export type { ClientOptions, ClientTimers } from './options.js';
+export type { ClientEventName, ClientEvents, ClientMessage, ClientState } from './events.js';
+export { ClientError, isClientError } from './errors.js';
+export type { ClientErrorCode } from './errors.js';
+export { backoffCeiling, backoffDefaults, backoffDelay } from './backoff.js';
+export type { BackoffOptions } from './backoff.js';
+export { closeAction, closeCodes } from './closeCodes.js';
+export type { CloseAction } from './closeCodes.js';
+export { compareOffsets } from './offsets.js';
+export { jsonCodec } from './codec.js';
+export type { ClientCodec } from './codec.js';
+export type { WebSocketConstructor, WebSocketLike } from './socket.js';
+export { subprotocols, toServerFrame } from './frames.js';
+export type {
+  AckFrame,
+  ClientFrame,
+  DirectFrame,
+  ErrorFrame,
+  JoinFrame,
+  LeaveFrame,
+  MessageFrame,
+  PingFrame,
+  PongFrame,
+  PublishFrame,
+  ReconnectFrame,
+  RequestId,
+  ResumeFrame,
+  ResyncFrame,
+  ServerFrame,
+  WelcomeFrame,
+  WireErrorCode,
+} from './frames.js';

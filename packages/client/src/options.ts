@@ -1,0 +1,100 @@
+import type { BackoffOptions } from './backoff.js';
+import type { ClientCodec } from './codec.js';
+import type { WebSocketConstructor } from './socket.js';
+
+/** Timers the client uses; injectable for tests. Handles are unref'd where the runtime can. */
+export interface ClientTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Options of `createClient`. */
+export interface ClientOptions {
+  /** The server's WebSocket URL (`ws:` or `wss:`), e.g. `wss://chat.example.com/ws`. */
+  readonly url: string;
+  /**
+   * A token sent as `?token=` (browsers cannot set headers on a WebSocket).
+   * @default none
+   */
+  readonly token?: string;
+  /**
+   * Returns a token; called before the first connect when `token` is not given, and once after
+   * a 4102 close (session expired): a fresh token reconnects, the same one (or none) stops.
+   * @default none
+   */
+  readonly getToken?: () => string | undefined | null | Promise<string | undefined | null>;
+  /**
+   * The wire encoding: subprotocol `wsm.v1.json` or `wsm.v1.msgpack`. MessagePack needs
+   * `codec: msgpackCodec()` from `@ws/client/msgpack`.
+   * @default 'json'
+   */
+  readonly protocol?: 'json' | 'msgpack';
+  /**
+   * The codec; must match `protocol`.
+   * @default jsonCodec() for 'json'
+   */
+  readonly codec?: ClientCodec;
+  /**
+   * The WHATWG `WebSocket` constructor (in Node 20: undici's `WebSocket`).
+   * @default globalThis.WebSocket
+   */
+  readonly WebSocket?: WebSocketConstructor;
+  /**
+   * Time a request (`join`, `leave`, `publish`, `direct`) may take, queueing included, before it
+   * rejects with `timeout`, in ms.
+   * @default 10000
+   */
+  readonly requestTimeoutMs?: number;
+  /**
+   * Time from opening a socket to the server's `welcome` before the attempt counts as failed, in ms.
+   * @default 10000
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Reconnect backoff: exponential with full jitter.
+   * @default { minMs: 500, maxMs: 30000, factor: 2 }
+   */
+  readonly backoff?: BackoffOptions;
+  /**
+   * Extra wait before reconnecting after a 1008 (policy) close, in ms; backoff is added on top.
+   * @default 30000
+   */
+  readonly policyWaitMs?: number;
+  /**
+   * Requests kept while disconnected; past it they reject with `queue_full`.
+   * @default 100
+   */
+  readonly maxQueued?: number;
+  /**
+   * Where a `reconnect` hint may send the client: hostnames (`chat.example.com`) or origins
+   * (`wss://chat.example.com:443`). A `wss:` client never follows a hint to `ws:`.
+   * @default the hostname of `url`
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Source of randomness for the backoff jitter, values in [0, 1).
+   * @default Math.random
+   */
+  readonly random?: () => number;
+  /**
+   * Timers.
+   * @default globalThis.setTimeout / clearTimeout, unref'd in Node
+   */
+  readonly timers?: ClientTimers;
+  /**
+   * Connect as soon as the client is created; otherwise call `connect()`.
+   * @default true
+   */
+  readonly autoConnect?: boolean;
+}
+
+/** The defaults of {@link ClientOptions}. */
+export const clientDefaults = {
+  protocol: 'json',
+  requestTimeoutMs: 10_000,
+  connectTimeoutMs: 10_000,
+  backoff: { minMs: 500, maxMs: 30_000, factor: 2 },
+  policyWaitMs: 30_000,
+  maxQueued: 100,
+  autoConnect: true,
+} as const;
