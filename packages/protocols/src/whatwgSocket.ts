@@ -89,13 +89,14 @@ export function wrapWhatwgSocket(socket: WhatwgWebSocket, options: WhatwgSocketO
       onError(new TypeError('unsupported message data type (binaryType must be arraybuffer)'));
       return;
     }
+    if (closeInfo !== undefined) return;
     if (textOnly && typeof payload !== 'string') {
-      close(CloseCode.unsupportedData, `binary frames are not accepted on ${protocol || 'this protocol'}`);
+      refuse(CloseCode.unsupportedData, `binary frames are not accepted on ${protocol || 'this protocol'}`);
       return;
     }
     if (early !== undefined) {
       if (early.length >= maxEarly) {
-        close(CloseCode.policyViolation, 'too many messages before the connection was ready');
+        refuse(CloseCode.policyViolation, 'too many messages before the connection was ready');
         return;
       }
       early.push(payload);
@@ -103,10 +104,21 @@ export function wrapWhatwgSocket(socket: WhatwgWebSocket, options: WhatwgSocketO
     }
     messages.emit(payload);
   };
+  const emitClose = (code: number, reason: string): void => {
+    if (closeInfo !== undefined) return;
+    closeInfo = [code, reason];
+    closes.emit(code, reason);
+    messages.clear();
+    closes.clear();
+  };
+  /** A close the adapter decides: core forgets the connection now, not after the peer's reply. */
+  const refuse = (code: number, reason: string): void => {
+    close(code, reason);
+    emitClose(code, reason);
+  };
   const onClose = (event: CloseEventLike): void => {
-    closeInfo = [event.code, event.reason];
     detach();
-    closes.emit(event.code, event.reason);
+    emitClose(event.code, event.reason);
   };
   const onSocketError = (event: unknown): void => {
     onError(event);

@@ -262,8 +262,8 @@ export interface RawWsClient {
   write(bytes: Buffer): void;
   /** Resolves with the server's close code (1005 without a code, 1006 with no close frame). */
   closeCode(timeoutMs?: number): Promise<number>;
-  /** Resolves with the first text frame parsed as JSON whose type is `type`. */
-  nextJson(type: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Resolves with the first text frame parsed as JSON whose type is `type` (any, if undefined). */
+  nextJson(type: string | undefined, timeoutMs?: number): Promise<Record<string, unknown>>;
 }
 
 /** Builds one client-to-server frame (masked per RFC 6455 unless told otherwise). */
@@ -398,7 +398,7 @@ export function rawWsClient(port: number, path: string, extraHeaders: Record<str
               const f = frames[seen] as { opcode: number; payload: Buffer };
               if (f.opcode !== 1) continue;
               const parsed = JSON.parse(f.payload.toString('utf8')) as Record<string, unknown>;
-              if (parsed.type === type) {
+              if (type === undefined || parsed.type === type) {
                 listeners.delete(check);
                 clearTimeout(t);
                 res(parsed);

@@ -134,22 +134,31 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
       ws.close(isValidCloseCode(c) ? c : CloseCode.normal, closeReason(reason));
     };
 
+    const emitClose = (code: number, reason: string): void => {
+      if (closeInfo !== undefined) return;
+      closeInfo = [code, reason];
+      closes.emit(code, reason);
+      messages.clear();
+      closes.clear();
+      pongs.clear();
+    };
+    /** A close the adapter decides: core forgets the connection now, not after the peer's reply. */
+    const refuse = (code: number, reason: string): void => {
+      close(code, reason);
+      emitClose(code, reason);
+    };
+
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+      if (closeInfo !== undefined) return;
       if (isBinary && textOnly) {
-        close(CloseCode.unsupportedData, `binary frames are not accepted on ${protocol || 'this protocol'}`);
+        refuse(CloseCode.unsupportedData, `binary frames are not accepted on ${protocol || 'this protocol'}`);
         return;
       }
       const buf = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
       messages.emit(isBinary ? buf : buf.toString('utf8'));
     });
-    ws.on('close', (code: number, reason: Buffer) => {
-      closeInfo = [code, reason.toString('utf8')];
-      closes.emit(closeInfo[0], closeInfo[1]);
-      messages.clear();
-      closes.clear();
-      pongs.clear();
-    });
+    ws.on('close', (code: number, reason: Buffer) => emitClose(code, reason.toString('utf8')));
     ws.on('pong', () => pongs.emit());
     ws.on('error', (err: Error) => onError(err));
     if (o.pauseUntilListening ?? wsAdapterDefaults.pauseUntilListening) ws.pause();
