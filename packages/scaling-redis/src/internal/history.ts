@@ -52,9 +52,19 @@ export async function publishToThread(
   return { offset, published: others > 0 };
 }
 
-/** The thread's newest offset, or `0-0` when it has none. */
+/**
+ * The thread's newest offset, or `0-0` when it has none. While Redis is unreachable a join
+ * still works locally: it starts at this instance's clock (`<now>-0`, the shape of a stream id),
+ * which a later `resume` answers honestly (not recoverable when that point is not yet reached).
+ */
 export async function threadOffset(s: Shared, threadId: ThreadId): Promise<Offset> {
-  return ((await s.link.call('HGET', s.keys.threadMeta(threadId), 'last')) ?? '0-0') as Offset;
+  try {
+    return ((await s.link.call('HGET', s.keys.threadMeta(threadId), 'last')) ?? '0-0') as Offset;
+  } catch (err) {
+    s.m.commandFailures.inc(1, { op: 'thread-offset' });
+    s.ctx.logger.debug('thread offset unavailable: joining at the local clock', { error: String(err) });
+    return `${s.ctx.clock.now()}-0` as Offset;
+  }
 }
 
 /**

@@ -15,7 +15,10 @@ type Route = DeliveryTarget | { readonly kind: 'control' };
 export interface Routing {
   join(scope: LocalScope): Promise<void>;
   leave(scope: LocalScope): Promise<void>;
-  /** Records an offset this instance delivered itself (its own publication). */
+  /**
+   * Records an offset this instance is about to deliver itself (its own publication); a thread
+   * with a possible gap gets its `resync` first, so the client resumes from before the gap.
+   */
   seen(threadId: ThreadId, offset: Offset): void;
   publishToUser(userId: UserId, frame: ServerFrame): Promise<PublishOutcome>;
   publishAll(frame: ServerFrame): Promise<PublishOutcome>;
@@ -40,6 +43,17 @@ export function createRouting(s: Shared): Routing {
   const channelOf = (scope: LocalScope): string =>
     scope.kind === 'user' ? s.keys.userChannel(scope.userId) : s.keys.threadChannel(scope.threadId);
 
+  function announceGap(threadId: ThreadId): void {
+    if (!gapChecks.delete(threadId)) return;
+    s.m.resyncs.inc();
+    s.ctx.deliverLocal({ kind: 'thread', threadId }, resyncFrame(threadId));
+  }
+
+  function ownPublication(threadId: ThreadId, offset: Offset): void {
+    announceGap(threadId);
+    seen(threadId, offset);
+  }
+
   function seen(threadId: ThreadId, offset: Offset): void {
     const prev = lastSeen.get(threadId);
     if (prev === undefined || compareOffsets(offset, prev) > 0) lastSeen.set(threadId, offset);
@@ -60,6 +74,8 @@ export function createRouting(s: Shared): Routing {
           continue;
         }
         const last = await threadLast(threadId);
+        // A live publication may have settled this thread meanwhile (see onMessage).
+        if (!gapChecks.has(threadId)) continue;
         gapChecks.delete(threadId);
         if (before === undefined || compareOffsets(last, before) > 0) {
           s.m.resyncs.inc();
@@ -109,8 +125,13 @@ export function createRouting(s: Shared): Routing {
       }
       const env = openEnvelope(message);
       if (env === undefined) return;
-      if (route.kind === 'thread' && env.offset !== '') seen(route.threadId, env.offset as Offset);
       if (env.origin === s.self) return;
+      if (route.kind === 'thread') {
+        // The first publication after a possible loss: announce the gap before it, so the
+        // client resumes from what it had before (duplicates are dropped by offset client-side).
+        announceGap(route.threadId);
+        if (env.offset !== '') seen(route.threadId, env.offset as Offset);
+      }
       s.m.received.inc(1, { kind: route.kind });
       s.ctx.deliverLocal(route, env.frame);
     } catch (err) {
@@ -175,7 +196,7 @@ export function createRouting(s: Shared): Routing {
       }
       if (s.link.subReady()) await s.link.unsubscribe([channel]);
     },
-    seen,
+    seen: ownPublication,
     publishToUser: (userId, frame) => publish(s.keys.userChannel(userId), frame),
     publishAll: (frame) => publish(s.keys.allChannel, frame),
     holds: (channel) => routes.has(channel) && s.link.subReady(),
