@@ -11,7 +11,9 @@ import { ClientError } from './errors.js';
 let net: FakeNetwork;
 let client: Client | undefined;
 
-const tick = (ms = 0): Promise<void> => vi.advanceTimersByTimeAsync(ms);
+const tick = async (ms = 0): Promise<void> => {
+  await vi.advanceTimersByTimeAsync(ms);
+};
 
 function make(options: Partial<ClientOptions> = {}): Client {
   client = createClient({ url: 'ws://chat.test/ws', WebSocket: net.WebSocket, random: seededRandom(7), ...options });
