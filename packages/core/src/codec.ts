@@ -82,9 +82,11 @@ export function createJsonCodec(options: JsonCodecOptions = {}): Codec {
         throw new WsError('bad_request', `frame nests deeper than ${maxDepth} levels`);
       }
       try {
+        // A `\u` escape can spell any of the three keys (`"\u005f_proto__"`): revive those too.
         return text.includes('"__proto__"') ||
           text.includes('"constructor"') ||
-          text.includes('"prototype"')
+          text.includes('"prototype"') ||
+          text.includes('\\u')
           ? (JSON.parse(text, reviveSafely) as unknown)
           : (JSON.parse(text) as unknown);
       } catch (cause) {
