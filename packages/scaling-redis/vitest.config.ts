@@ -7,5 +7,8 @@ export default defineProject({
     name: 'scaling-redis',
     include: ['src/**/*.test.ts'],
     restoreMocks: true,
+    // Fault tests start redis-server and child processes and wait out heartbeats.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 });
