@@ -143,6 +143,19 @@ describe('alerts', () => {
 });
 
 describe('alert monitor memory', () => {
+  it('raises at most maxActive per-user alerts at once', () => {
+    const fired: QualityAlert[] = [];
+    const m = createAlertMonitor({ rejectRate: false, userRejects: { perMinute: 1, maxActive: 2 } }, (a) => fired.push(a));
+    for (let i = 0; i < 10; i++) for (let r = 0; r < 3; r++) m.record(userId(`bot${i}`), true, 0);
+    m.evaluate(1000);
+    m.evaluate(2000);
+    expect(fired.map((a) => a.userId)).toEqual(['bot0', 'bot1']);
+    expect(m.active()).toHaveLength(2);
+    // Once they resolve, others still breaching may take their places.
+    m.evaluate(61_000);
+    expect(fired.map((a) => `${a.userId}:${a.state}`)).toEqual(['bot0:firing', 'bot1:firing', 'bot0:resolved', 'bot1:resolved']);
+  });
+
   it('tracks at most maxUsers users; alerting users are never the ones forgotten', () => {
     const fired: QualityAlert[] = [];
     const m = createAlertMonitor({ rejectRate: false, userRejects: { perMinute: 2, maxUsers: 3 } }, (a) => fired.push(a));

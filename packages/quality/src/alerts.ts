@@ -57,6 +57,12 @@ export interface UserRejectsAlertOptions {
    */
   readonly clearBelow?: number;
   /**
+   * Per-user alerts firing at once at most: past it, more breaching users raise no alert of their
+   * own (the reject-rate alert covers a broad attack), so a botnet cannot cause an alert storm.
+   * @default 20
+   */
+  readonly maxActive?: number;
+  /**
    * Users tracked at once (only users with recent rejects are tracked). Past it the least recently
    * refused user without an active alert is forgotten: memory stays bounded.
    * @default 1000
@@ -87,5 +93,5 @@ export interface AlertOptions {
 export const alertDefaults = {
   evaluateEveryMs: 1000,
   rejectRate: { threshold: 0.05, windowMs: 30_000, minFrames: 20 },
-  userRejects: { perMinute: 30, maxUsers: 1000 },
+  userRejects: { perMinute: 30, maxActive: 20, maxUsers: 1000 },
 } as const;

@@ -47,6 +47,7 @@ export function createAlertMonitor(options: AlertOptions, notify: (alert: Qualit
   const user = userOpts && {
     perMinute: positive(userOpts.perMinute, 'userRejects.perMinute'),
     clearBelow: userOpts.clearBelow ?? Math.floor(userOpts.perMinute / 2),
+    maxActive: Math.floor(positive(userOpts.maxActive, 'userRejects.maxActive')),
     maxUsers: Math.floor(positive(userOpts.maxUsers, 'userRejects.maxUsers')),
   };
   // Series 0: frames, series 1: refused frames.
@@ -102,13 +103,17 @@ export function createAlertMonitor(options: AlertOptions, notify: (alert: Qualit
         }
       }
       if (user === undefined) return;
+      let firing = 0;
+      for (const e of users.values()) if (e.firing !== undefined) firing++;
       for (const [userId, entry] of users) {
         const [count = 0] = entry.window.sums(now);
-        if (entry.firing === undefined && count > user.perMinute) {
+        if (entry.firing === undefined && count > user.perMinute && firing < user.maxActive) {
+          firing++;
           entry.firing = { alert: 'user_rejects', state: 'firing', at: now, value: count, threshold: user.perMinute, windowMs: MINUTE, userId };
           notify(entry.firing);
         } else if (entry.firing !== undefined && count <= user.clearBelow) {
           entry.firing = undefined;
+          firing--;
           notify({ alert: 'user_rejects', state: 'resolved', at: now, value: count, threshold: user.perMinute, windowMs: MINUTE, userId });
         }
         if (entry.firing === undefined && count === 0) users.delete(userId);
