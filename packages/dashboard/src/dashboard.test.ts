@@ -274,7 +274,7 @@ describe('createDashboard: data', () => {
     // Now: +5 s, totals a=50 b=10; the window opens at the sample taken at +0 s (a=0, b=0).
     expect(ok(await dash.getWidgetData('rate'))).toEqual({ kind: 'number', value: 12 });
     expect(ok(await dash.getWidgetData('rate-by'))).toEqual({ kind: 'bar', bars: [{ key: 'a', value: 10 }, { key: 'b', value: 2 }] });
-    expect(ok(await dash.getWidgetData('sum'))).toEqual({ kind: 'table', columns: ['series', 'value'], rows: [['a', 50], ['b', 10]] });
+    expect(ok(await dash.getWidgetData('sum'))).toEqual({ kind: 'table', columns: ['kind', 'value'], rows: [['a', 50], ['b', 10]] });
     expect(ok(await dash.getWidgetData('only-a'))).toEqual({ kind: 'number', value: 50 });
     expect(ok(await dash.getWidgetData('multi'))).toEqual({ kind: 'bar', bars: [{ key: 'jobs', value: 10 }] });
     expect(await dash.getWidgetData('q-bad')).toMatchObject({ status: 'error', message: 'app_jobs_total is a counter, not a histogram' });

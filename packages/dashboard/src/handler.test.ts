@@ -104,7 +104,7 @@ describe('dashboardHandler: authentication', () => {
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toMatch(/^default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]{24}'; style-src 'nonce-/);
     const html = await page.text();
-    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i); // nothing loaded from elsewhere
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="(?!data:)/i); // nothing loaded from elsewhere
     expect(html).toContain('<h1 id="title">Overview</h1>');
 
     const data = (await (await fetch(`${base}/dashboard/api/dashboards/overview`, { headers: auth })).json()) as DashboardData;

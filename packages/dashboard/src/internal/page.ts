@@ -27,6 +27,7 @@ export function renderPage(input: PageInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${title}</title>
 <style nonce="${nonce}">${pageStyle}</style>
 </head>
@@ -48,7 +49,7 @@ export function renderPage(input: PageInput): string {
 export function renderSignIn(appTitle: string, path: string): string {
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>${escapeHtml(appTitle)}: sign in</title></head>
+<head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,"><title>${escapeHtml(appTitle)}: sign in</title></head>
 <body>
 <h1>${escapeHtml(appTitle)}</h1>
 <p>An admin token is required. Open <code>${escapeHtml(path)}?token=&lt;your admin token&gt;</code> once:

@@ -53,6 +53,12 @@ export const pageScript = String.raw`
       default: return num(v);
     }
   }
+  function nice(span) {
+    var step = Math.pow(10, Math.floor(Math.log(span) / Math.LN10));
+    var steps = [1, 2, 2.5, 5, 10];
+    for (var i = 0; i < steps.length; i++) if (steps[i] * step >= span) return steps[i] * step;
+    return 10 * step;
+  }
   function time(ms) {
     var d = new Date(ms);
     function two(n) { return (n < 10 ? '0' : '') + n; }
@@ -80,7 +86,8 @@ export const pageScript = String.raw`
       });
     });
     if (min > 0 || !isFinite(min)) min = 0;
-    if (!isFinite(max) || max <= min) max = min + 1; else max = max + (max - min) * 0.1;
+    if (!isFinite(max) || max <= min) max = min + 1;
+    max = min + nice((max - min) * 1.05);
     if (!isFinite(t0) || t1 <= t0) { t1 = isFinite(t1) ? t1 : Date.now(); t0 = t1 - 1000; }
     var chart = svg('svg', { 'class': 'chart', viewBox: '0 0 ' + W + ' ' + H, preserveAspectRatio: 'none', role: 'img' });
     chart.setAttribute('aria-label', w.title);

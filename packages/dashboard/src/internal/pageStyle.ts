@@ -17,10 +17,10 @@ main { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; min-width: 0; }
 .card h2 { font-size: 12px; font-weight: 600; margin: 0 0 6px; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; overflow-wrap: anywhere; }
 .card.kind-timeseries, .card.kind-table, .card.kind-bar { grid-column: span 2; }
-.card.kind-timeseries { grid-column: span 3; }
+.card.kind-timeseries, .card.kind-table { grid-column: span 3; }
 @media (max-width: 700px) { .card.kind-timeseries, .card.kind-table, .card.kind-bar { grid-column: 1 / -1; } }
 .value { font-size: 30px; font-weight: 600; font-variant-numeric: tabular-nums; }
-.note { color: var(--muted); font-style: italic; }
+.note { color: var(--muted); font-style: italic; overflow-wrap: anywhere; }
 .card.status-not_installed { opacity: .65; }
 svg.chart { width: 100%; height: 170px; display: block; }
 svg.chart .grid { stroke: var(--line); stroke-width: 1; }
@@ -30,7 +30,7 @@ svg.chart polyline { fill: none; stroke-width: 2; vector-effect: non-scaling-str
 .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 table { width: 100%; border-collapse: collapse; font-size: 12px; }
 th, td { text-align: left; padding: 3px 6px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
-th { color: var(--muted); font-weight: 600; }
+th { color: var(--muted); font-weight: 600; white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .bars { display: grid; grid-template-columns: minmax(60px, max-content) 1fr max-content; gap: 4px 8px; align-items: center; font-size: 12px; }
 .bar { height: 12px; background: var(--accent); border-radius: 2px; min-width: 1px; }

@@ -100,8 +100,11 @@ function fromEvaluation(widget: WidgetDefinition, e: Evaluation | WidgetValues):
           return { ...base, status: 'ok', data: { kind: 'number', value: sum(points) } };
         case 'bar':
           return { ...base, status: 'ok', data: { kind: 'bar', bars: points } };
-        case 'table':
-          return { ...base, status: 'ok', data: { kind: 'table', columns: ['series', 'value'], rows: points.map((p) => [p.key, p.value]) } };
+        case 'table': {
+          const source = widget.source;
+          const keyColumn = (source.type === 'sumBy' || source.type === 'rate') && source.by !== undefined ? source.by : 'series';
+          return { ...base, status: 'ok', data: { kind: 'table', columns: [keyColumn, 'value'], rows: points.map((p) => [p.key, p.value]) } };
+        }
         case 'timeseries':
           // Handled before evaluation; reaching here means the source had no history.
           return { ...base, status: 'ok', data: { kind: 'timeseries', series: [] } };
