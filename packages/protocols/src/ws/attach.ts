@@ -82,7 +82,7 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
     throw new WsError('invalid_options', `defaultSubprotocol "${defaultSubprotocol}" is not among the accepted subprotocols`);
   }
   for (const name of accepted) {
-    if (!isSubprotocol(name)) throw new WsError('invalid_options', `unknown subprotocol "${name}"`);
+    if (!isSubprotocol(name)) throw new WsError('invalid_options', `unknown subprotocol "${String(name)}"`);
   }
 
   const wss = new WebSocketServer({

@@ -25,7 +25,7 @@ describe('codecs over real sockets', () => {
     warnings = [];
     const logger: Logger = {
       ...silentLogger(),
-      warn: (message, fields) => warnings.push({ message, fields: fields as Record<string, unknown> | undefined }),
+      warn: (message, fields) => warnings.push({ message, fields: fields }),
     };
     srv = await startServer({ authorizeThread: () => true }, { logger });
   });

@@ -165,7 +165,7 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
 
     return {
       get readyState() {
-        return ws.readyState as 0 | 1 | 2 | 3;
+        return ws.readyState;
       },
       get bufferedAmount() {
         return ws.bufferedAmount;
