@@ -9,7 +9,7 @@ import { redisCluster } from '../redisCluster.js';
 const [port, prefix, instanceId, heartbeatMs] = process.argv.slice(2);
 const redis = new Redis({ port: Number(port), host: '127.0.0.1', lazyConnect: true });
 const manager = createManager({
-  instanceId,
+  instanceId: instanceId as string,
   cluster: redisCluster({ redis, keyPrefix: prefix as string, heartbeatMs: Number(heartbeatMs) }),
   logger: silentLogger(),
   onError: () => {},
