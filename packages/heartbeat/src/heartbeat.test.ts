@@ -1,9 +1,21 @@
-import type { Connection, ConnectionId, DisconnectInfo, Manager, ManagerOptions, WsError } from '@ws/core';
+import type {
+  Connection,
+  ConnectionId,
+  DisconnectInfo,
+  Manager,
+  ManagerOptions,
+  WsError,
+} from '@ws/core';
 import { connectionId, createManager, silentLogger, userId } from '@ws/core';
 import type { MemoryClient, MemorySocketOptions } from '@ws/core/testing';
 import { createManualClock, createMemorySocketPair } from '@ws/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HeartbeatHandle, HeartbeatOptions, HeartbeatStall, HeartbeatTimeout } from './index.js';
+import type {
+  HeartbeatHandle,
+  HeartbeatOptions,
+  HeartbeatStall,
+  HeartbeatTimeout,
+} from './index.js';
 import { heartbeat } from './index.js';
 
 // interval 1000 / timeout 400: the timer ticks every 100 ms, a connection registered at t0 is
@@ -24,7 +36,10 @@ interface Harness {
   readonly stalls: HeartbeatStall[];
   readonly disconnects: { id: ConnectionId; info: DisconnectInfo }[];
   readonly errors: { err: WsError; stage: string }[];
-  connect(name: string, socket?: MemorySocketOptions): Promise<{ id: ConnectionId; client: MemoryClient; conn: Connection }>;
+  connect(
+    name: string,
+    socket?: MemorySocketOptions,
+  ): Promise<{ id: ConnectionId; client: MemoryClient; conn: Connection }>;
   /** Moves time forward one tick at a time, flushing microtasks between ticks. */
   advance(ms: number): Promise<void>;
   /** Advances to `t0 + at`. */
@@ -37,7 +52,10 @@ afterEach(async () => {
   for (const m of managers.splice(0)) await m.close();
 });
 
-function setup(options: HeartbeatOptions = { intervalMs: INTERVAL, timeoutMs: TIMEOUT }, managerOptions: ManagerOptions = {}): Harness {
+function setup(
+  options: HeartbeatOptions = { intervalMs: INTERVAL, timeoutMs: TIMEOUT },
+  managerOptions: ManagerOptions = {},
+): Harness {
   const clock = createManualClock();
   const errors: { err: WsError; stage: string }[] = [];
   const manager = createManager({
@@ -132,7 +150,12 @@ describe('heartbeat: scheduling', () => {
     expect([a.client.pings, b.client.pings]).toEqual([5, 4]);
     expect(h.metric('ws_heartbeat_pings_sent_total')).toBe(9);
     expect(h.metric('ws_heartbeat_pongs_received_total')).toBe(9);
-    expect(h.hb.stats()).toMatchObject({ pingsSent: 9, pongsReceived: 9, timeouts: 0, connections: 2 });
+    expect(h.hb.stats()).toMatchObject({
+      pingsSent: 9,
+      pongsReceived: 9,
+      timeouts: 0,
+      connections: 2,
+    });
     expect(h.timeouts).toEqual([]);
   });
 
@@ -203,7 +226,9 @@ describe('heartbeat: dead connections', () => {
     expect(h.timeouts).toEqual([
       { connectionId: dead.id, userId: 'dead', missed: 1, lastPongAt: null, lastActivityAt: h.t0 },
     ]);
-    expect(h.disconnects).toEqual([{ id: dead.id, info: { code: 1006, reason: 'terminated', by: 'server' } }]);
+    expect(h.disconnects).toEqual([
+      { id: dead.id, info: { code: 1006, reason: 'terminated', by: 'server' } },
+    ]);
     expect(h.manager.getStats().connections).toBe(1);
     expect(await h.manager.findUser(userId('dead'))).toBeNull();
     expect(h.metric('ws_heartbeat_timeouts_total')).toBe(1);
@@ -223,7 +248,13 @@ describe('heartbeat: dead connections', () => {
     expect(h.timeouts).toEqual([]);
     await h.advanceTo(3000 + TIMEOUT);
     expect(h.timeouts).toEqual([
-      { connectionId: c.id, userId: 'c', missed: 1, lastPongAt: h.t0 + 2000, lastActivityAt: h.t0 + 2000 },
+      {
+        connectionId: c.id,
+        userId: 'c',
+        missed: 1,
+        lastPongAt: h.t0 + 2000,
+        lastActivityAt: h.t0 + 2000,
+      },
     ]);
   });
 
@@ -273,7 +304,11 @@ describe('heartbeat: dead connections', () => {
     expect(h.hb.checkConnectionHealth(c.id).missed).toBe(1);
     await h.advanceTo(1700);
     c.client.pong();
-    expect(h.hb.checkConnectionHealth(c.id)).toMatchObject({ healthy: true, missed: 0, lastPongAt: h.t0 + 1700 });
+    expect(h.hb.checkConnectionHealth(c.id)).toMatchObject({
+      healthy: true,
+      missed: 0,
+      lastPongAt: h.t0 + 1700,
+    });
     await h.advanceTo(2000 + TIMEOUT);
     expect(h.hb.checkConnectionHealth(c.id).missed).toBe(1);
     expect(c.client.terminated).toBe(false);
@@ -291,7 +326,11 @@ describe('heartbeat: dead connections', () => {
     }
     await h.advanceTo(4000 + TIMEOUT);
     expect(c.client.terminated).toBe(false);
-    expect(h.hb.checkConnectionHealth(c.id)).toMatchObject({ healthy: true, missed: 0, lastPongAt: null });
+    expect(h.hb.checkConnectionHealth(c.id)).toMatchObject({
+      healthy: true,
+      missed: 0,
+      lastPongAt: null,
+    });
     expect(h.hb.stats().pongsReceived).toBe(0);
   });
 
@@ -411,7 +450,11 @@ describe('heartbeat: RTT and the handle', () => {
     // The ping is judged at the next tick past 350 ms; in between it is already overdue.
     h.clock.advance(351);
     expect(c.client.terminated).toBe(false);
-    expect(h.hb.checkConnectionHealth(c.id)).toMatchObject({ connected: true, healthy: false, missed: 0 });
+    expect(h.hb.checkConnectionHealth(c.id)).toMatchObject({
+      connected: true,
+      healthy: false,
+      missed: 0,
+    });
   });
 
   it('stats() reports the resolved figures and the timer resolution', () => {

@@ -83,7 +83,9 @@ async function startServer(options: HeartbeatOptions): Promise<Server> {
   });
   const timeouts: { info: HeartbeatTimeout; at: number }[] = [];
   const disconnects: ConnectionId[] = [];
-  manager.on('heartbeat:timeout', (info: HeartbeatTimeout) => timeouts.push({ info, at: performance.now() }));
+  manager.on('heartbeat:timeout', (info: HeartbeatTimeout) =>
+    timeouts.push({ info, at: performance.now() }),
+  );
   manager.on('disconnect', (conn) => disconnects.push(conn.id));
   const { port } = wss.address() as AddressInfo;
   const server: Server = {
@@ -128,7 +130,9 @@ function openClient(url: string, index: number): Promise<Client> {
       if (client.answering) ws.pong(data);
     });
     ws.once('message', (data: RawData) => {
-      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)).toString('utf8');
+      const text = (
+        Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)
+      ).toString('utf8');
       const frame = JSON.parse(text) as { type: string; connectionId?: string };
       if (frame.type !== 'welcome' || frame.connectionId === undefined) {
         reject(new Error(`client ${index}: expected welcome, got ${text}`));
@@ -172,65 +176,81 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const TEST_TIMEOUT = 60_000;
 
 describe('heartbeat over real sockets (loopback)', () => {
-  it('200 clients, 100 stop answering: all 100 terminated within 2x the interval, no healthy one dropped', async () => {
-    const INTERVAL = 200;
-    // Worst case from the last answered ping: interval + timeout + one 25 ms tick = 325 ms.
-    const TIMEOUT = 100;
-    // Generous margin for a loaded 2-core CI machine (timer lag, GC, other test workers).
-    const MARGIN = 1500;
-    const server = await startServer({ intervalMs: INTERVAL, timeoutMs: TIMEOUT });
-    const clients = await openClients(server.url, 200);
-    expect(server.manager.getStats().connections).toBe(200);
+  it(
+    '200 clients, 100 stop answering: all 100 terminated within 2x the interval, no healthy one dropped',
+    async () => {
+      const INTERVAL = 200;
+      // Worst case from the last answered ping: interval + timeout + one 25 ms tick = 325 ms.
+      const TIMEOUT = 100;
+      // Generous margin for a loaded 2-core CI machine (timer lag, GC, other test workers).
+      const MARGIN = 1500;
+      const server = await startServer({ intervalMs: INTERVAL, timeoutMs: TIMEOUT });
+      const clients = await openClients(server.url, 200);
+      expect(server.manager.getStats().connections).toBe(200);
 
-    // Everyone healthy for a while: each client answered at least two pings, nobody dropped.
-    expect(await waitFor(() => clients.every((c) => c.pings >= 2), 10_000)).toBe(true);
-    expect(server.timeouts).toEqual([]);
-    for (const c of clients) expect(server.hb.checkConnectionHealth(c.id).healthy).toBe(true);
+      // Everyone healthy for a while: each client answered at least two pings, nobody dropped.
+      expect(await waitFor(() => clients.every((c) => c.pings >= 2), 10_000)).toBe(true);
+      expect(server.timeouts).toEqual([]);
+      for (const c of clients) expect(server.hb.checkConnectionHealth(c.id).healthy).toBe(true);
 
-    const hanging = clients.filter((c) => c.index % 2 === 0);
-    const healthy = clients.filter((c) => c.index % 2 === 1);
-    const stoppedAt = performance.now();
-    for (const c of hanging) c.answering = false;
+      const hanging = clients.filter((c) => c.index % 2 === 0);
+      const healthy = clients.filter((c) => c.index % 2 === 1);
+      const stoppedAt = performance.now();
+      for (const c of hanging) c.answering = false;
 
-    expect(await waitFor(() => server.timeouts.length >= 100, 2 * INTERVAL + MARGIN + 5_000)).toBe(true);
-    const slowest = Math.max(...server.timeouts.map((t) => t.at - stoppedAt));
-    expect(slowest).toBeLessThanOrEqual(2 * INTERVAL + MARGIN);
-    expect(server.timeouts.map((t) => t.info.connectionId).sort()).toEqual(hanging.map((c) => c.id).sort());
-    for (const t of server.timeouts) expect(t.info.missed).toBe(1);
+      expect(
+        await waitFor(() => server.timeouts.length >= 100, 2 * INTERVAL + MARGIN + 5_000),
+      ).toBe(true);
+      const slowest = Math.max(...server.timeouts.map((t) => t.at - stoppedAt));
+      expect(slowest).toBeLessThanOrEqual(2 * INTERVAL + MARGIN);
+      expect(server.timeouts.map((t) => t.info.connectionId).sort()).toEqual(
+        hanging.map((c) => c.id).sort(),
+      );
+      for (const t of server.timeouts) expect(t.info.missed).toBe(1);
 
-    // Terminated, not closed: the peers see 1006.
-    const codes = await Promise.all(hanging.map((c) => c.closed));
-    expect(new Set(codes)).toEqual(new Set([1006]));
+      // Terminated, not closed: the peers see 1006.
+      const codes = await Promise.all(hanging.map((c) => c.closed));
+      expect(new Set(codes)).toEqual(new Set([1006]));
 
-    // The healthy half keeps going for several more intervals, untouched.
-    const pingsBefore = healthy.map((c) => c.pings);
-    await sleep(4 * INTERVAL);
-    expect(server.timeouts).toHaveLength(100);
-    expect(server.disconnects.sort()).toEqual(hanging.map((c) => c.id).sort());
-    expect(server.manager.getStats().connections).toBe(100);
-    expect(healthy.every((c, i) => c.ws.readyState === WebSocket.OPEN && c.pings > (pingsBefore[i] as number))).toBe(true);
-    expect(server.hb.stats()).toMatchObject({ connections: 100, timeouts: 100 });
-    const rtt = server.manager.metrics.read('ws_heartbeat_rtt_seconds');
-    expect(rtt?.kind === 'histogram' ? rtt.samples[0]?.count : 0).toBeGreaterThan(400);
-  }, TEST_TIMEOUT);
+      // The healthy half keeps going for several more intervals, untouched.
+      const pingsBefore = healthy.map((c) => c.pings);
+      await sleep(4 * INTERVAL);
+      expect(server.timeouts).toHaveLength(100);
+      expect(server.disconnects.sort()).toEqual(hanging.map((c) => c.id).sort());
+      expect(server.manager.getStats().connections).toBe(100);
+      expect(
+        healthy.every(
+          (c, i) => c.ws.readyState === WebSocket.OPEN && c.pings > (pingsBefore[i] as number),
+        ),
+      ).toBe(true);
+      expect(server.hb.stats()).toMatchObject({ connections: 100, timeouts: 100 });
+      const rtt = server.manager.metrics.read('ws_heartbeat_rtt_seconds');
+      expect(rtt?.kind === 'histogram' ? rtt.samples[0]?.count : 0).toBeGreaterThan(400);
+    },
+    TEST_TIMEOUT,
+  );
 
-  it('keeps every healthy client through real event-loop blocks longer than the interval', async () => {
-    const INTERVAL = 200;
-    const server = await startServer({ intervalMs: INTERVAL, timeoutMs: 100 });
-    const clients = await openClients(server.url, 50);
-    expect(await waitFor(() => clients.every((c) => c.pings >= 1), 10_000)).toBe(true);
-    // Block the whole process (server and clients share it) five times, at different phases.
-    for (let i = 0; i < 5; i++) {
-      await sleep(37 + i * 29);
-      const until = performance.now() + 3 * INTERVAL;
-      while (performance.now() < until) {
-        // busy: nothing is read, no timer fires
+  it(
+    'keeps every healthy client through real event-loop blocks longer than the interval',
+    async () => {
+      const INTERVAL = 200;
+      const server = await startServer({ intervalMs: INTERVAL, timeoutMs: 100 });
+      const clients = await openClients(server.url, 50);
+      expect(await waitFor(() => clients.every((c) => c.pings >= 1), 10_000)).toBe(true);
+      // Block the whole process (server and clients share it) five times, at different phases.
+      for (let i = 0; i < 5; i++) {
+        await sleep(37 + i * 29);
+        const until = performance.now() + 3 * INTERVAL;
+        while (performance.now() < until) {
+          // busy: nothing is read, no timer fires
+        }
       }
-    }
-    await sleep(3 * INTERVAL);
-    expect(server.hb.stats().stalls).toBeGreaterThanOrEqual(5);
-    expect(server.timeouts).toEqual([]);
-    expect(server.manager.getStats().connections).toBe(50);
-    expect(clients.every((c) => c.ws.readyState === WebSocket.OPEN)).toBe(true);
-  }, TEST_TIMEOUT);
+      await sleep(3 * INTERVAL);
+      expect(server.hb.stats().stalls).toBeGreaterThanOrEqual(5);
+      expect(server.timeouts).toEqual([]);
+      expect(server.manager.getStats().connections).toBe(50);
+      expect(clients.every((c) => c.ws.readyState === WebSocket.OPEN)).toBe(true);
+    },
+    TEST_TIMEOUT,
+  );
 });

@@ -84,15 +84,23 @@ function invalid(message: string): WsError {
 }
 
 function checkMs(name: string, value: number, min: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > heartbeatLimits.maxMs) {
-    throw invalid(`${name} must be a number of ms from ${min} to ${heartbeatLimits.maxMs}, got ${String(value)}`);
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > heartbeatLimits.maxMs
+  ) {
+    throw invalid(
+      `${name} must be a number of ms from ${min} to ${heartbeatLimits.maxMs}, got ${String(value)}`,
+    );
   }
   return value;
 }
 
 /** The preset named by `NODE_ENV`, if it names one. */
 function presetFromEnv(): HeartbeatPreset | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NODE_ENV;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env?.NODE_ENV;
   return isPreset(env) ? env : undefined;
 }
 
@@ -108,19 +116,36 @@ export function resolveHeartbeatOptions(options: HeartbeatOptions = {}): Resolve
     if (!knownKeys.has(key)) throw invalid(`unknown option "${key}"`);
   }
   if (options.preset !== undefined && !isPreset(options.preset)) {
-    throw invalid(`preset must be one of development, test, staging, production, got ${String(options.preset)}`);
+    throw invalid(
+      `preset must be one of development, test, staging, production, got ${String(options.preset)}`,
+    );
   }
   const preset = options.preset ?? presetFromEnv() ?? heartbeatDefaults.preset;
   const figures = heartbeatDefaults.presets[preset];
-  const intervalMs = checkMs('intervalMs', options.intervalMs ?? figures.intervalMs, heartbeatLimits.minIntervalMs);
-  const timeoutMs = checkMs('timeoutMs', options.timeoutMs ?? figures.timeoutMs, heartbeatLimits.minTimeoutMs);
+  const intervalMs = checkMs(
+    'intervalMs',
+    options.intervalMs ?? figures.intervalMs,
+    heartbeatLimits.minIntervalMs,
+  );
+  const timeoutMs = checkMs(
+    'timeoutMs',
+    options.timeoutMs ?? figures.timeoutMs,
+    heartbeatLimits.minTimeoutMs,
+  );
   if (timeoutMs > intervalMs) {
     const from = options.timeoutMs === undefined ? ` (from preset '${preset}')` : '';
     throw invalid(`timeoutMs${from} (${timeoutMs}) must not exceed intervalMs (${intervalMs})`);
   }
   const maxMissed = options.maxMissed ?? figures.maxMissed;
-  if (typeof maxMissed !== 'number' || !Number.isInteger(maxMissed) || maxMissed < 1 || maxMissed > heartbeatLimits.maxMissed) {
-    throw invalid(`maxMissed must be an integer from 1 to ${heartbeatLimits.maxMissed}, got ${String(maxMissed)}`);
+  if (
+    typeof maxMissed !== 'number' ||
+    !Number.isInteger(maxMissed) ||
+    maxMissed < 1 ||
+    maxMissed > heartbeatLimits.maxMissed
+  ) {
+    throw invalid(
+      `maxMissed must be an integer from 1 to ${heartbeatLimits.maxMissed}, got ${String(maxMissed)}`,
+    );
   }
   return { preset, intervalMs, timeoutMs, maxMissed };
 }

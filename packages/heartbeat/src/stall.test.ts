@@ -104,10 +104,13 @@ describe('heartbeat: event-loop stalls', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(h.timeouts).toEqual([]);
     expect(h.manager.getStats().connections).toBe(5);
-    for (const p of peers) expect(h.hb.checkConnectionHealth(p.id)).toMatchObject({ healthy: true, missed: 0 });
+    for (const p of peers)
+      expect(h.hb.checkConnectionHealth(p.id)).toMatchObject({ healthy: true, missed: 0 });
     expect(h.hb.stats()).toMatchObject({ stalls: 1, maxLagMs: 3000, lastLagMs: 0, timeouts: 0 });
     expect(metricValue(h.manager, 'ws_heartbeat_stalls_total')).toBe(1);
-    expect(h.warnings).toEqual(['heartbeat: the event loop was blocked; pings sent before now are not judged']);
+    expect(h.warnings).toEqual([
+      'heartbeat: the event loop was blocked; pings sent before now are not judged',
+    ]);
   });
 
   it('control: the same late pongs without a stall are misses', async () => {

@@ -1,6 +1,12 @@
 import type { Connection, ConnectionId, PluginContext } from '@ws/core';
 import type { ResolvedHeartbeatOptions } from '../options.js';
-import type { ConnectionHealth, HeartbeatHandle, HeartbeatStall, HeartbeatStats, HeartbeatTimeout } from '../types.js';
+import type {
+  ConnectionHealth,
+  HeartbeatHandle,
+  HeartbeatStall,
+  HeartbeatStats,
+  HeartbeatTimeout,
+} from '../types.js';
 import { registerHeartbeatMetrics } from './metrics.js';
 import { planTicks } from './plan.js';
 import type { RingEntry } from './ring.js';
@@ -104,11 +110,16 @@ export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions):
     }
   }
 
-  function emit(event: 'heartbeat:timeout' | 'heartbeat:stall', payload: HeartbeatTimeout | HeartbeatStall): void {
+  function emit(
+    event: 'heartbeat:timeout' | 'heartbeat:stall',
+    payload: HeartbeatTimeout | HeartbeatStall,
+  ): void {
     try {
       ctx.emit(event, payload);
     } catch (err) {
-      ctx.onError(err, { stage: event === 'heartbeat:timeout' ? 'timeout-listener' : 'stall-listener' });
+      ctx.onError(err, {
+        stage: event === 'heartbeat:timeout' ? 'timeout-listener' : 'stall-listener',
+      });
     }
   }
 
@@ -244,7 +255,13 @@ export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions):
       const s = openState(connectionId);
       if (s === undefined) {
         const conn = ctx.getConnection(connectionId);
-        return { connected: conn?.isOpen ?? false, healthy: false, lastPongAt: null, rttMs: null, missed: 0 };
+        return {
+          connected: conn?.isOpen ?? false,
+          healthy: false,
+          lastPongAt: null,
+          rttMs: null,
+          missed: 0,
+        };
       }
       const overdue =
         s.pending &&

@@ -15,7 +15,10 @@ const rttBuckets: readonly number[] = Object.freeze([
 ]);
 
 /** Registers the heartbeat's metrics in the manager's registry. */
-export function registerHeartbeatMetrics(registry: MetricsRegistry, lagSeconds: () => number): HeartbeatMetrics {
+export function registerHeartbeatMetrics(
+  registry: MetricsRegistry,
+  lagSeconds: () => number,
+): HeartbeatMetrics {
   registry.gauge('ws_heartbeat_event_loop_lag_seconds', {
     help: 'How late the heartbeat timer fired last, in seconds (event-loop lag)',
     collect: lagSeconds,
@@ -27,7 +30,9 @@ export function registerHeartbeatMetrics(registry: MetricsRegistry, lagSeconds: 
     }),
     pingsSent: registry.counter('ws_heartbeat_pings_sent_total', { help: 'Heartbeat pings sent' }),
     pongsReceived: registry
-      .counter('ws_heartbeat_pongs_received_total', { help: 'Pongs received (protocol and application)' })
+      .counter('ws_heartbeat_pongs_received_total', {
+        help: 'Pongs received (protocol and application)',
+      })
       .labels({}),
     timeouts: registry.counter('ws_heartbeat_timeouts_total', {
       help: 'Connections terminated because they stopped answering heartbeat pings',

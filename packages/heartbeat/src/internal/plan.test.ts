@@ -11,9 +11,17 @@ describe('planTicks', () => {
     [200, 100, 25, 8, 4, 25],
     [200, 150, 40, 5, 4, 40],
     [10, 5, 1.25, 8, 4, 1.25],
-  ])('interval %i / timeout %i: tick %d ms, %i buckets, judged %i ticks after the ping', (interval, timeout, tick, buckets, checkAfter, stall) => {
-    expect(planTicks(interval, timeout)).toEqual({ tickMs: tick, buckets, checkAfter, stallThresholdMs: stall });
-  });
+  ])(
+    'interval %i / timeout %i: tick %d ms, %i buckets, judged %i ticks after the ping',
+    (interval, timeout, tick, buckets, checkAfter, stall) => {
+      expect(planTicks(interval, timeout)).toEqual({
+        tickMs: tick,
+        buckets,
+        checkAfter,
+        stallThresholdMs: stall,
+      });
+    },
+  );
 
   it('the judgement never comes before the timeout, nor more than one tick after it', () => {
     for (const [interval, timeout] of [
