@@ -1,4 +1,4 @@
-import type { Manager } from '@ws/core';
+import type { Manager, WsError } from '@ws/core';
 import { createManager, isWsError, silentLogger, threadId, userId } from '@ws/core';
 import type { ManualClock } from '@ws/core/testing';
 import { createManualClock, createMemorySocketPair } from '@ws/core/testing';
@@ -33,11 +33,11 @@ function ok(data: WidgetData): Extract<WidgetData, { status: 'ok' }>['data'] {
   return data.data;
 }
 
-function errorOf(fn: () => unknown): { code: string; message: string; issues?: { path: string; message: string }[] } {
+function errorOf(fn: () => unknown): WsError & { issues?: { path: string; message: string }[] } {
   try {
     fn();
   } catch (err) {
-    if (isWsError(err)) return err as never;
+    if (isWsError(err)) return err;
     throw err;
   }
   throw new Error('expected a WsError');

@@ -38,7 +38,7 @@ export const pageScript = String.raw`
     if (a >= 1e6) return (v / 1e6).toFixed(1) + 'M';
     if (a >= 1e4) return (v / 1e3).toFixed(1) + 'k';
     if (Number.isInteger(v)) return String(v);
-    return v.toFixed(digits === undefined ? 2 : digits);
+    return String(Number(v.toFixed(digits === undefined ? 2 : digits)));
   }
   function fmt(v, unit) {
     if (v === null || v === undefined || !isFinite(v)) return '\u2013';

@@ -21,10 +21,15 @@ const metricName = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 const labelName = '[a-zA-Z_][a-zA-Z0-9_]*';
 const labelValue = '"(?:[^"\\\\\\n]|\\\\[\\\\"n])*"';
 const value = '(?:[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?|[-+]?Inf|NaN)';
-const helpLine = new RegExp(`^# HELP (${metricName}) (.*)$`);
-const typeLine = new RegExp(`^# TYPE (${metricName}) (counter|gauge|histogram|summary|untyped)$`);
-const sampleLine = new RegExp(`^(${metricName})(\\{(?:${labelName}=${labelValue}(?:,${labelName}=${labelValue})*)?\\})? (${value})(?: -?\\d+)?$`);
-const labelPair = new RegExp(`(${labelName})=(${labelValue})`, 'g');
+/** The line patterns, made per parse (a `g` RegExp carries state). */
+function patterns(): { helpLine: RegExp; typeLine: RegExp; sampleLine: RegExp; labelPair: RegExp } {
+  return {
+    helpLine: new RegExp(`^# HELP (${metricName}) (.*)$`),
+    typeLine: new RegExp(`^# TYPE (${metricName}) (counter|gauge|histogram|summary|untyped)$`),
+    sampleLine: new RegExp(`^(${metricName})(\\{(?:${labelName}=${labelValue}(?:,${labelName}=${labelValue})*)?\\})? (${value})(?: -?\\d+)?$`),
+    labelPair: new RegExp(`(${labelName})=(${labelValue})`, 'g'),
+  };
+}
 
 function unescape(v: string): string {
   return v.slice(1, -1).replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
@@ -38,6 +43,7 @@ function parseValue(v: string): number {
 }
 
 export function parsePrometheus(text: string): ParsedFamily[] {
+  const { helpLine, typeLine, sampleLine, labelPair } = patterns();
   if (text !== '' && !text.endsWith('\n')) throw new Error('exposition must end with a newline');
   const families: ParsedFamily[] = [];
   const seen = new Set<string>();
