@@ -1,0 +1,132 @@
+/**
+ * Two real instances (core + protocols) sharing cluster state: over Redis with
+ * `@ws/scaling-redis` (a `redis-server` started by the test), and over core's in-memory hub.
+ * A drain of instance A moves the client to B, which resumes the thread from the cluster's
+ * history: the client misses nothing published meanwhile and sees nothing twice.
+ */
+import type { ClusterAdapter } from '@ws/core';
+import { CloseCode } from '@ws/core';
+import { createMemoryCluster } from '@ws/core/testing';
+import { redisCluster } from '@ws/scaling-redis';
+import { Redis } from 'ioredis';
+import { WebSocket } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sleep, startRedis, startServer, waitFor } from '../test/server.js';
+import type { RealServer, RedisProcess } from '../test/server.js';
+import { createClient } from './client.js';
+import type { Client } from './client.js';
+import type { ClientEvents, ClientMessage } from './events.js';
+
+interface Cluster {
+  adapter(publicUrl: string): ClusterAdapter;
+  stop(): Promise<void>;
+}
+
+async function redisBackend(): Promise<Cluster> {
+  const redis: RedisProcess = await startRedis();
+  const clients: Redis[] = [];
+  const keyPrefix = `client-test-${redis.port}`;
+  return {
+    adapter(publicUrl) {
+      const r = new Redis({ port: redis.port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 1 });
+      clients.push(r);
+      return redisCluster({ redis: r, keyPrefix, publicUrl, heartbeatMs: 200 });
+    },
+    async stop() {
+      for (const r of clients) r.disconnect();
+      await redis.stop();
+    },
+  };
+}
+
+function memoryBackend(): Promise<Cluster> {
+  const hub = createMemoryCluster();
+  return Promise.resolve({ adapter: (publicUrl) => hub.adapter({ publicUrl }), stop: () => Promise.resolve() });
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+function record<E extends keyof ClientEvents>(c: Client, event: E): ClientEvents[E][] {
+  const out: ClientEvents[E][] = [];
+  c.on(event, (p) => out.push(p));
+  return out;
+}
+
+describe.each([
+  ['Redis (@ws/scaling-redis)', redisBackend],
+  ['the in-memory hub (createMemoryCluster)', memoryBackend],
+])('two instances over %s', (_name, backend) => {
+  it('a drain moves the client to the peer, and it misses nothing published meanwhile', async () => {
+    const cluster = await backend();
+    cleanups.push(() => cluster.stop());
+    const drainOptions = { manager: { drain: { spreadMs: 200, ratePerSecond: 500, timeoutMs: 10_000 } } };
+    const a: RealServer = await startServer({ cluster: (url) => cluster.adapter(url), ...drainOptions });
+    cleanups.push(() => a.close());
+    // B's handshakes take 60 ms, so messages are surely published while the client is between instances.
+    const b: RealServer = await startServer({
+      cluster: (url) => cluster.adapter(url),
+      ...drainOptions,
+      attach: {
+        authenticate: async (_req, token) => {
+          await sleep(60);
+          return token?.startsWith('good-') === true ? { userId: token.slice(5) } : null;
+        },
+      },
+    });
+    cleanups.push(() => b.close());
+    let urls: (string | undefined)[] = [];
+    for (let i = 0; i < 100 && urls.length < 2; i++) {
+      urls = (await a.manager.getClusterStats()).instances.map((inst) => inst.url);
+      if (urls.length < 2) await sleep(50);
+    }
+    expect(urls.sort()).toEqual([a.url, b.url].sort());
+
+    const c = createClient({ url: a.url, token: 'good-carol', WebSocket });
+    cleanups.push(() => Promise.resolve(c.close()));
+    const got: ClientMessage[] = [];
+    c.on('message', (m) => got.push(m));
+    const reconnecting = record(c, 'reconnecting');
+    const resumed = record(c, 'resumed');
+    const opened = record(c, 'open');
+    await c.join('room');
+    expect(c.instanceId).toBe(a.manager.instanceId);
+
+    // Instance B publishes 1..N to the thread, steadily; A drains while it does.
+    const N = 120;
+    let published = 0;
+    let atClose = -1;
+    let atOpen = -1;
+    c.on('reconnecting', () => (atClose = published));
+    c.on('open', () => (atOpen = published));
+    let draining: Promise<void> | undefined;
+    for (let n = 1; n <= N; n++) {
+      const result = await b.manager.sendToThread('room' as never, n);
+      published = n;
+      expect(result.error).toBeUndefined();
+      if (n === 30) draining = a.close({ drain: true });
+      await sleep(5);
+    }
+    await draining;
+    await waitFor(`all ${N} messages`, () => got.length >= N, 15_000);
+    await sleep(100);
+
+    // Messages were published while the client was away, and the replay brought them back.
+    expect(atOpen - atClose).toBeGreaterThanOrEqual(3);
+    expect(got.map((m) => m.data)).toEqual(Array.from({ length: N }, (_v, i) => i + 1));
+    expect(new Set(got.map((m) => m.offset)).size).toBe(N);
+    expect(reconnecting).toHaveLength(1);
+    expect(reconnecting[0]).toMatchObject({ code: CloseCode.serviceRestart, willRetry: true, url: b.url });
+    expect(reconnecting[0]?.delayMs).toBeLessThanOrEqual(200);
+    expect(c.url).toBe(b.url);
+    expect(c.instanceId).toBe(b.manager.instanceId);
+    expect(opened.map((o) => [o.resumed, o.restored])).toEqual([
+      [false, []],
+      [true, ['room']],
+    ]);
+    expect(resumed).toEqual([{ thread: 'room', recovered: true }]);
+    expect(c.state).toBe('open');
+  });
+});
