@@ -20,7 +20,11 @@ import { dashboardHandler } from './handler.js';
 
 const TOKEN = 'browser-test-token-0123456789';
 const EVIL = '<script>window.__pwned=1</script>';
-const CHROMIUM_PATHS = ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+const CHROMIUM_PATHS = [
+  '/usr/lib/chromium/chromium',
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+];
 const SCREENSHOT = fileURLToPath(new URL('../test-artifacts/dashboard.png', import.meta.url));
 
 function findChromium(): string {
@@ -42,16 +46,40 @@ let base: string;
 const clients: MemorySocketPair[] = [];
 
 beforeAll(async () => {
-  manager = createManager({ logger: silentLogger(), instanceId: 'browser-1', cluster: localCluster({ publicUrl: `wss://example.test/${EVIL}` }) });
-  handler = dashboardHandler(manager, { auth: { token: TOKEN }, updateIntervalMs: 200, sampleIntervalMs: 200, title: `Test ${EVIL}` });
+  manager = createManager({
+    logger: silentLogger(),
+    instanceId: 'browser-1',
+    cluster: localCluster({ publicUrl: `wss://example.test/${EVIL}` }),
+  });
+  handler = dashboardHandler(manager, {
+    auth: { token: TOKEN },
+    updateIntervalMs: 200,
+    sampleIntervalMs: 200,
+    title: `Test ${EVIL}`,
+  });
   handler.dashboard.updateDashboardConfig({
     dashboards: {
       evil: {
         title: `Evil ${EVIL}`,
         widgets: [
-          { id: 'evil-users', title: `Users ${EVIL}`, kind: 'table', source: { type: 'connections', limit: 10 } },
-          { id: 'evil-labels', title: 'Labels', kind: 'bar', source: { type: 'sumBy', metric: 'app_evil_total', by: 'v' } },
-          { id: 'evil-instances', title: 'Instances', kind: 'table', source: { type: 'instances' } },
+          {
+            id: 'evil-users',
+            title: `Users ${EVIL}`,
+            kind: 'table',
+            source: { type: 'connections', limit: 10 },
+          },
+          {
+            id: 'evil-labels',
+            title: 'Labels',
+            kind: 'bar',
+            source: { type: 'sumBy', metric: 'app_evil_total', by: 'v' },
+          },
+          {
+            id: 'evil-instances',
+            title: 'Instances',
+            kind: 'table',
+            source: { type: 'instances' },
+          },
         ],
       },
     },
@@ -75,7 +103,9 @@ afterAll(async () => {
   handler?.close();
   await manager?.close();
   server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  await new Promise<void>((resolve) =>
+    server === undefined ? resolve() : server.close(() => resolve()),
+  );
 }, 60_000);
 
 async function connect(name: string): Promise<void> {
@@ -85,7 +115,12 @@ async function connect(name: string): Promise<void> {
 }
 
 /** Waits until the element's text (or attribute) has the value; the predicate runs in the page. */
-async function waitForValue(page: Page, selector: string, value: string, attribute?: string): Promise<void> {
+async function waitForValue(
+  page: Page,
+  selector: string,
+  value: string,
+  attribute?: string,
+): Promise<void> {
   await page.waitForFunction(
     ([sel, want, attr]) => {
       const el = (globalThis as any).document.querySelector(sel);
@@ -120,8 +155,12 @@ describe('dashboard page in Chromium', { timeout: 60_000 }, () => {
     expect(await count.textContent()).toBe('0');
     await waitForValue(page, '[data-widget="connections-chart"] svg.chart', '0', 'data-last');
     const lineBefore = await chart.locator('polyline').first().getAttribute('points');
-    expect(await page.locator('[data-widget="rtt-chart"]').getAttribute('data-status')).toBe('not_installed');
-    expect(await page.locator('[data-widget="rtt-chart"] .note').textContent()).toBe('not installed (ws_heartbeat_rtt_seconds)');
+    expect(await page.locator('[data-widget="rtt-chart"]').getAttribute('data-status')).toBe(
+      'not_installed',
+    );
+    expect(await page.locator('[data-widget="rtt-chart"] .note').textContent()).toBe(
+      'not installed (ws_heartbeat_rtt_seconds)',
+    );
 
     await connect('alice');
     await connect('bob');
@@ -135,7 +174,13 @@ describe('dashboard page in Chromium', { timeout: 60_000 }, () => {
     expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThan(2);
     expect(await page.locator('[data-widget="users"] .value').textContent()).toBe('3');
     const instances = await page.locator('[data-widget="instances"] tbody tr td').allTextContents();
-    expect(instances.slice(0, 5)).toEqual(['browser-1', `wss://example.test/${EVIL}`, 'running', '3', '3']);
+    expect(instances.slice(0, 5)).toEqual([
+      'browser-1',
+      `wss://example.test/${EVIL}`,
+      'running',
+      '3',
+      '3',
+    ]);
 
     // Disconnecting is seen too.
     clients[0]?.client.close();
@@ -165,14 +210,24 @@ describe('dashboard page in Chromium', { timeout: 60_000 }, () => {
     expect(await page.locator('#title').textContent()).toBe(`Evil ${EVIL}`);
     expect(await page.title()).toBe(`Evil ${EVIL} \u2013 Test ${EVIL}`);
     expect(await page.locator('[data-widget="evil-users"] h2').textContent()).toBe(`Users ${EVIL}`);
-    const userCells = await page.locator('[data-widget="evil-users"] tbody tr td:first-child').allTextContents();
+    const userCells = await page
+      .locator('[data-widget="evil-users"] tbody tr td:first-child')
+      .allTextContents();
     expect(userCells).toContain(EVIL);
-    expect(await page.locator('[data-widget="evil-labels"] .bars span').first().textContent()).toBe(EVIL);
-    expect(await page.locator('[data-widget="evil-instances"] tbody td').nth(1).textContent()).toBe(`wss://example.test/${EVIL}`);
+    expect(await page.locator('[data-widget="evil-labels"] .bars span').first().textContent()).toBe(
+      EVIL,
+    );
+    expect(await page.locator('[data-widget="evil-instances"] tbody td').nth(1).textContent()).toBe(
+      `wss://example.test/${EVIL}`,
+    );
     // Nothing was injected: no script ran, only the page's two script elements exist.
     expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('script').count()).toBe(2);
-    expect(await page.locator('nav a').allTextContents()).toEqual(['Overview', 'Connections', `Evil ${EVIL}`]);
+    expect(await page.locator('nav a').allTextContents()).toEqual([
+      'Overview',
+      'Connections',
+      `Evil ${EVIL}`,
+    ]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -11,13 +11,24 @@ export const configVersion = 1;
 export type WidgetKind = 'number' | 'timeseries' | 'table' | 'bar';
 
 /** Every widget kind, in display order. */
-export const widgetKinds: readonly WidgetKind[] = Object.freeze(['number', 'timeseries', 'table', 'bar']);
+export const widgetKinds: readonly WidgetKind[] = Object.freeze([
+  'number',
+  'timeseries',
+  'table',
+  'bar',
+]);
 
 /** How a widget's values are formatted. */
 export type WidgetUnit = 'count' | 'per_second' | 'seconds' | 'bytes' | 'percent';
 
 /** Every unit. */
-export const widgetUnits: readonly WidgetUnit[] = Object.freeze(['count', 'per_second', 'seconds', 'bytes', 'percent']);
+export const widgetUnits: readonly WidgetUnit[] = Object.freeze([
+  'count',
+  'per_second',
+  'seconds',
+  'bytes',
+  'percent',
+]);
 
 /** Label filter: a series matches when each listed label has exactly this value. */
 export type LabelFilter = Readonly<Record<string, string>>;
@@ -122,7 +133,9 @@ export interface DashboardConfig {
  * dashboard (appended) or replaces it (in place); `null` removes it.
  */
 export interface DashboardConfigPatch {
-  readonly dashboards?: Readonly<Record<string, Omit<DashboardDefinition, 'id'> & { readonly id?: string } | null>>;
+  readonly dashboards?: Readonly<
+    Record<string, (Omit<DashboardDefinition, 'id'> & { readonly id?: string }) | null>
+  >;
   /** Set the dashboard the page opens on; `null` resets it to the first one. */
   readonly defaultDashboard?: string | null;
 }

@@ -49,7 +49,14 @@ const small: DashboardConfig = {
     {
       id: 'ops',
       title: 'Ops',
-      widgets: [{ id: 'conns', title: 'Connections', kind: 'number', source: { type: 'metric', metric: 'ws_connections' } }],
+      widgets: [
+        {
+          id: 'conns',
+          title: 'Connections',
+          kind: 'number',
+          source: { type: 'metric', metric: 'ws_connections' },
+        },
+      ],
     },
   ],
 };
@@ -66,7 +73,19 @@ describe('createDashboard: configuration', () => {
     const dash = setup();
     dash.updateDashboardConfig({
       dashboards: {
-        extra: { title: 'Extra <b>', widgets: [{ id: 'x1', title: 'Rate', kind: 'timeseries', unit: 'per_second', rangeMs: 60_000, source: { type: 'rate', metric: 'ws_messages_sent_total', windowMs: 5000 } }] },
+        extra: {
+          title: 'Extra <b>',
+          widgets: [
+            {
+              id: 'x1',
+              title: 'Rate',
+              kind: 'timeseries',
+              unit: 'per_second',
+              rangeMs: 60_000,
+              source: { type: 'rate', metric: 'ws_messages_sent_total', windowMs: 5000 },
+            },
+          ],
+        },
       },
       defaultDashboard: 'extra',
     });
@@ -92,11 +111,20 @@ describe('createDashboard: configuration', () => {
 
     dash.updateDashboardConfig({ dashboards: { second: { title: 'Second', widgets: [] } } });
     expect(dash.getConfig().dashboards.map((d) => d.id)).toEqual(['ops', 'second']);
-    dash.updateDashboardConfig({ dashboards: { ops: { title: 'Ops 2', widgets: [] } }, defaultDashboard: 'second' });
-    expect(dash.getConfig().dashboards.map((d) => `${d.id}:${d.title}`)).toEqual(['ops:Ops 2', 'second:Second']);
+    dash.updateDashboardConfig({
+      dashboards: { ops: { title: 'Ops 2', widgets: [] } },
+      defaultDashboard: 'second',
+    });
+    expect(dash.getConfig().dashboards.map((d) => `${d.id}:${d.title}`)).toEqual([
+      'ops:Ops 2',
+      'second:Second',
+    ]);
     expect(dash.getConfig().defaultDashboard).toBe('second');
     dash.updateDashboardConfig({ dashboards: { second: null } });
-    expect(dash.getConfig()).toEqual({ version: 1, dashboards: [{ id: 'ops', title: 'Ops 2', widgets: [] }] });
+    expect(dash.getConfig()).toEqual({
+      version: 1,
+      dashboards: [{ id: 'ops', title: 'Ops 2', widgets: [] }],
+    });
 
     expect(dash.revision).toBe(4);
     expect(changes.map((c) => [c.previousRevision, c.revision, c.cause])).toEqual([
@@ -119,25 +147,51 @@ describe('createDashboard: configuration', () => {
           ops: {
             title: 'Ops',
             widgets: [
-              { id: 'conns', title: 'Connections', kind: 'pie' as never, source: { type: 'metric', metric: 'ws_connections' } },
-              { id: 'conns', title: 'Again', kind: 'number', source: { type: 'metric', metric: '' } },
+              {
+                id: 'conns',
+                title: 'Connections',
+                kind: 'pie' as never,
+                source: { type: 'metric', metric: 'ws_connections' },
+              },
+              {
+                id: 'conns',
+                title: 'Again',
+                kind: 'number',
+                source: { type: 'metric', metric: '' },
+              },
             ],
           },
         },
       }),
     );
     expect(err.code).toBe('invalid_config');
-    expect(err.issues?.map((i) => i.path)).toEqual(['dashboards.ops.widgets[0].kind', 'dashboards.ops.widgets[1].id', 'dashboards.ops.widgets[1].source.metric']);
-    expect(err.message).toContain('dashboards.ops.widgets[0].kind: must be one of number, timeseries, table, bar');
+    expect(err.issues?.map((i) => i.path)).toEqual([
+      'dashboards.ops.widgets[0].kind',
+      'dashboards.ops.widgets[1].id',
+      'dashboards.ops.widgets[1].source.metric',
+    ]);
+    expect(err.message).toContain(
+      'dashboards.ops.widgets[0].kind: must be one of number, timeseries, table, bar',
+    );
 
-    const missing = errorOf(() => dash.updateDashboardConfig({ dashboards: { nope: null, 'bad id': { title: 'x', widgets: [] } }, colour: 'red' } as never));
+    const missing = errorOf(() =>
+      dash.updateDashboardConfig({
+        dashboards: { nope: null, 'bad id': { title: 'x', widgets: [] } },
+        colour: 'red',
+      } as never),
+    );
     expect(missing.issues).toEqual([
       { path: 'colour', message: 'unknown key (allowed: dashboards, defaultDashboard)' },
       { path: 'dashboards.nope', message: 'no dashboard "nope" to remove' },
-      { path: 'dashboards.bad id', message: 'bad dashboard id (must match /^[A-Za-z0-9_.-]{1,64}$/)' },
+      {
+        path: 'dashboards.bad id',
+        message: 'bad dashboard id (must match /^[A-Za-z0-9_.-]{1,64}$/)',
+      },
     ]);
     const last = errorOf(() => dash.updateDashboardConfig({ dashboards: { ops: null } }));
-    expect(last.issues).toEqual([{ path: 'dashboards', message: 'must be an array of 1-100 dashboards' }]);
+    expect(last.issues).toEqual([
+      { path: 'dashboards', message: 'must be an array of 1-100 dashboards' },
+    ]);
 
     expect(dash.exportConfig()).toBe(before);
     expect(dash.revision).toBe(1);
@@ -147,18 +201,34 @@ describe('createDashboard: configuration', () => {
   it('refuses an update made against an old revision (conflict)', () => {
     const dash = setup({ config: small });
     dash.updateDashboardConfig({ defaultDashboard: 'ops' }, { expectedRevision: 1 });
-    const err = errorOf(() => dash.updateDashboardConfig({ defaultDashboard: null }, { expectedRevision: 1 }));
-    expect(err).toMatchObject({ code: 'conflict', message: 'dashboard config is at revision 2, not 1' });
+    const err = errorOf(() =>
+      dash.updateDashboardConfig({ defaultDashboard: null }, { expectedRevision: 1 }),
+    );
+    expect(err).toMatchObject({
+      code: 'conflict',
+      message: 'dashboard config is at revision 2, not 1',
+    });
     expect(dash.getConfig().defaultDashboard).toBe('ops');
   });
 
   it('refuses malformed JSON, malformed configs and newer versions on import, keeping the current config', () => {
     const dash = setup({ config: small });
     const before = dash.exportConfig();
-    expect(errorOf(() => dash.importConfig('{"version":1,'))).toMatchObject({ code: 'invalid_config', issues: [{ path: '$', message: 'not valid JSON' }] });
-    expect(errorOf(() => dash.importConfig('{"version":1,"dashboards":[{"id":"a","title":"A","widgets":[{"id":"w","title":"W","kind":"bar"}]}]}'))).toMatchObject({
+    expect(errorOf(() => dash.importConfig('{"version":1,'))).toMatchObject({
       code: 'invalid_config',
-      issues: [{ path: 'dashboards[0].widgets[0].source', message: 'must be an object with a "type"' }],
+      issues: [{ path: '$', message: 'not valid JSON' }],
+    });
+    expect(
+      errorOf(() =>
+        dash.importConfig(
+          '{"version":1,"dashboards":[{"id":"a","title":"A","widgets":[{"id":"w","title":"W","kind":"bar"}]}]}',
+        ),
+      ),
+    ).toMatchObject({
+      code: 'invalid_config',
+      issues: [
+        { path: 'dashboards[0].widgets[0].source', message: 'must be an object with a "type"' },
+      ],
     });
     const newer = JSON.stringify({ ...JSON.parse(before), version: 2 });
     expect(errorOf(() => dash.importConfig(newer))).toMatchObject({ code: 'unsupported_version' });
@@ -169,8 +239,12 @@ describe('createDashboard: configuration', () => {
   it('validates the initial config and options', () => {
     clock = createManualClock();
     manager = createManager({ clock, logger: silentLogger() });
-    expect(() => createDashboard(manager, { config: '{"version":9,"dashboards":[]}' })).toThrowError(expect.objectContaining({ code: 'unsupported_version' }));
-    expect(() => createDashboard(manager, { sampleIntervalMs: 0 })).toThrowError(expect.objectContaining({ code: 'invalid_options' }));
+    expect(() =>
+      createDashboard(manager, { config: '{"version":9,"dashboards":[]}' }),
+    ).toThrowError(expect.objectContaining({ code: 'unsupported_version' }));
+    expect(() => createDashboard(manager, { sampleIntervalMs: 0 })).toThrowError(
+      expect.objectContaining({ code: 'invalid_options' }),
+    );
     expect(createDashboard(manager, { config: JSON.stringify(small) }).getConfig()).toEqual(small);
   });
 });
@@ -220,12 +294,28 @@ describe('createDashboard: data', () => {
   it('shows "not installed" for widgets whose metric nobody registered, until a plugin registers it', async () => {
     const dash = setup();
     const rtt = await dash.getWidgetData('rtt-chart');
-    expect(rtt).toEqual({ id: 'rtt-chart', title: 'Heartbeat RTT p50 / p99', kind: 'timeseries', unit: 'seconds', status: 'not_installed', missing: ['ws_heartbeat_rtt_seconds'] });
-    expect(await dash.getWidgetData('quality-rejects')).toMatchObject({ status: 'not_installed', missing: ['ws_quality_rejects_total'] });
-    expect(await dash.getWidgetData('heartbeat-timeouts')).toMatchObject({ status: 'not_installed', missing: ['ws_heartbeat_timeouts_total'] });
+    expect(rtt).toEqual({
+      id: 'rtt-chart',
+      title: 'Heartbeat RTT p50 / p99',
+      kind: 'timeseries',
+      unit: 'seconds',
+      status: 'not_installed',
+      missing: ['ws_heartbeat_rtt_seconds'],
+    });
+    expect(await dash.getWidgetData('quality-rejects')).toMatchObject({
+      status: 'not_installed',
+      missing: ['ws_quality_rejects_total'],
+    });
+    expect(await dash.getWidgetData('heartbeat-timeouts')).toMatchObject({
+      status: 'not_installed',
+      missing: ['ws_heartbeat_timeouts_total'],
+    });
 
     manager.metrics.counter('ws_heartbeat_timeouts_total', { help: 'Timeouts.' }).inc(4);
-    expect(ok(await dash.getWidgetData('heartbeat-timeouts'))).toEqual({ kind: 'number', value: 4 });
+    expect(ok(await dash.getWidgetData('heartbeat-timeouts'))).toEqual({
+      kind: 'number',
+      value: 4,
+    });
   });
 
   it('computes rates over a window, sums by label and quantiles of a histogram', async () => {
@@ -238,13 +328,56 @@ describe('createDashboard: data', () => {
             id: 'd',
             title: 'D',
             widgets: [
-              { id: 'rate', title: 'Rate', kind: 'number', unit: 'per_second', source: { type: 'rate', metric: 'app_jobs_total', windowMs: 5000 } },
-              { id: 'rate-by', title: 'Rate by kind', kind: 'bar', source: { type: 'rate', metric: 'app_jobs_total', windowMs: 5000, by: 'kind' } },
-              { id: 'sum', title: 'Sum', kind: 'table', source: { type: 'sumBy', metric: 'app_jobs_total', by: 'kind' } },
-              { id: 'only-a', title: 'A', kind: 'number', source: { type: 'metric', metric: 'app_jobs_total', labels: { kind: 'a' } } },
-              { id: 'q', title: 'Latency', kind: 'bar', unit: 'seconds', source: { type: 'quantile', metric: 'app_latency_seconds', quantiles: [0.5, 0.9] } },
-              { id: 'q-win', title: 'Latency 2s', kind: 'bar', unit: 'seconds', source: { type: 'quantile', metric: 'app_latency_seconds', quantiles: [0.5], windowMs: 2000 } },
-              { id: 'q-bad', title: 'Not a histogram', kind: 'number', source: { type: 'quantile', metric: 'app_jobs_total', quantiles: [0.5] } },
+              {
+                id: 'rate',
+                title: 'Rate',
+                kind: 'number',
+                unit: 'per_second',
+                source: { type: 'rate', metric: 'app_jobs_total', windowMs: 5000 },
+              },
+              {
+                id: 'rate-by',
+                title: 'Rate by kind',
+                kind: 'bar',
+                source: { type: 'rate', metric: 'app_jobs_total', windowMs: 5000, by: 'kind' },
+              },
+              {
+                id: 'sum',
+                title: 'Sum',
+                kind: 'table',
+                source: { type: 'sumBy', metric: 'app_jobs_total', by: 'kind' },
+              },
+              {
+                id: 'only-a',
+                title: 'A',
+                kind: 'number',
+                source: { type: 'metric', metric: 'app_jobs_total', labels: { kind: 'a' } },
+              },
+              {
+                id: 'q',
+                title: 'Latency',
+                kind: 'bar',
+                unit: 'seconds',
+                source: { type: 'quantile', metric: 'app_latency_seconds', quantiles: [0.5, 0.9] },
+              },
+              {
+                id: 'q-win',
+                title: 'Latency 2s',
+                kind: 'bar',
+                unit: 'seconds',
+                source: {
+                  type: 'quantile',
+                  metric: 'app_latency_seconds',
+                  quantiles: [0.5],
+                  windowMs: 2000,
+                },
+              },
+              {
+                id: 'q-bad',
+                title: 'Not a histogram',
+                kind: 'number',
+                source: { type: 'quantile', metric: 'app_jobs_total', quantiles: [0.5] },
+              },
               {
                 id: 'multi',
                 title: 'Multi',
@@ -252,7 +385,10 @@ describe('createDashboard: data', () => {
                 source: {
                   type: 'multi',
                   series: [
-                    { label: 'jobs', source: { type: 'metric', metric: 'app_jobs_total', labels: { kind: 'b' } } },
+                    {
+                      label: 'jobs',
+                      source: { type: 'metric', metric: 'app_jobs_total', labels: { kind: 'b' } },
+                    },
                     { label: 'nothing', source: { type: 'metric', metric: 'app_absent_total' } },
                   ],
                 },
@@ -263,7 +399,10 @@ describe('createDashboard: data', () => {
       },
     });
     const jobs = manager.metrics.counter('app_jobs_total', { help: 'Jobs.', labelNames: ['kind'] });
-    const latency = manager.metrics.histogram('app_latency_seconds', { help: 'Latency.', buckets: [0.1, 0.2, 0.4] });
+    const latency = manager.metrics.histogram('app_latency_seconds', {
+      help: 'Latency.',
+      buckets: [0.1, 0.2, 0.4],
+    });
     // No earlier sample: a rate has no value yet.
     expect(ok(await dash.getWidgetData('rate'))).toEqual({ kind: 'number', value: null });
     for (let i = 0; i < 5; i++) {
@@ -273,11 +412,30 @@ describe('createDashboard: data', () => {
     }
     // Now: +5 s, totals a=50 b=10; the window opens at the sample taken at +0 s (a=0, b=0).
     expect(ok(await dash.getWidgetData('rate'))).toEqual({ kind: 'number', value: 12 });
-    expect(ok(await dash.getWidgetData('rate-by'))).toEqual({ kind: 'bar', bars: [{ key: 'a', value: 10 }, { key: 'b', value: 2 }] });
-    expect(ok(await dash.getWidgetData('sum'))).toEqual({ kind: 'table', columns: ['kind', 'value'], rows: [['a', 50], ['b', 10]] });
+    expect(ok(await dash.getWidgetData('rate-by'))).toEqual({
+      kind: 'bar',
+      bars: [
+        { key: 'a', value: 10 },
+        { key: 'b', value: 2 },
+      ],
+    });
+    expect(ok(await dash.getWidgetData('sum'))).toEqual({
+      kind: 'table',
+      columns: ['kind', 'value'],
+      rows: [
+        ['a', 50],
+        ['b', 10],
+      ],
+    });
     expect(ok(await dash.getWidgetData('only-a'))).toEqual({ kind: 'number', value: 50 });
-    expect(ok(await dash.getWidgetData('multi'))).toEqual({ kind: 'bar', bars: [{ key: 'jobs', value: 10 }] });
-    expect(await dash.getWidgetData('q-bad')).toMatchObject({ status: 'error', message: 'app_jobs_total is a counter, not a histogram' });
+    expect(ok(await dash.getWidgetData('multi'))).toEqual({
+      kind: 'bar',
+      bars: [{ key: 'jobs', value: 10 }],
+    });
+    expect(await dash.getWidgetData('q-bad')).toMatchObject({
+      status: 'error',
+      message: 'app_jobs_total is a counter, not a histogram',
+    });
 
     for (const v of [0.05, 0.05, 0.15, 0.3]) latency.observe(v);
     // p50: rank 2 of 4 in the first bucket (0..0.1, 2 observations) -> 0.1; p90: rank 3.6 in (0.2, 0.4] -> 0.2 + 0.2 * 0.6.
@@ -290,7 +448,9 @@ describe('createDashboard: data', () => {
     latency.observe(0.35);
     // The 2 s window holds one observation (0.35, in (0.2, 0.4]): p50 = 0.2 + 0.2 * 0.5.
     const win = ok(await dash.getWidgetData('q-win'));
-    expect(win.kind === 'bar' && win.bars.map((b) => [b.key, Number(b.value?.toFixed(6))])).toEqual([['p50', 0.3]]);
+    expect(win.kind === 'bar' && win.bars.map((b) => [b.key, Number(b.value?.toFixed(6))])).toEqual(
+      [['p50', 0.3]],
+    );
   });
 
   it('keeps a bounded time series from one timer and stops it on close', async () => {
@@ -332,15 +492,35 @@ describe('createDashboard: data', () => {
       config: {
         version: 1,
         dashboards: [
-          { id: 'd', title: 'D', widgets: [{ id: 'c', title: 'C', kind: 'timeseries', rangeMs: 2000, source: { type: 'metric', metric: 'ws_users' } }] },
+          {
+            id: 'd',
+            title: 'D',
+            widgets: [
+              {
+                id: 'c',
+                title: 'C',
+                kind: 'timeseries',
+                rangeMs: 2000,
+                source: { type: 'metric', metric: 'ws_users' },
+              },
+            ],
+          },
         ],
       },
     });
     clock.advance(5000);
     const chart = ok(await dash.getWidgetData('c'));
-    expect(chart.kind === 'timeseries' && chart.series[0]?.points.map((p) => p[0] - clock.now())).toEqual([-2000, -1000, 0]);
-    await expect(dash.getDashboardData('nope')).rejects.toMatchObject({ code: 'not_found', message: 'no dashboard "nope"' });
-    await expect(dash.getWidgetData('nope')).rejects.toMatchObject({ code: 'not_found', message: 'no widget "nope"' });
+    expect(
+      chart.kind === 'timeseries' && chart.series[0]?.points.map((p) => p[0] - clock.now()),
+    ).toEqual([-2000, -1000, 0]);
+    await expect(dash.getDashboardData('nope')).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'no dashboard "nope"',
+    });
+    await expect(dash.getWidgetData('nope')).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'no widget "nope"',
+    });
   });
 
   it('stops sampling when the manager closes', async () => {

@@ -1,6 +1,11 @@
 import type { ClusterStats, Manager, Plugin, PluginContext, TimerHandle } from '@ws/core';
 import { WsError } from '@ws/core';
-import type { ConfigChange, DashboardConfig, DashboardConfigPatch, WidgetDefinition } from './config.js';
+import type {
+  ConfigChange,
+  DashboardConfig,
+  DashboardConfigPatch,
+  WidgetDefinition,
+} from './config.js';
 import { defaultDashboardConfig } from './defaultConfig.js';
 import { applyPatch } from './internal/applyPatch.js';
 import { createHistory, toSample } from './internal/history.js';
@@ -57,21 +62,34 @@ function parseJson(json: string): unknown {
     return JSON.parse(json) as unknown;
   } catch (err) {
     throw Object.assign(
-      new WsError('invalid_config', `invalid dashboard config (1 problem): $: not valid JSON (${(err as Error).message})`, { cause: err }),
+      new WsError(
+        'invalid_config',
+        `invalid dashboard config (1 problem): $: not valid JSON (${(err as Error).message})`,
+        { cause: err },
+      ),
       { issues: [{ path: '$', message: 'not valid JSON' }] },
     );
   }
 }
 
 function positiveInt(value: number, name: string, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new WsError('invalid_options', `${name} must be an integer >= ${min}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new WsError('invalid_options', `${name} must be an integer >= ${min}`);
   return value;
 }
 
 function setup(ctx: PluginContext, options: DashboardOptions): Dashboard {
   const clock = options.clock ?? ctx.clock;
-  const sampleIntervalMs = positiveInt(options.sampleIntervalMs ?? dashboardDefaults.sampleIntervalMs, 'sampleIntervalMs', 10);
-  const historySize = positiveInt(options.historySize ?? dashboardDefaults.historySize, 'historySize', 2);
+  const sampleIntervalMs = positiveInt(
+    options.sampleIntervalMs ?? dashboardDefaults.sampleIntervalMs,
+    'sampleIntervalMs',
+    10,
+  );
+  const historySize = positiveInt(
+    options.historySize ?? dashboardDefaults.historySize,
+    'historySize',
+    2,
+  );
   const initial = options.config ?? defaultDashboardConfig;
   let config = validateConfig(typeof initial === 'string' ? parseJson(initial) : initial);
   let revision = 1;
@@ -112,7 +130,8 @@ function setup(ctx: PluginContext, options: DashboardOptions): Dashboard {
 
   const inputs = async (widgets: readonly WidgetDefinition[]): Promise<WidgetInputs> => {
     let cluster: ClusterStats | undefined;
-    if (widgets.some((w) => w.source.type === 'instances')) cluster = await ctx.manager.getClusterStats();
+    if (widgets.some((w) => w.source.type === 'instances'))
+      cluster = await ctx.manager.getClusterStats();
     const kept = history.samples();
     return {
       history: kept,
@@ -152,8 +171,14 @@ function setup(ctx: PluginContext, options: DashboardOptions): Dashboard {
     },
 
     updateDashboardConfig(patch, updateOptions = {}) {
-      if (updateOptions.expectedRevision !== undefined && updateOptions.expectedRevision !== revision) {
-        throw new WsError('conflict', `dashboard config is at revision ${revision}, not ${updateOptions.expectedRevision}`);
+      if (
+        updateOptions.expectedRevision !== undefined &&
+        updateOptions.expectedRevision !== revision
+      ) {
+        throw new WsError(
+          'conflict',
+          `dashboard config is at revision ${revision}, not ${updateOptions.expectedRevision}`,
+        );
       }
       return commit(applyPatch(config, patch), 'update');
     },

@@ -15,9 +15,24 @@ export const defaultDashboardConfig: DashboardConfig = Object.freeze({
       id: 'overview',
       title: 'Overview',
       widgets: [
-        { id: 'connections', title: 'Connections', kind: 'number', source: { type: 'metric', metric: 'ws_connections' } },
-        { id: 'users', title: 'Users', kind: 'number', source: { type: 'metric', metric: 'ws_users' } },
-        { id: 'threads', title: 'Threads', kind: 'number', source: { type: 'metric', metric: 'ws_threads' } },
+        {
+          id: 'connections',
+          title: 'Connections',
+          kind: 'number',
+          source: { type: 'metric', metric: 'ws_connections' },
+        },
+        {
+          id: 'users',
+          title: 'Users',
+          kind: 'number',
+          source: { type: 'metric', metric: 'ws_users' },
+        },
+        {
+          id: 'threads',
+          title: 'Threads',
+          kind: 'number',
+          source: { type: 'metric', metric: 'ws_threads' },
+        },
         {
           id: 'messages-in-rate',
           title: 'Messages in/s',
@@ -52,8 +67,14 @@ export const defaultDashboardConfig: DashboardConfig = Object.freeze({
           source: {
             type: 'multi',
             series: [
-              { label: 'in', source: { type: 'rate', metric: 'ws_messages_received_total', windowMs: 10_000 } },
-              { label: 'out', source: { type: 'rate', metric: 'ws_messages_sent_total', windowMs: 10_000 } },
+              {
+                label: 'in',
+                source: { type: 'rate', metric: 'ws_messages_received_total', windowMs: 10_000 },
+              },
+              {
+                label: 'out',
+                source: { type: 'rate', metric: 'ws_messages_sent_total', windowMs: 10_000 },
+              },
             ],
           },
         },
@@ -62,7 +83,12 @@ export const defaultDashboardConfig: DashboardConfig = Object.freeze({
           title: 'Heartbeat RTT p50 / p99',
           kind: 'timeseries',
           unit: 'seconds',
-          source: { type: 'quantile', metric: 'ws_heartbeat_rtt_seconds', quantiles: [0.5, 0.99], windowMs: 60_000 },
+          source: {
+            type: 'quantile',
+            metric: 'ws_heartbeat_rtt_seconds',
+            quantiles: [0.5, 0.99],
+            windowMs: 60_000,
+          },
         },
         {
           id: 'drops-by-cause',
@@ -95,7 +121,12 @@ export const defaultDashboardConfig: DashboardConfig = Object.freeze({
       id: 'connections',
       title: 'Connections',
       widgets: [
-        { id: 'connection-list', title: 'Connections on this instance', kind: 'table', source: { type: 'connections', limit: 100 } },
+        {
+          id: 'connection-list',
+          title: 'Connections on this instance',
+          kind: 'table',
+          source: { type: 'connections', limit: 100 },
+        },
         {
           id: 'errors-by-code',
           title: 'Error frames sent by code',
@@ -108,8 +139,18 @@ export const defaultDashboardConfig: DashboardConfig = Object.freeze({
           kind: 'bar',
           source: { type: 'sumBy', metric: 'ws_send_failures_total', by: 'cause' },
         },
-        { id: 'evictions', title: 'Evictions', kind: 'number', source: { type: 'metric', metric: 'ws_evictions_total' } },
-        { id: 'violations', title: 'Violations', kind: 'number', source: { type: 'metric', metric: 'ws_violations_total' } },
+        {
+          id: 'evictions',
+          title: 'Evictions',
+          kind: 'number',
+          source: { type: 'metric', metric: 'ws_evictions_total' },
+        },
+        {
+          id: 'violations',
+          title: 'Violations',
+          kind: 'number',
+          source: { type: 'metric', metric: 'ws_violations_total' },
+        },
       ],
     },
   ],

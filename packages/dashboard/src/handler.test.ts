@@ -19,9 +19,16 @@ let server: Server;
 let handler: DashboardHandler;
 let base: string;
 
-async function start(options: Partial<DashboardHandlerOptions> = {}, managerOptions: Parameters<typeof createManager>[0] = {}): Promise<void> {
+async function start(
+  options: Partial<DashboardHandlerOptions> = {},
+  managerOptions: Parameters<typeof createManager>[0] = {},
+): Promise<void> {
   manager = createManager({ logger: silentLogger(), instanceId: 'web-1', ...managerOptions });
-  handler = dashboardHandler(manager, { auth: { token: TOKEN }, updateIntervalMs: 100, ...options });
+  handler = dashboardHandler(manager, {
+    auth: { token: TOKEN },
+    updateIntervalMs: 100,
+    ...options,
+  });
   server = createServer((req, res) => {
     if (!handler(req, res)) {
       res.writeHead(404, { 'content-type': 'text/plain' });
@@ -40,7 +47,11 @@ afterEach(async () => {
 });
 
 /** Reads server-sent events from a response until `count` `data` events arrived (bounded by time). */
-async function readEvents(res: Response, count: number, timeoutMs = 10_000): Promise<{ event: string; data: string }[]> {
+async function readEvents(
+  res: Response,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<{ event: string; data: string }[]> {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   const events: { event: string; data: string }[] = [];
@@ -48,7 +59,8 @@ async function readEvents(res: Response, count: number, timeoutMs = 10_000): Pro
   const deadline = Date.now() + timeoutMs;
   try {
     while (events.filter((e) => e.event === 'data').length < count) {
-      if (Date.now() > deadline) throw new Error(`only ${events.length} events within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`only ${events.length} events within ${timeoutMs} ms`);
       const { value, done } = await reader.read();
       if (done) break;
       buffer += decoder.decode(value, { stream: true });
@@ -78,11 +90,21 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
 describe('dashboardHandler: authentication', () => {
   it('answers 401 on every route without the token, and with a wrong one', async () => {
     await start();
-    for (const path of ['/dashboard', '/dashboard/', '/dashboard/events', '/dashboard/api/config', '/dashboard/api/dashboards/overview', '/dashboard/api/widgets/connections', '/metrics']) {
+    for (const path of [
+      '/dashboard',
+      '/dashboard/',
+      '/dashboard/events',
+      '/dashboard/api/config',
+      '/dashboard/api/dashboards/overview',
+      '/dashboard/api/widgets/connections',
+      '/metrics',
+    ]) {
       const res = await fetch(base + path);
       expect([path, res.status]).toEqual([path, 401]);
       expect(res.headers.get('www-authenticate')).toBe('Bearer realm="ws-dashboard"');
-      const wrong = await fetch(base + path, { headers: { authorization: 'Bearer wrong-token-0123456789xx' } });
+      const wrong = await fetch(base + path, {
+        headers: { authorization: 'Bearer wrong-token-0123456789xx' },
+      });
       expect([path, wrong.status]).toEqual([path, 401]);
       await res.arrayBuffer();
       await wrong.arrayBuffer();
@@ -92,7 +114,9 @@ describe('dashboardHandler: authentication', () => {
     const text = await page.text();
     expect(text).toContain('An admin token is required');
     expect(text).not.toContain('wrong');
-    expect(manager.metrics.read('ws_dashboard_unauthorized_total')).toMatchObject({ samples: [{ labels: {}, value: 15 }] });
+    expect(manager.metrics.read('ws_dashboard_unauthorized_total')).toMatchObject({
+      samples: [{ labels: {}, value: 15 }],
+    });
   });
 
   it('answers 200 with the bearer token on the page, the JSON API and /metrics', async () => {
@@ -102,21 +126,40 @@ describe('dashboardHandler: authentication', () => {
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('cache-control')).toBe('no-store');
     const csp = page.headers.get('content-security-policy') ?? '';
-    expect(csp).toMatch(/^default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]{24}'; style-src 'nonce-/);
+    expect(csp).toMatch(
+      /^default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]{24}'; style-src 'nonce-/,
+    );
     const html = await page.text();
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="(?!data:)/i); // nothing loaded from elsewhere
     expect(html).toContain('<h1 id="title">Overview</h1>');
 
-    const data = (await (await fetch(`${base}/dashboard/api/dashboards/overview`, { headers: auth })).json()) as DashboardData;
+    const data = (await (
+      await fetch(`${base}/dashboard/api/dashboards/overview`, { headers: auth })
+    ).json()) as DashboardData;
     expect(data.id).toBe('overview');
-    expect(data.widgets.find((w) => w.id === 'connections')).toMatchObject({ status: 'ok', data: { kind: 'number', value: 0 } });
+    expect(data.widgets.find((w) => w.id === 'connections')).toMatchObject({
+      status: 'ok',
+      data: { kind: 'number', value: 0 },
+    });
     const list = await (await fetch(`${base}/dashboard/api/dashboards`, { headers: auth })).json();
-    expect(list).toEqual({ revision: 1, defaultDashboard: 'overview', dashboards: [{ id: 'overview', title: 'Overview' }, { id: 'connections', title: 'Connections' }] });
+    expect(list).toEqual({
+      revision: 1,
+      defaultDashboard: 'overview',
+      dashboards: [
+        { id: 'overview', title: 'Overview' },
+        { id: 'connections', title: 'Connections' },
+      ],
+    });
     const widget = await fetch(`${base}/dashboard/api/widgets/rtt-chart`, { headers: auth });
-    expect(await widget.json()).toMatchObject({ status: 'not_installed', missing: ['ws_heartbeat_rtt_seconds'] });
+    expect(await widget.json()).toMatchObject({
+      status: 'not_installed',
+      missing: ['ws_heartbeat_rtt_seconds'],
+    });
     const missing = await fetch(`${base}/dashboard/api/widgets/nope`, { headers: auth });
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'no widget "nope"' } });
+    expect(await missing.json()).toEqual({
+      error: { code: 'not_found', message: 'no widget "nope"' },
+    });
 
     const metrics = await fetch(`${base}/metrics`, { headers: auth });
     expect(metrics.status).toBe(200);
@@ -126,22 +169,30 @@ describe('dashboardHandler: authentication', () => {
 
   it('exchanges ?token= for an HttpOnly cookie, drops it from the URL, and accepts the cookie', async () => {
     await start();
-    const res = await fetch(`${base}/dashboard?dashboard=connections&token=${TOKEN}`, { redirect: 'manual' });
+    const res = await fetch(`${base}/dashboard?dashboard=connections&token=${TOKEN}`, {
+      redirect: 'manual',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/dashboard?dashboard=connections');
     const cookie = res.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^ws_dashboard=[A-Za-z0-9_-]{43}; Path=\/dashboard; HttpOnly; SameSite=Lax; Max-Age=43200$/);
+    expect(cookie).toMatch(
+      /^ws_dashboard=[A-Za-z0-9_-]{43}; Path=\/dashboard; HttpOnly; SameSite=Lax; Max-Age=43200$/,
+    );
     expect(cookie).not.toContain(TOKEN);
     const pair = cookie.split(';')[0] as string;
 
-    const page = await fetch(`${base}/dashboard?dashboard=connections`, { headers: { cookie: pair } });
+    const page = await fetch(`${base}/dashboard?dashboard=connections`, {
+      headers: { cookie: pair },
+    });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<h1 id="title">Connections</h1>');
     const api = await fetch(`${base}/dashboard/api/config`, { headers: { cookie: pair } });
     expect(api.status).toBe(200);
     // The cookie is not the token: /metrics (outside the cookie's path, for scrapers) wants the header.
     expect((await fetch(`${base}/metrics`, { headers: { cookie: pair } })).status).toBe(401);
-    expect((await fetch(`${base}/dashboard`, { headers: { cookie: 'ws_dashboard=forged' } })).status).toBe(401);
+    expect(
+      (await fetch(`${base}/dashboard`, { headers: { cookie: 'ws_dashboard=forged' } })).status,
+    ).toBe(401);
   });
 
   it('can serve /metrics without the token, on another path, or not at all', async () => {
@@ -149,7 +200,11 @@ describe('dashboardHandler: authentication', () => {
     expect((await fetch(`${base}/internal/metrics`)).status).toBe(200);
     expect(await (await fetch(`${base}/metrics`)).text()).toBe('app 404');
     handler.close();
-    const other = dashboardHandler(manager, { auth: { token: TOKEN }, metricsPath: null, path: '/admin/' });
+    const other = dashboardHandler(manager, {
+      auth: { token: TOKEN },
+      metricsPath: null,
+      path: '/admin/',
+    });
     const next = vi.fn();
     const res = { writeHead: vi.fn(), end: vi.fn() };
     expect(other({ url: '/metrics', headers: {} } as never, res as never, next)).toBe(false);
@@ -162,9 +217,15 @@ describe('dashboardHandler: authentication', () => {
     manager = createManager({ logger: silentLogger() });
     handler = dashboardHandler(manager, { auth: { token: TOKEN } });
     server = createServer();
-    expect(() => dashboardHandler(manager, { auth: { token: 'short' } })).toThrowError(expect.objectContaining({ code: 'invalid_options' }));
-    expect(() => dashboardHandler(manager, { auth: { token: TOKEN }, path: '/' })).toThrowError(expect.objectContaining({ code: 'invalid_options' }));
-    expect(() => dashboardHandler(manager, { auth: { token: TOKEN }, path: 'x"><script>' })).toThrowError(expect.objectContaining({ code: 'invalid_options' }));
+    expect(() => dashboardHandler(manager, { auth: { token: 'short' } })).toThrowError(
+      expect.objectContaining({ code: 'invalid_options' }),
+    );
+    expect(() => dashboardHandler(manager, { auth: { token: TOKEN }, path: '/' })).toThrowError(
+      expect.objectContaining({ code: 'invalid_options' }),
+    );
+    expect(() =>
+      dashboardHandler(manager, { auth: { token: TOKEN }, path: 'x"><script>' }),
+    ).toThrowError(expect.objectContaining({ code: 'invalid_options' }));
   });
 });
 
@@ -184,13 +245,20 @@ describe('dashboardHandler: routes', () => {
     await start();
     const pair = createMemorySocketPair();
     await manager.connectUser(userId('alice'), pair.server);
-    manager.metrics.counter('app_odd_total', { help: 'Odd "labels".', labelNames: ['v'] }).inc(2, { v: 'a"b\\c\nd' });
-    manager.metrics.histogram('ws_heartbeat_rtt_seconds', { help: 'Heartbeat RTT.' }).observe(0.004);
+    manager.metrics
+      .counter('app_odd_total', { help: 'Odd "labels".', labelNames: ['v'] })
+      .inc(2, { v: 'a"b\\c\nd' });
+    manager.metrics
+      .histogram('ws_heartbeat_rtt_seconds', { help: 'Heartbeat RTT.' })
+      .observe(0.004);
     const text = await (await fetch(`${base}/metrics`, { headers: auth })).text();
     const families = parsePrometheus(text);
     const byName = new Map(families.map((f) => [f.name, f]));
     expect(byName.get('ws_connections')?.samples[0]?.value).toBe(1);
-    expect(byName.get('ws_connections_opened_total')).toMatchObject({ type: 'counter', samples: [{ value: 1 }] });
+    expect(byName.get('ws_connections_opened_total')).toMatchObject({
+      type: 'counter',
+      samples: [{ value: 1 }],
+    });
     expect(byName.get('app_odd_total')?.samples[0]?.labels).toEqual({ v: 'a"b\\c\nd' });
     expect(byName.get('ws_heartbeat_rtt_seconds')?.type).toBe('histogram');
     expect(byName.get('ws_dashboard_streams')).toMatchObject({ type: 'gauge' });
@@ -198,45 +266,108 @@ describe('dashboardHandler: routes', () => {
 
   it('updates and imports the config over the API with the bearer header only, refusing bad ones with paths', async () => {
     await start();
-    const patch = { dashboards: { ops: { title: 'Ops', widgets: [{ id: 'ops-users', title: 'Users', kind: 'number', source: { type: 'metric', metric: 'ws_users' } }] } } };
-    const cookie = (await fetch(`${base}/dashboard?token=${TOKEN}`, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0] as string;
-    const viaCookie = await fetch(`${base}/dashboard/api/config`, { method: 'PATCH', headers: { cookie }, body: JSON.stringify(patch) });
+    const patch = {
+      dashboards: {
+        ops: {
+          title: 'Ops',
+          widgets: [
+            {
+              id: 'ops-users',
+              title: 'Users',
+              kind: 'number',
+              source: { type: 'metric', metric: 'ws_users' },
+            },
+          ],
+        },
+      },
+    };
+    const cookie = (await fetch(`${base}/dashboard?token=${TOKEN}`, { redirect: 'manual' })).headers
+      .get('set-cookie')!
+      .split(';')[0] as string;
+    const viaCookie = await fetch(`${base}/dashboard/api/config`, {
+      method: 'PATCH',
+      headers: { cookie },
+      body: JSON.stringify(patch),
+    });
     expect(viaCookie.status).toBe(403);
 
-    const ok = await fetch(`${base}/dashboard/api/config`, { method: 'PATCH', headers: { ...auth, 'if-match': '1' }, body: JSON.stringify(patch) });
+    const ok = await fetch(`${base}/dashboard/api/config`, {
+      method: 'PATCH',
+      headers: { ...auth, 'if-match': '1' },
+      body: JSON.stringify(patch),
+    });
     expect(ok.status).toBe(200);
-    const body = (await ok.json()) as { revision: number; config: { dashboards: { id: string }[] } };
+    const body = (await ok.json()) as {
+      revision: number;
+      config: { dashboards: { id: string }[] };
+    };
     expect(body.revision).toBe(2);
     expect(body.config.dashboards.map((d) => d.id)).toEqual(['overview', 'connections', 'ops']);
 
-    const stale = await fetch(`${base}/dashboard/api/config`, { method: 'PATCH', headers: { ...auth, 'if-match': '1' }, body: JSON.stringify(patch) });
+    const stale = await fetch(`${base}/dashboard/api/config`, {
+      method: 'PATCH',
+      headers: { ...auth, 'if-match': '1' },
+      body: JSON.stringify(patch),
+    });
     expect(stale.status).toBe(409);
 
     const bad = await fetch(`${base}/dashboard/api/config`, {
       method: 'PATCH',
       headers: auth,
-      body: JSON.stringify({ dashboards: { ops: { title: 'Ops', widgets: [{ id: 'ops-users', title: 'Users', kind: 'number', source: { type: 'instances' } }] } } }),
+      body: JSON.stringify({
+        dashboards: {
+          ops: {
+            title: 'Ops',
+            widgets: [
+              { id: 'ops-users', title: 'Users', kind: 'number', source: { type: 'instances' } },
+            ],
+          },
+        },
+      }),
     });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({
-      error: { code: 'invalid_config', issues: [{ path: 'dashboards.ops.widgets[0].source.type', message: '"instances" can only be shown as a table' }] },
+      error: {
+        code: 'invalid_config',
+        issues: [
+          {
+            path: 'dashboards.ops.widgets[0].source.type',
+            message: '"instances" can only be shown as a table',
+          },
+        ],
+      },
     });
-    expect((await fetch(`${base}/dashboard/api/config`, { method: 'PATCH', headers: auth, body: '{' })).status).toBe(400);
+    expect(
+      (await fetch(`${base}/dashboard/api/config`, { method: 'PATCH', headers: auth, body: '{' }))
+        .status,
+    ).toBe(400);
 
     const exported = await fetch(`${base}/dashboard/api/config`, { headers: auth });
     expect(exported.headers.get('x-config-revision')).toBe('2');
     const text = await exported.text();
     expect(text).toBe(handler.dashboard.exportConfig());
 
-    const newer = await fetch(`${base}/dashboard/api/config`, { method: 'PUT', headers: auth, body: text.replace('"version": 1', '"version": 7') });
+    const newer = await fetch(`${base}/dashboard/api/config`, {
+      method: 'PUT',
+      headers: auth,
+      body: text.replace('"version": 1', '"version": 7'),
+    });
     expect(newer.status).toBe(400);
     expect(await newer.json()).toMatchObject({ error: { code: 'unsupported_version' } });
-    const reimport = await fetch(`${base}/dashboard/api/config`, { method: 'PUT', headers: auth, body: text });
+    const reimport = await fetch(`${base}/dashboard/api/config`, {
+      method: 'PUT',
+      headers: auth,
+      body: text,
+    });
     expect(reimport.status).toBe(200);
     expect(handler.dashboard.exportConfig()).toBe(text);
     expect(handler.dashboard.revision).toBe(3);
 
-    const tooBig = await fetch(`${base}/dashboard/api/config`, { method: 'PUT', headers: auth, body: 'x'.repeat(1_100_000) });
+    const tooBig = await fetch(`${base}/dashboard/api/config`, {
+      method: 'PUT',
+      headers: auth,
+      body: 'x'.repeat(1_100_000),
+    });
     expect(tooBig.status).toBe(413);
   });
 
@@ -249,7 +380,9 @@ describe('dashboardHandler: routes', () => {
     const pair = createMemorySocketPair();
     await manager.connectUser(userId('alice'), pair.server);
     const events = await first;
-    const values = events.map((e) => (JSON.parse(e.data) as DashboardData).widgets.find((w) => w.id === 'connections'));
+    const values = events.map((e) =>
+      (JSON.parse(e.data) as DashboardData).widgets.find((w) => w.id === 'connections'),
+    );
     expect(values.every((v) => v?.status === 'ok')).toBe(true);
     expect((values.at(-1) as { data: { value: number } }).data.value).toBe(1);
 
@@ -285,8 +418,18 @@ describe('dashboardHandler: routes', () => {
               id: 'x',
               title: `Ops ${evil}`,
               widgets: [
-                { id: 'users', title: evil, kind: 'table', source: { type: 'connections', limit: 10 } },
-                { id: 'labels', title: 'Labels', kind: 'bar', source: { type: 'sumBy', metric: 'app_evil_total', by: 'v' } },
+                {
+                  id: 'users',
+                  title: evil,
+                  kind: 'table',
+                  source: { type: 'connections', limit: 10 },
+                },
+                {
+                  id: 'labels',
+                  title: 'Labels',
+                  kind: 'bar',
+                  source: { type: 'sumBy', metric: 'app_evil_total', by: 'v' },
+                },
                 { id: 'inst', title: 'Instances', kind: 'table', source: { type: 'instances' } },
               ],
             },
@@ -303,10 +446,18 @@ describe('dashboardHandler: routes', () => {
     expect(html).toContain('<h1 id="title">Ops &lt;script&gt;window.__pwned=1&lt;/script&gt;</h1>');
     expect(html).toContain('\\u003cscript\\u003ewindow.__pwned=1\\u003c/script\\u003e');
     // The embedded data is intact once parsed (the page renders it with textContent only).
-    const boot = /<script type="application\/json" id="ws-boot" nonce="[^"]+">(.*)<\/script>/.exec(html)?.[1] ?? '';
+    const boot =
+      /<script type="application\/json" id="ws-boot" nonce="[^"]+">(.*)<\/script>/.exec(
+        html,
+      )?.[1] ?? '';
     const parsed = JSON.parse(boot) as { data: DashboardData };
-    expect(parsed.data.widgets[0]).toMatchObject({ title: evil, data: { rows: [[evil, expect.any(String), '', 'wsm.v1.json', expect.any(String)]] } });
+    expect(parsed.data.widgets[0]).toMatchObject({
+      title: evil,
+      data: { rows: [[evil, expect.any(String), '', 'wsm.v1.json', expect.any(String)]] },
+    });
     expect(parsed.data.widgets[1]).toMatchObject({ data: { bars: [{ key: evil, value: 1 }] } });
-    expect(parsed.data.widgets[2]).toMatchObject({ data: { rows: [['web-1', `wss://x/${evil}`, 'running', 1, 1, expect.any(String), true]] } });
+    expect(parsed.data.widgets[2]).toMatchObject({
+      data: { rows: [['web-1', `wss://x/${evil}`, 'running', 1, 1, expect.any(String), true]] },
+    });
   });
 });

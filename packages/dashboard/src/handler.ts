@@ -34,16 +34,32 @@ const baseHeaders = Object.freeze({
   'x-frame-options': 'DENY',
 });
 
-function send(res: ServerResponse, status: number, type: string, body: string, headers: Readonly<Record<string, string>> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.writeHead(status, { ...baseHeaders, 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
+  res.writeHead(status, {
+    ...baseHeaders,
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }
 
-function sendJson(res: ServerResponse, status: number, value: unknown, headers?: Readonly<Record<string, string>>): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers?: Readonly<Record<string, string>>,
+): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(value), headers);
 }
 
@@ -67,14 +83,16 @@ function errorStatus(code: string): number {
 }
 
 function normalizePath(path: string, name: string): string {
-  if (!/^\/[A-Za-z0-9_.~\-/]*$/.test(path)) throw new WsError('invalid_options', `${name} must be an absolute URL path`);
+  if (!/^\/[A-Za-z0-9_.~\-/]*$/.test(path))
+    throw new WsError('invalid_options', `${name} must be an absolute URL path`);
   const trimmed = path.replace(/\/+$/, '');
   if (trimmed === '') throw new WsError('invalid_options', `${name} must not be "/"`);
   return trimmed;
 }
 
 function nonNegativeInt(value: number, name: string, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new WsError('invalid_options', `${name} must be an integer >= ${min}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new WsError('invalid_options', `${name} must be an integer >= ${min}`);
   return value;
 }
 
@@ -83,19 +101,34 @@ function nonNegativeInt(value: number, name: string, min: number): number {
  * the Prometheus text format, all behind the admin token (401 without it). Creates a dashboard
  * over `manager` unless `options.dashboard` is given. Never logs the token.
  */
-export function dashboardHandler(manager: Manager, options: DashboardHandlerOptions): DashboardHandler {
+export function dashboardHandler(
+  manager: Manager,
+  options: DashboardHandlerOptions,
+): DashboardHandler {
   const token = options.auth?.token;
   if (typeof token !== 'string' || token.length < 16) {
-    throw new WsError('invalid_options', 'dashboardHandler: auth.token must be a string of at least 16 characters');
+    throw new WsError(
+      'invalid_options',
+      'dashboardHandler: auth.token must be a string of at least 16 characters',
+    );
   }
   const d = dashboardHandlerDefaults;
   const base = normalizePath(options.path ?? d.path, 'path');
   const metricsOption = options.metricsPath === undefined ? d.metricsPath : options.metricsPath;
-  const metricsPath = metricsOption === null ? undefined : normalizePath(metricsOption, 'metricsPath');
+  const metricsPath =
+    metricsOption === null ? undefined : normalizePath(metricsOption, 'metricsPath');
   const metricsRequireToken = options.metricsRequireToken ?? d.metricsRequireToken;
-  const updateIntervalMs = nonNegativeInt(options.updateIntervalMs ?? d.updateIntervalMs, 'updateIntervalMs', 50);
+  const updateIntervalMs = nonNegativeInt(
+    options.updateIntervalMs ?? d.updateIntervalMs,
+    'updateIntervalMs',
+    50,
+  );
   const maxStreams = nonNegativeInt(options.maxStreams ?? d.maxStreams, 'maxStreams', 0);
-  const cookieMaxAge = nonNegativeInt(options.cookieMaxAgeSeconds ?? d.cookieMaxAgeSeconds, 'cookieMaxAgeSeconds', 1);
+  const cookieMaxAge = nonNegativeInt(
+    options.cookieMaxAgeSeconds ?? d.cookieMaxAgeSeconds,
+    'cookieMaxAgeSeconds',
+    1,
+  );
   const allowWrites = options.allowConfigWrites ?? d.allowConfigWrites;
   const maxBodyBytes = nonNegativeInt(options.maxBodyBytes ?? d.maxBodyBytes, 'maxBodyBytes', 1);
   const appTitle = options.title ?? d.title;
@@ -104,7 +137,9 @@ export function dashboardHandler(manager: Manager, options: DashboardHandlerOpti
   const ctx = manager.use<PluginContext>({ name: 'dashboard-http', setup: (c) => c });
   const ownDashboard = options.dashboard === undefined;
   const dashboard = options.dashboard ?? createDashboard(manager, options);
-  const streamGauge = ctx.metrics.gauge('ws_dashboard_streams', { help: 'Open dashboard event streams.' });
+  const streamGauge = ctx.metrics.gauge('ws_dashboard_streams', {
+    help: 'Open dashboard event streams.',
+  });
   const unauthorized = ctx.metrics.counter('ws_dashboard_unauthorized_total', {
     help: 'Dashboard and /metrics requests refused for a missing or wrong admin token.',
   });
@@ -139,7 +174,13 @@ export function dashboardHandler(manager: Manager, options: DashboardHandlerOpti
     unauthorized.inc();
     const headers = { 'www-authenticate': 'Bearer realm="ws-dashboard"' };
     if (html) send(res, 401, 'text/html; charset=utf-8', renderSignIn(appTitle, base), headers);
-    else sendJson(res, 401, { error: { code: 'unauthorized', message: 'admin token required' } }, headers);
+    else
+      sendJson(
+        res,
+        401,
+        { error: { code: 'unauthorized', message: 'admin token required' } },
+        headers,
+      );
   };
 
   const fail = (res: ServerResponse, err: unknown): void => {
@@ -151,7 +192,13 @@ export function dashboardHandler(manager: Manager, options: DashboardHandlerOpti
       return;
     }
     const issues = (error as { issues?: unknown }).issues;
-    sendJson(res, status, { error: { code: error.code, message: error.message, ...(issues === undefined ? {} : { issues }) } });
+    sendJson(res, status, {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(issues === undefined ? {} : { issues }),
+      },
+    });
   };
 
   const servePage = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
@@ -183,7 +230,12 @@ export function dashboardHandler(manager: Manager, options: DashboardHandlerOpti
   const serveEvents = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
     if (authenticate(req, token, session, true) === undefined) return refuse(res, false);
     if (streams.size >= maxStreams) {
-      sendJson(res, 503, { error: { code: 'unavailable', message: 'too many dashboard streams' } }, { 'retry-after': '10' });
+      sendJson(
+        res,
+        503,
+        { error: { code: 'unavailable', message: 'too many dashboard streams' } },
+        { 'retry-after': '10' },
+      );
       return;
     }
     res.writeHead(200, {
@@ -196,16 +248,28 @@ export function dashboardHandler(manager: Manager, options: DashboardHandlerOpti
     streams.add(url.searchParams.get('dashboard') ?? undefined, res);
   };
 
-  const serveConfig = async (req: IncomingMessage, res: ServerResponse, how: 'bearer' | 'cookie'): Promise<void> => {
+  const serveConfig = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    how: 'bearer' | 'cookie',
+  ): Promise<void> => {
     if (req.method === 'GET') {
-      send(res, 200, 'application/json; charset=utf-8', dashboard.exportConfig(), { 'x-config-revision': String(dashboard.revision) });
+      send(res, 200, 'application/json; charset=utf-8', dashboard.exportConfig(), {
+        'x-config-revision': String(dashboard.revision),
+      });
       return;
     }
     if (!allowWrites) {
-      sendJson(res, 405, { error: { code: 'forbidden', message: 'config writes are off' } }, { allow: 'GET' });
+      sendJson(
+        res,
+        405,
+        { error: { code: 'forbidden', message: 'config writes are off' } },
+        { allow: 'GET' },
+      );
       return;
     }
-    if (how !== 'bearer') throw new WsError('forbidden', 'config changes need the Authorization: Bearer header');
+    if (how !== 'bearer')
+      throw new WsError('forbidden', 'config changes need the Authorization: Bearer header');
     const body = await readBody(req, maxBodyBytes);
     if (req.method === 'PUT') {
       dashboard.importConfig(typeof body === 'string' ? body : (body as never));
@@ -220,8 +284,12 @@ export function dashboardHandler(manager: Manager, options: DashboardHandlerOpti
       }
       const ifMatch = req.headers['if-match'];
       const expected = typeof ifMatch === 'string' ? Number(ifMatch.replace(/"/g, '')) : undefined;
-      if (expected !== undefined && !Number.isInteger(expected)) throw new WsError('bad_request', 'If-Match must be a config revision');
-      dashboard.updateDashboardConfig(patch as never, expected === undefined ? {} : { expectedRevision: expected });
+      if (expected !== undefined && !Number.isInteger(expected))
+        throw new WsError('bad_request', 'If-Match must be a config revision');
+      dashboard.updateDashboardConfig(
+        patch as never,
+        expected === undefined ? {} : { expectedRevision: expected },
+      );
     }
     sendJson(res, 200, { revision: dashboard.revision, config: dashboard.getConfig() });
   };
@@ -229,8 +297,15 @@ export function dashboardHandler(manager: Manager, options: DashboardHandlerOpti
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const method = req.method ?? 'GET';
     if (metricsPath !== undefined && url.pathname === metricsPath) {
-      if (method !== 'GET' && method !== 'HEAD') return sendJson(res, 405, { error: { code: 'bad_request', message: 'GET only' } }, { allow: 'GET, HEAD' });
-      if (metricsRequireToken && authenticate(req, token, session, false) === undefined) return refuse(res, false);
+      if (method !== 'GET' && method !== 'HEAD')
+        return sendJson(
+          res,
+          405,
+          { error: { code: 'bad_request', message: 'GET only' } },
+          { allow: 'GET, HEAD' },
+        );
+      if (metricsRequireToken && authenticate(req, token, session, false) === undefined)
+        return refuse(res, false);
       return send(res, 200, prometheusContentType, renderPrometheus(manager.metrics.snapshot()));
     }
     const sub = url.pathname.slice(base.length);
@@ -247,13 +322,22 @@ export function dashboardHandler(manager: Manager, options: DashboardHandlerOpti
       if (onlyGet()) serveEvents(req, res, url);
       return;
     }
-    if (!sub.startsWith('/api/')) return sendJson(res, 404, { error: { code: 'not_found', message: 'no such route' } });
+    if (!sub.startsWith('/api/'))
+      return sendJson(res, 404, { error: { code: 'not_found', message: 'no such route' } });
     const how = authenticate(req, token, session, true);
     if (how === undefined) return refuse(res, false);
-    const parts = sub.slice('/api/'.length).split('/').map((p) => decodeURIComponent(p));
+    const parts = sub
+      .slice('/api/'.length)
+      .split('/')
+      .map((p) => decodeURIComponent(p));
     if (parts[0] === 'config' && parts.length === 1) {
       if (method !== 'GET' && method !== 'PATCH' && method !== 'PUT') {
-        return sendJson(res, 405, { error: { code: 'bad_request', message: 'GET, PATCH or PUT' } }, { allow: 'GET, PATCH, PUT' });
+        return sendJson(
+          res,
+          405,
+          { error: { code: 'bad_request', message: 'GET, PATCH or PUT' } },
+          { allow: 'GET, PATCH, PUT' },
+        );
       }
       return serveConfig(req, res, how);
     }
@@ -261,14 +345,24 @@ export function dashboardHandler(manager: Manager, options: DashboardHandlerOpti
     if (parts[0] === 'dashboards' && parts.length === 1) {
       const config = dashboard.getConfig();
       const dashboards = config.dashboards.map((x) => ({ id: x.id, title: x.title }));
-      return sendJson(res, 200, { revision: dashboard.revision, defaultDashboard: config.defaultDashboard ?? config.dashboards[0]?.id, dashboards });
+      return sendJson(res, 200, {
+        revision: dashboard.revision,
+        defaultDashboard: config.defaultDashboard ?? config.dashboards[0]?.id,
+        dashboards,
+      });
     }
-    if (parts[0] === 'dashboards' && parts.length === 2) return sendJson(res, 200, await dashboard.getDashboardData(parts[1]));
-    if (parts[0] === 'widgets' && parts.length === 2) return sendJson(res, 200, await dashboard.getWidgetData(parts[1] as string));
+    if (parts[0] === 'dashboards' && parts.length === 2)
+      return sendJson(res, 200, await dashboard.getDashboardData(parts[1]));
+    if (parts[0] === 'widgets' && parts.length === 2)
+      return sendJson(res, 200, await dashboard.getWidgetData(parts[1] as string));
     return sendJson(res, 404, { error: { code: 'not_found', message: 'no such route' } });
   };
 
-  const handler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): boolean => {
+  const handler = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    next?: (err?: unknown) => void,
+  ): boolean => {
     const raw = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     let url: URL;
     try {
@@ -277,7 +371,8 @@ export function dashboardHandler(manager: Manager, options: DashboardHandlerOpti
       next?.();
       return false;
     }
-    const ours = url.pathname === metricsPath || url.pathname === base || url.pathname.startsWith(`${base}/`);
+    const ours =
+      url.pathname === metricsPath || url.pathname === base || url.pathname.startsWith(`${base}/`);
     if (!ours) {
       next?.();
       return false;

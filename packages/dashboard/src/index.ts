@@ -31,4 +31,11 @@ export { defaultDashboardConfig } from './defaultConfig.js';
 export { checkConfig, configError, configLimits, validateConfig } from './validateConfig.js';
 export type { ConfigError } from './validateConfig.js';
 export { escapeLabelValue, prometheusContentType, renderPrometheus } from './prometheus.js';
-export type { DashboardData, KeyedValue, TableCell, TimeSeries, WidgetData, WidgetValues } from './widgetData.js';
+export type {
+  DashboardData,
+  KeyedValue,
+  TableCell,
+  TimeSeries,
+  WidgetData,
+  WidgetValues,
+} from './widgetData.js';

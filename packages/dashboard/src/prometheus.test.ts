@@ -7,7 +7,9 @@ import { parsePrometheus } from './testSupport/parsePrometheus.js';
 describe('renderPrometheus', () => {
   it('writes HELP, TYPE and one line per series, escaping help text and label values', () => {
     const registry = createMetricsRegistry();
-    registry.counter('app_events_total', { help: 'Events\\seen\nby kind.', labelNames: ['kind'] }).inc(3, { kind: 'a "quoted"\\ <script>\nx' });
+    registry
+      .counter('app_events_total', { help: 'Events\\seen\nby kind.', labelNames: ['kind'] })
+      .inc(3, { kind: 'a "quoted"\\ <script>\nx' });
     registry.gauge('app_level', { help: 'Level.' }).set(-1.5);
     registry.counter('app_never_total', { help: 'Never incremented.', labelNames: ['code'] });
     expect(renderPrometheus(registry.snapshot())).toBe(
@@ -29,7 +31,11 @@ describe('renderPrometheus', () => {
 
   it('writes histograms as cumulative buckets ending in +Inf, then _sum and _count', () => {
     const registry = createMetricsRegistry();
-    const h = registry.histogram('app_rtt_seconds', { help: 'RTT.', buckets: [0.1, 0.5], labelNames: ['region'] });
+    const h = registry.histogram('app_rtt_seconds', {
+      help: 'RTT.',
+      buckets: [0.1, 0.5],
+      labelNames: ['region'],
+    });
     for (const v of [0.05, 0.2, 0.3, 2]) h.observe(v, { region: 'eu' });
     expect(renderPrometheus(registry.snapshot())).toBe(
       [
@@ -46,7 +52,13 @@ describe('renderPrometheus', () => {
   });
 
   it('formats special values and escapes label values', () => {
-    expect([formatValue(Number.NaN), formatValue(Infinity), formatValue(-Infinity), formatValue(0.25), formatValue(1e21)]).toEqual(['NaN', '+Inf', '-Inf', '0.25', '1e+21']);
+    expect([
+      formatValue(Number.NaN),
+      formatValue(Infinity),
+      formatValue(-Infinity),
+      formatValue(0.25),
+      formatValue(1e21),
+    ]).toEqual(['NaN', '+Inf', '-Inf', '0.25', '1e+21']);
     expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
     expect(renderPrometheus([])).toBe('');
   });
@@ -57,19 +69,33 @@ describe('renderPrometheus', () => {
       const pair = createMemorySocketPair();
       await manager.connectUser(userId('<script>alert(1)</script>'), pair.server);
       manager.metrics.histogram('ws_heartbeat_rtt_seconds', { help: 'RTT.' }).observe(0.012);
-      manager.metrics.counter('ws_messages_dropped_total', { help: 'x', labelNames: ['cause'] }).inc(1, { cause: 'slow_consumer' });
+      manager.metrics
+        .counter('ws_messages_dropped_total', { help: 'x', labelNames: ['cause'] })
+        .inc(1, { cause: 'slow_consumer' });
       const families = parsePrometheus(renderPrometheus(manager.metrics.snapshot()));
       const names = families.map((f) => f.name);
-      for (const n of ['ws_connections', 'ws_users', 'ws_threads', 'ws_connections_opened_total', 'ws_messages_sent_total', 'ws_messages_dropped_total', 'ws_heartbeat_rtt_seconds']) {
+      for (const n of [
+        'ws_connections',
+        'ws_users',
+        'ws_threads',
+        'ws_connections_opened_total',
+        'ws_messages_sent_total',
+        'ws_messages_dropped_total',
+        'ws_heartbeat_rtt_seconds',
+      ]) {
         expect(names).toContain(n);
       }
       const byName = new Map(families.map((f) => [f.name, f]));
-      expect(byName.get('ws_connections')?.samples).toEqual([{ name: 'ws_connections', labels: {}, value: 1 }]);
-      expect(byName.get('ws_connections')?.type).toBe('gauge');
-      expect(byName.get('ws_messages_dropped_total')?.samples).toEqual([{ name: 'ws_messages_dropped_total', labels: { cause: 'slow_consumer' }, value: 1 }]);
-      expect(byName.get('ws_heartbeat_rtt_seconds')?.samples.filter((s) => s.name.endsWith('_count'))).toEqual([
-        { name: 'ws_heartbeat_rtt_seconds_count', labels: {}, value: 1 },
+      expect(byName.get('ws_connections')?.samples).toEqual([
+        { name: 'ws_connections', labels: {}, value: 1 },
       ]);
+      expect(byName.get('ws_connections')?.type).toBe('gauge');
+      expect(byName.get('ws_messages_dropped_total')?.samples).toEqual([
+        { name: 'ws_messages_dropped_total', labels: { cause: 'slow_consumer' }, value: 1 },
+      ]);
+      expect(
+        byName.get('ws_heartbeat_rtt_seconds')?.samples.filter((s) => s.name.endsWith('_count')),
+      ).toEqual([{ name: 'ws_heartbeat_rtt_seconds_count', labels: {}, value: 1 }]);
     } finally {
       await manager.close();
     }
@@ -77,9 +103,17 @@ describe('renderPrometheus', () => {
 
   it('the test parser rejects malformed expositions', () => {
     expect(() => parsePrometheus('# TYPE x counter\nx 1\n')).toThrow(/TYPE must follow its HELP/);
-    expect(() => parsePrometheus('# HELP x X.\n# TYPE x counter\nx{a="b} 1\n')).toThrow(/not a valid exposition line/);
-    expect(() => parsePrometheus('# HELP x X.\n# TYPE x counter\ny 1\n')).toThrow(/outside family x/);
-    expect(() => parsePrometheus('# HELP h H.\n# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n')).toThrow(/cumulative/);
+    expect(() => parsePrometheus('# HELP x X.\n# TYPE x counter\nx{a="b} 1\n')).toThrow(
+      /not a valid exposition line/,
+    );
+    expect(() => parsePrometheus('# HELP x X.\n# TYPE x counter\ny 1\n')).toThrow(
+      /outside family x/,
+    );
+    expect(() =>
+      parsePrometheus(
+        '# HELP h H.\n# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n',
+      ),
+    ).toThrow(/cumulative/);
     expect(() => parsePrometheus('# HELP x X.\n# TYPE x counter\nx 1')).toThrow(/newline/);
   });
 });

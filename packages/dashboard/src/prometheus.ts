@@ -46,14 +46,19 @@ export function renderPrometheus(snapshot: readonly MetricSnapshot[]): string {
       for (const s of metric.samples) {
         for (const b of s.buckets) {
           if (b.le === Infinity) continue;
-          lines.push(`${metric.name}_bucket${labelText(s.labels, ['le', formatValue(b.le)])} ${formatValue(b.count)}`);
+          lines.push(
+            `${metric.name}_bucket${labelText(s.labels, ['le', formatValue(b.le)])} ${formatValue(b.count)}`,
+          );
         }
-        lines.push(`${metric.name}_bucket${labelText(s.labels, ['le', '+Inf'])} ${formatValue(s.count)}`);
+        lines.push(
+          `${metric.name}_bucket${labelText(s.labels, ['le', '+Inf'])} ${formatValue(s.count)}`,
+        );
         lines.push(`${metric.name}_sum${labelText(s.labels)} ${formatValue(s.sum)}`);
         lines.push(`${metric.name}_count${labelText(s.labels)} ${formatValue(s.count)}`);
       }
     } else {
-      for (const s of metric.samples) lines.push(`${metric.name}${labelText(s.labels)} ${formatValue(s.value)}`);
+      for (const s of metric.samples)
+        lines.push(`${metric.name}${labelText(s.labels)} ${formatValue(s.value)}`);
     }
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;

@@ -33,7 +33,15 @@ describe('validateConfig', () => {
 
   it('writes keys in a fixed order, whatever order they came in', () => {
     const shuffled = {
-      dashboards: [{ widgets: [{ source: { metric: 'ws_users', type: 'metric' }, kind: 'number', title: 'U', id: 'u' }], title: 'T', id: 'd' }],
+      dashboards: [
+        {
+          widgets: [
+            { source: { metric: 'ws_users', type: 'metric' }, kind: 'number', title: 'U', id: 'u' },
+          ],
+          title: 'T',
+          id: 'd',
+        },
+      ],
       version: 1,
     };
     expect(JSON.stringify(validateConfig(shuffled))).toBe(
@@ -43,16 +51,47 @@ describe('validateConfig', () => {
 
   it('accepts every source type with every option', () => {
     const all = config([
-      widget({ id: 'a', source: { type: 'metric', metric: 'ws_messages_dropped_total', labels: { cause: 'slow' } } }),
-      widget({ id: 'b', kind: 'timeseries', rangeMs: 60_000, unit: 'per_second', source: { type: 'rate', metric: 'ws_messages_sent_total', windowMs: 5000, by: 'x' } }),
-      widget({ id: 'c', kind: 'bar', source: { type: 'sumBy', metric: 'ws_errors_sent_total', by: 'code' } }),
-      widget({ id: 'd', kind: 'timeseries', unit: 'seconds', source: { type: 'quantile', metric: 'ws_heartbeat_rtt_seconds', quantiles: [0.5, 0.99], windowMs: 60_000 } }),
+      widget({
+        id: 'a',
+        source: { type: 'metric', metric: 'ws_messages_dropped_total', labels: { cause: 'slow' } },
+      }),
+      widget({
+        id: 'b',
+        kind: 'timeseries',
+        rangeMs: 60_000,
+        unit: 'per_second',
+        source: { type: 'rate', metric: 'ws_messages_sent_total', windowMs: 5000, by: 'x' },
+      }),
+      widget({
+        id: 'c',
+        kind: 'bar',
+        source: { type: 'sumBy', metric: 'ws_errors_sent_total', by: 'code' },
+      }),
+      widget({
+        id: 'd',
+        kind: 'timeseries',
+        unit: 'seconds',
+        source: {
+          type: 'quantile',
+          metric: 'ws_heartbeat_rtt_seconds',
+          quantiles: [0.5, 0.99],
+          windowMs: 60_000,
+        },
+      }),
       widget({ id: 'e', kind: 'table', source: { type: 'instances' } }),
       widget({ id: 'f', kind: 'table', source: { type: 'connections', limit: 10 } }),
       widget({
         id: 'g',
         kind: 'timeseries',
-        source: { type: 'multi', series: [{ label: 'in', source: { type: 'rate', metric: 'ws_messages_received_total', windowMs: 10_000 } }] },
+        source: {
+          type: 'multi',
+          series: [
+            {
+              label: 'in',
+              source: { type: 'rate', metric: 'ws_messages_received_total', windowMs: 10_000 },
+            },
+          ],
+        },
       }),
     ]);
     expect(validateConfig(all)).toEqual(all);
@@ -70,9 +109,25 @@ describe('validateConfig', () => {
             widget({ kind: 'pie' }),
             widget({ id: 'w1', source: { type: 'rate', metric: '9bad', windowMs: 10 } }),
             widget({ id: 'w3', kind: 'number', source: { type: 'instances' } }),
-            widget({ id: 'w4', source: { type: 'quantile', metric: 'ws_heartbeat_rtt_seconds', quantiles: [0.5, 1.5] } }),
-            widget({ id: 'w5', rangeMs: 60_000, unit: 'furlongs', source: { type: 'metric', metric: 'ws_users', labels: { code: 5 } } }),
-            widget({ id: 'w6', kind: 'bar', source: { type: 'multi', series: [{ label: 'x', source: { type: 'instances' } }] } }),
+            widget({
+              id: 'w4',
+              source: {
+                type: 'quantile',
+                metric: 'ws_heartbeat_rtt_seconds',
+                quantiles: [0.5, 1.5],
+              },
+            }),
+            widget({
+              id: 'w5',
+              rangeMs: 60_000,
+              unit: 'furlongs',
+              source: { type: 'metric', metric: 'ws_users', labels: { code: 5 } },
+            }),
+            widget({
+              id: 'w6',
+              kind: 'bar',
+              source: { type: 'multi', series: [{ label: 'x', source: { type: 'instances' } }] },
+            }),
           ],
         },
       ],
@@ -92,7 +147,9 @@ describe('validateConfig', () => {
       'dashboards[0].widgets[4].rangeMs',
       'dashboards[0].widgets[5].source.series[0].source.type',
     ]);
-    expect(issues[4]?.message).toBe('duplicate widget id "w1" (widget ids are unique across dashboards)');
+    expect(issues[4]?.message).toBe(
+      'duplicate widget id "w1" (widget ids are unique across dashboards)',
+    );
     expect(issues[7]?.message).toBe('"instances" can only be shown as a table');
   });
 
@@ -106,21 +163,33 @@ describe('validateConfig', () => {
       ],
     });
     expect(issues).toEqual([
-      { path: 'dashboards[1].widgets[0].id', message: 'duplicate widget id "w1" (widget ids are unique across dashboards)' },
+      {
+        path: 'dashboards[1].widgets[0].id',
+        message: 'duplicate widget id "w1" (widget ids are unique across dashboards)',
+      },
       { path: 'dashboards[1].id', message: 'duplicate dashboard id "a"' },
       { path: 'defaultDashboard', message: 'names no dashboard ("nope")' },
     ]);
   });
 
   it('refuses non-objects, missing parts and an empty dashboard list', () => {
-    expect(issuesOf(null)).toEqual([{ path: '$', message: 'must be an object { version, dashboards }' }]);
-    expect(issuesOf([])).toEqual([{ path: '$', message: 'must be an object { version, dashboards }' }]);
-    expect(issuesOf({ version: 1, dashboards: [] }).map((i) => i.path)).toEqual(['dashboards']);
-    expect(issuesOf({ dashboards: [{ id: 'a', title: 'A' }] }).map((i) => i.path)).toEqual(['version', 'dashboards[0].widgets']);
-    expect(issuesOf({ version: 1.5, dashboards: [{ id: 'a', title: 'A', widgets: [{ id: 'x', title: 'X', kind: 'number' }] }] }).map((i) => i.path)).toEqual([
-      'version',
-      'dashboards[0].widgets[0].source',
+    expect(issuesOf(null)).toEqual([
+      { path: '$', message: 'must be an object { version, dashboards }' },
     ]);
+    expect(issuesOf([])).toEqual([
+      { path: '$', message: 'must be an object { version, dashboards }' },
+    ]);
+    expect(issuesOf({ version: 1, dashboards: [] }).map((i) => i.path)).toEqual(['dashboards']);
+    expect(issuesOf({ dashboards: [{ id: 'a', title: 'A' }] }).map((i) => i.path)).toEqual([
+      'version',
+      'dashboards[0].widgets',
+    ]);
+    expect(
+      issuesOf({
+        version: 1.5,
+        dashboards: [{ id: 'a', title: 'A', widgets: [{ id: 'x', title: 'X', kind: 'number' }] }],
+      }).map((i) => i.path),
+    ).toEqual(['version', 'dashboards[0].widgets[0].source']);
   });
 
   it('throws invalid_config listing every path, and unsupported_version for a newer config', () => {
@@ -141,7 +210,8 @@ describe('validateConfig', () => {
     expect(() => validateConfig({ version: 2, dashboards: 'whatever' })).toThrowError(
       expect.objectContaining({
         code: 'unsupported_version',
-        message: 'dashboard config version 2 is newer than this @ws/dashboard supports (1); upgrade @ws/dashboard to load it',
+        message:
+          'dashboard config version 2 is newer than this @ws/dashboard supports (1); upgrade @ws/dashboard to load it',
       }),
     );
   });

@@ -41,7 +41,11 @@ function isObject(value: unknown): value is Obj {
 
 function checkKeys(value: Obj, allowed: readonly string[], path: string, issues: Issues): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) issues.push({ path: join(path, key), message: `unknown key (allowed: ${allowed.join(', ')})` });
+    if (!allowed.includes(key))
+      issues.push({
+        path: join(path, key),
+        message: `unknown key (allowed: ${allowed.join(', ')})`,
+      });
   }
 }
 
@@ -50,7 +54,13 @@ function join(path: string, key: string | number): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-function str(value: unknown, path: string, issues: Issues, max: number, pattern?: RegExp): string | undefined {
+function str(
+  value: unknown,
+  path: string,
+  issues: Issues,
+  max: number,
+  pattern?: RegExp,
+): string | undefined {
   if (typeof value !== 'string' || value.length === 0 || value.length > max) {
     issues.push({ path, message: `must be a string of 1-${max} characters` });
     return undefined;
@@ -62,7 +72,13 @@ function str(value: unknown, path: string, issues: Issues, max: number, pattern?
   return value;
 }
 
-function int(value: unknown, path: string, issues: Issues, min: number, max: number): number | undefined {
+function int(
+  value: unknown,
+  path: string,
+  issues: Issues,
+  min: number,
+  max: number,
+): number | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     issues.push({ path, message: `must be an integer from ${min} to ${max}` });
     return undefined;
@@ -76,10 +92,15 @@ function labels(value: unknown, path: string, issues: Issues): LabelFilter | und
     return undefined;
   }
   const keys = Object.keys(value);
-  if (keys.length > configLimits.maxLabelFilters) issues.push({ path, message: `at most ${configLimits.maxLabelFilters} labels` });
+  if (keys.length > configLimits.maxLabelFilters)
+    issues.push({ path, message: `at most ${configLimits.maxLabelFilters} labels` });
   const out: Record<string, string> = {};
   for (const key of keys) {
-    if (!labelPattern.test(key)) issues.push({ path: join(path, key), message: `bad label name (must match ${String(labelPattern)})` });
+    if (!labelPattern.test(key))
+      issues.push({
+        path: join(path, key),
+        message: `bad label name (must match ${String(labelPattern)})`,
+      });
     const v = value[key];
     if (typeof v !== 'string') issues.push({ path: join(path, key), message: 'must be a string' });
     else out[key] = v;
@@ -91,9 +112,15 @@ function windowMs(value: unknown, path: string, issues: Issues): number | undefi
   return int(value, path, issues, configLimits.minWindowMs, configLimits.maxWindowMs);
 }
 
-function valueSource(src: Obj, type: string, path: string, issues: Issues): ValueSource | undefined {
+function valueSource(
+  src: Obj,
+  type: string,
+  path: string,
+  issues: Issues,
+): ValueSource | undefined {
   const metric = str(src.metric, join(path, 'metric'), issues, 200, metricPattern);
-  const filter = src.labels === undefined ? undefined : labels(src.labels, join(path, 'labels'), issues);
+  const filter =
+    src.labels === undefined ? undefined : labels(src.labels, join(path, 'labels'), issues);
   const withLabels = filter === undefined ? {} : { labels: filter };
   switch (type) {
     case 'metric':
@@ -102,7 +129,8 @@ function valueSource(src: Obj, type: string, path: string, issues: Issues): Valu
     case 'rate': {
       checkKeys(src, ['type', 'metric', 'windowMs', 'by', 'labels'], path, issues);
       const w = windowMs(src.windowMs, join(path, 'windowMs'), issues);
-      const by = src.by === undefined ? undefined : str(src.by, join(path, 'by'), issues, 100, labelPattern);
+      const by =
+        src.by === undefined ? undefined : str(src.by, join(path, 'by'), issues, 100, labelPattern);
       if (metric === undefined || w === undefined) return undefined;
       return { type, metric, windowMs: w, ...(by === undefined ? {} : { by }), ...withLabels };
     }
@@ -116,17 +144,34 @@ function valueSource(src: Obj, type: string, path: string, issues: Issues): Valu
       checkKeys(src, ['type', 'metric', 'quantiles', 'windowMs', 'labels'], path, issues);
       const qPath = join(path, 'quantiles');
       const qs: number[] = [];
-      if (!Array.isArray(src.quantiles) || src.quantiles.length === 0 || src.quantiles.length > configLimits.maxQuantiles) {
-        issues.push({ path: qPath, message: `must be an array of 1-${configLimits.maxQuantiles} numbers` });
+      if (
+        !Array.isArray(src.quantiles) ||
+        src.quantiles.length === 0 ||
+        src.quantiles.length > configLimits.maxQuantiles
+      ) {
+        issues.push({
+          path: qPath,
+          message: `must be an array of 1-${configLimits.maxQuantiles} numbers`,
+        });
       } else {
         src.quantiles.forEach((q: unknown, i) => {
-          if (typeof q !== 'number' || !(q > 0 && q <= 1)) issues.push({ path: join(qPath, i), message: 'must be a number in (0, 1]' });
+          if (typeof q !== 'number' || !(q > 0 && q <= 1))
+            issues.push({ path: join(qPath, i), message: 'must be a number in (0, 1]' });
           else qs.push(q);
         });
       }
-      const w = src.windowMs === undefined ? undefined : windowMs(src.windowMs, join(path, 'windowMs'), issues);
+      const w =
+        src.windowMs === undefined
+          ? undefined
+          : windowMs(src.windowMs, join(path, 'windowMs'), issues);
       if (metric === undefined) return undefined;
-      return { type, metric, quantiles: qs, ...(w === undefined ? {} : { windowMs: w }), ...withLabels };
+      return {
+        type,
+        metric,
+        quantiles: qs,
+        ...(w === undefined ? {} : { windowMs: w }),
+        ...withLabels,
+      };
     }
     default:
       return undefined;
@@ -134,9 +179,19 @@ function valueSource(src: Obj, type: string, path: string, issues: Issues): Valu
 }
 
 const valueTypes: readonly string[] = Object.freeze(['metric', 'rate', 'sumBy', 'quantile']);
-const sourceTypes: readonly string[] = Object.freeze([...valueTypes, 'multi', 'instances', 'connections']);
+const sourceTypes: readonly string[] = Object.freeze([
+  ...valueTypes,
+  'multi',
+  'instances',
+  'connections',
+]);
 
-function source(value: unknown, kind: WidgetKind | undefined, path: string, issues: Issues): DataSource | undefined {
+function source(
+  value: unknown,
+  kind: WidgetKind | undefined,
+  path: string,
+  issues: Issues,
+): DataSource | undefined {
   if (!isObject(value)) {
     issues.push({ path, message: 'must be an object with a "type"' });
     return undefined;
@@ -161,8 +216,15 @@ function source(value: unknown, kind: WidgetKind | undefined, path: string, issu
   if (type === 'multi') {
     checkKeys(value, ['type', 'series'], path, issues);
     const sPath = join(path, 'series');
-    if (!Array.isArray(value.series) || value.series.length === 0 || value.series.length > configLimits.maxMultiSeries) {
-      issues.push({ path: sPath, message: `must be an array of 1-${configLimits.maxMultiSeries} { label, source }` });
+    if (
+      !Array.isArray(value.series) ||
+      value.series.length === 0 ||
+      value.series.length > configLimits.maxMultiSeries
+    ) {
+      issues.push({
+        path: sPath,
+        message: `must be an array of 1-${configLimits.maxMultiSeries} { label, source }`,
+      });
       return undefined;
     }
     const series: { label: string; source: ValueSource }[] = [];
@@ -175,12 +237,16 @@ function source(value: unknown, kind: WidgetKind | undefined, path: string, issu
       }
       checkKeys(entry, ['label', 'source'], ePath, issues);
       const label = str(entry.label, join(ePath, 'label'), issues, 64);
-      if (label !== undefined && seen.has(label)) issues.push({ path: join(ePath, 'label'), message: `duplicate label "${label}"` });
+      if (label !== undefined && seen.has(label))
+        issues.push({ path: join(ePath, 'label'), message: `duplicate label "${label}"` });
       if (label !== undefined) seen.add(label);
       const inner = entry.source;
       const innerType = isObject(inner) ? inner.type : undefined;
       if (!isObject(inner) || typeof innerType !== 'string' || !valueTypes.includes(innerType)) {
-        issues.push({ path: join(join(ePath, 'source'), 'type'), message: `must be one of ${valueTypes.join(', ')}` });
+        issues.push({
+          path: join(join(ePath, 'source'), 'type'),
+          message: `must be one of ${valueTypes.join(', ')}`,
+        });
         return;
       }
       const s = valueSource(inner, innerType, join(ePath, 'source'), issues);
@@ -191,7 +257,12 @@ function source(value: unknown, kind: WidgetKind | undefined, path: string, issu
   return valueSource(value, type, path, issues);
 }
 
-function widget(value: unknown, path: string, issues: Issues, widgetIds: Set<string>): WidgetDefinition | undefined {
+function widget(
+  value: unknown,
+  path: string,
+  issues: Issues,
+  widgetIds: Set<string>,
+): WidgetDefinition | undefined {
   if (!isObject(value)) {
     issues.push({ path, message: 'must be an object' });
     return undefined;
@@ -199,29 +270,57 @@ function widget(value: unknown, path: string, issues: Issues, widgetIds: Set<str
   checkKeys(value, ['id', 'title', 'kind', 'source', 'unit', 'rangeMs'], path, issues);
   const id = str(value.id, join(path, 'id'), issues, 64, idPattern);
   if (id !== undefined) {
-    if (widgetIds.has(id)) issues.push({ path: join(path, 'id'), message: `duplicate widget id "${id}" (widget ids are unique across dashboards)` });
+    if (widgetIds.has(id))
+      issues.push({
+        path: join(path, 'id'),
+        message: `duplicate widget id "${id}" (widget ids are unique across dashboards)`,
+      });
     widgetIds.add(id);
   }
   const title = str(value.title, join(path, 'title'), issues, configLimits.maxTitleLength);
   let kind: WidgetKind | undefined;
-  if (typeof value.kind === 'string' && (widgetKinds as readonly string[]).includes(value.kind)) kind = value.kind as WidgetKind;
-  else issues.push({ path: join(path, 'kind'), message: `must be one of ${widgetKinds.join(', ')}` });
+  if (typeof value.kind === 'string' && (widgetKinds as readonly string[]).includes(value.kind))
+    kind = value.kind as WidgetKind;
+  else
+    issues.push({ path: join(path, 'kind'), message: `must be one of ${widgetKinds.join(', ')}` });
   const src = source(value.source, kind, join(path, 'source'), issues);
   let unit: WidgetUnit | undefined;
   if (value.unit !== undefined) {
-    if (typeof value.unit === 'string' && (widgetUnits as readonly string[]).includes(value.unit)) unit = value.unit as WidgetUnit;
-    else issues.push({ path: join(path, 'unit'), message: `must be one of ${widgetUnits.join(', ')}` });
+    if (typeof value.unit === 'string' && (widgetUnits as readonly string[]).includes(value.unit))
+      unit = value.unit as WidgetUnit;
+    else
+      issues.push({
+        path: join(path, 'unit'),
+        message: `must be one of ${widgetUnits.join(', ')}`,
+      });
   }
   let rangeMs: number | undefined;
   if (value.rangeMs !== undefined) {
     rangeMs = windowMs(value.rangeMs, join(path, 'rangeMs'), issues);
-    if (kind !== undefined && kind !== 'timeseries') issues.push({ path: join(path, 'rangeMs'), message: 'only time series widgets have a range' });
+    if (kind !== undefined && kind !== 'timeseries')
+      issues.push({
+        path: join(path, 'rangeMs'),
+        message: 'only time series widgets have a range',
+      });
   }
-  if (id === undefined || title === undefined || kind === undefined || src === undefined) return undefined;
-  return { id, title, kind, source: src, ...(unit === undefined ? {} : { unit }), ...(rangeMs === undefined ? {} : { rangeMs }) };
+  if (id === undefined || title === undefined || kind === undefined || src === undefined)
+    return undefined;
+  return {
+    id,
+    title,
+    kind,
+    source: src,
+    ...(unit === undefined ? {} : { unit }),
+    ...(rangeMs === undefined ? {} : { rangeMs }),
+  };
 }
 
-function dashboard(value: unknown, path: string, issues: Issues, widgetIds: Set<string>): DashboardDefinition | undefined {
+function dashboard(
+  value: unknown,
+  path: string,
+  issues: Issues,
+  widgetIds: Set<string>,
+): DashboardDefinition | undefined {
   if (!isObject(value)) {
     issues.push({ path, message: 'must be an object' });
     return undefined;
@@ -232,7 +331,10 @@ function dashboard(value: unknown, path: string, issues: Issues, widgetIds: Set<
   const wPath = join(path, 'widgets');
   const widgets: WidgetDefinition[] = [];
   if (!Array.isArray(value.widgets) || value.widgets.length > configLimits.maxWidgetsPerDashboard) {
-    issues.push({ path: wPath, message: `must be an array of at most ${configLimits.maxWidgetsPerDashboard} widgets` });
+    issues.push({
+      path: wPath,
+      message: `must be an array of at most ${configLimits.maxWidgetsPerDashboard} widgets`,
+    });
   } else {
     value.widgets.forEach((w: unknown, i) => {
       const checked = widget(w, join(wPath, i), issues, widgetIds);
@@ -248,21 +350,40 @@ function dashboard(value: unknown, path: string, issues: Issues, widgetIds: Set<
  * list of problems, each with its path. A `version` newer than {@link configVersion} is one
  * problem at path `version`.
  */
-export function checkConfig(value: unknown): { readonly ok: true; readonly config: DashboardConfig } | { readonly ok: false; readonly issues: readonly ConfigIssue[] } {
+export function checkConfig(
+  value: unknown,
+):
+  | { readonly ok: true; readonly config: DashboardConfig }
+  | { readonly ok: false; readonly issues: readonly ConfigIssue[] } {
   const issues: Issues = [];
-  if (!isObject(value)) return { ok: false, issues: [{ path: '$', message: 'must be an object { version, dashboards }' }] };
+  if (!isObject(value))
+    return {
+      ok: false,
+      issues: [{ path: '$', message: 'must be an object { version, dashboards }' }],
+    };
   checkKeys(value, ['version', 'defaultDashboard', 'dashboards'], '', issues);
   const version = int(value.version, 'version', issues, 1, Number.MAX_SAFE_INTEGER);
   const dashboards: DashboardDefinition[] = [];
   const widgetIds = new Set<string>();
   const dashboardIds = new Set<string>();
-  if (!Array.isArray(value.dashboards) || value.dashboards.length === 0 || value.dashboards.length > configLimits.maxDashboards) {
-    issues.push({ path: 'dashboards', message: `must be an array of 1-${configLimits.maxDashboards} dashboards` });
+  if (
+    !Array.isArray(value.dashboards) ||
+    value.dashboards.length === 0 ||
+    value.dashboards.length > configLimits.maxDashboards
+  ) {
+    issues.push({
+      path: 'dashboards',
+      message: `must be an array of 1-${configLimits.maxDashboards} dashboards`,
+    });
   } else {
     value.dashboards.forEach((d: unknown, i) => {
       const checked = dashboard(d, join('dashboards', i), issues, widgetIds);
       if (checked === undefined) return;
-      if (dashboardIds.has(checked.id)) issues.push({ path: `dashboards[${i}].id`, message: `duplicate dashboard id "${checked.id}"` });
+      if (dashboardIds.has(checked.id))
+        issues.push({
+          path: `dashboards[${i}].id`,
+          message: `duplicate dashboard id "${checked.id}"`,
+        });
       dashboardIds.add(checked.id);
       dashboards.push(checked);
     });
@@ -271,21 +392,34 @@ export function checkConfig(value: unknown): { readonly ok: true; readonly confi
   if (value.defaultDashboard !== undefined) {
     defaultDashboard = str(value.defaultDashboard, 'defaultDashboard', issues, 64, idPattern);
     if (defaultDashboard !== undefined && !dashboardIds.has(defaultDashboard)) {
-      issues.push({ path: 'defaultDashboard', message: `names no dashboard ("${defaultDashboard}")` });
+      issues.push({
+        path: 'defaultDashboard',
+        message: `names no dashboard ("${defaultDashboard}")`,
+      });
     }
   }
   if (issues.length > 0 || version === undefined) return { ok: false, issues };
   return {
     ok: true,
-    config: { version, ...(defaultDashboard === undefined ? {} : { defaultDashboard }), dashboards },
+    config: {
+      version,
+      ...(defaultDashboard === undefined ? {} : { defaultDashboard }),
+      dashboards,
+    },
   };
 }
 
 /** Builds the error for refused problems: code `invalid_config`, every path in the message. */
-export function configError(issues: readonly ConfigIssue[], what = 'dashboard config'): ConfigError {
+export function configError(
+  issues: readonly ConfigIssue[],
+  what = 'dashboard config',
+): ConfigError {
   const shown = issues.slice(0, 20).map((i) => `${i.path}: ${i.message}`);
   const more = issues.length > shown.length ? `; and ${issues.length - shown.length} more` : '';
-  const err = new WsError('invalid_config', `invalid ${what} (${issues.length} problem${issues.length === 1 ? '' : 's'}): ${shown.join('; ')}${more}`);
+  const err = new WsError(
+    'invalid_config',
+    `invalid ${what} (${issues.length} problem${issues.length === 1 ? '' : 's'}): ${shown.join('; ')}${more}`,
+  );
   return Object.assign(err, { issues });
 }
 

@@ -20,7 +20,11 @@ export type WidgetValues =
   | { readonly kind: 'number'; readonly value: number | null }
   | { readonly kind: 'timeseries'; readonly series: readonly TimeSeries[] }
   | { readonly kind: 'bar'; readonly bars: readonly KeyedValue[] }
-  | { readonly kind: 'table'; readonly columns: readonly string[]; readonly rows: readonly (readonly TableCell[])[] };
+  | {
+      readonly kind: 'table';
+      readonly columns: readonly string[];
+      readonly rows: readonly (readonly TableCell[])[];
+    };
 
 /** What `getWidgetData` returns: the widget's definition summary and its values or why there are none. */
 export type WidgetData = {

@@ -13,16 +13,24 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function applyPatch(current: DashboardConfig, patch: unknown): DashboardConfig {
   const issues: ConfigIssue[] = [];
-  if (!isObject(patch)) throw configError([{ path: '$', message: 'a patch must be an object { dashboards?, defaultDashboard? }' }], 'dashboard config patch');
+  if (!isObject(patch))
+    throw configError(
+      [{ path: '$', message: 'a patch must be an object { dashboards?, defaultDashboard? }' }],
+      'dashboard config patch',
+    );
   for (const key of Object.keys(patch)) {
-    if (key !== 'dashboards' && key !== 'defaultDashboard') issues.push({ path: key, message: 'unknown key (allowed: dashboards, defaultDashboard)' });
+    if (key !== 'dashboards' && key !== 'defaultDashboard')
+      issues.push({ path: key, message: 'unknown key (allowed: dashboards, defaultDashboard)' });
   }
   const dashboards: unknown[] = [...current.dashboards];
   const ids = current.dashboards.map((d) => d.id);
   let defaultDashboard: unknown = current.defaultDashboard;
   if (patch.dashboards !== undefined) {
     if (!isObject(patch.dashboards)) {
-      issues.push({ path: 'dashboards', message: 'must be an object of dashboard id to dashboard (or null to remove it)' });
+      issues.push({
+        path: 'dashboards',
+        message: 'must be an object of dashboard id to dashboard (or null to remove it)',
+      });
     } else {
       for (const [id, def] of Object.entries(patch.dashboards)) {
         const path = `dashboards.${id}`;
@@ -44,7 +52,8 @@ export function applyPatch(current: DashboardConfig, patch: unknown): DashboardC
           issues.push({ path, message: 'must be a dashboard object { title, widgets } or null' });
           continue;
         }
-        if (def.id !== undefined && def.id !== id) issues.push({ path: `${path}.id`, message: `must be "${id}" (the key) or absent` });
+        if (def.id !== undefined && def.id !== id)
+          issues.push({ path: `${path}.id`, message: `must be "${id}" (the key) or absent` });
         const next = { ...def, id } as DashboardDefinition;
         if (at < 0) {
           dashboards.push(next);
@@ -53,9 +62,14 @@ export function applyPatch(current: DashboardConfig, patch: unknown): DashboardC
       }
     }
   }
-  if (patch.defaultDashboard !== undefined) defaultDashboard = patch.defaultDashboard === null ? undefined : patch.defaultDashboard;
+  if (patch.defaultDashboard !== undefined)
+    defaultDashboard = patch.defaultDashboard === null ? undefined : patch.defaultDashboard;
   if (issues.length > 0) throw configError(issues, 'dashboard config patch');
-  const merged = { version: current.version, ...(defaultDashboard === undefined ? {} : { defaultDashboard }), dashboards };
+  const merged = {
+    version: current.version,
+    ...(defaultDashboard === undefined ? {} : { defaultDashboard }),
+    dashboards,
+  };
   const result = checkConfig(merged);
   if (result.ok) return result.config;
   const renamed = result.issues.map((issue) => ({

@@ -42,7 +42,12 @@ export function readCookie(req: IncomingMessage, name: string): string | undefin
 }
 
 /** How a request proved it knows the token, or `undefined`. */
-export function authenticate(req: IncomingMessage, token: string, session: string, allowCookie: boolean): 'bearer' | 'cookie' | undefined {
+export function authenticate(
+  req: IncomingMessage,
+  token: string,
+  session: string,
+  allowCookie: boolean,
+): 'bearer' | 'cookie' | undefined {
   const bearer = bearerToken(req);
   if (bearer !== undefined && safeEqual(bearer, token)) return 'bearer';
   if (allowCookie) {

@@ -1,5 +1,11 @@
 import type { HistogramSample, Labels, MetricSnapshot, Sample } from '@ws/core';
-import type { LabelFilter, MultiSource, QuantileSource, RateSource, ValueSource } from '../config.js';
+import type {
+  LabelFilter,
+  MultiSource,
+  QuantileSource,
+  RateSource,
+  ValueSource,
+} from '../config.js';
 import type { RegistrySample } from './history.js';
 
 /** One keyed value; `null` when there is not enough data (a rate with one sample, no observations). */
@@ -37,18 +43,31 @@ function valueOf(sample: Sample | HistogramSample): number {
 }
 
 /** Sums a metric's matching series per key (`by` label value, or the series' labels). */
-function grouped(metric: MetricSnapshot, filter: LabelFilter | undefined, by: string | undefined, whole: boolean): Map<string, number> {
+function grouped(
+  metric: MetricSnapshot,
+  filter: LabelFilter | undefined,
+  by: string | undefined,
+  whole: boolean,
+): Map<string, number> {
   const out = new Map<string, number>();
   for (const s of metric.samples as readonly (Sample | HistogramSample)[]) {
     if (!matches(s.labels, filter)) continue;
-    const key = whole ? metric.name : by !== undefined ? (s.labels[by] ?? '') : labelKey(s.labels) || metric.name;
+    const key = whole
+      ? metric.name
+      : by !== undefined
+        ? (s.labels[by] ?? '')
+        : labelKey(s.labels) || metric.name;
     out.set(key, (out.get(key) ?? 0) + valueOf(s));
   }
   return out;
 }
 
 /** The sample that opens a trailing window ending at `samples[index]`: the last one at or before its start, else the oldest. */
-function windowBase(samples: readonly RegistrySample[], index: number, windowMs: number): RegistrySample | undefined {
+function windowBase(
+  samples: readonly RegistrySample[],
+  index: number,
+  windowMs: number,
+): RegistrySample | undefined {
   const current = samples[index];
   if (current === undefined || index === 0) return undefined;
   const start = current.at - windowMs;
@@ -66,7 +85,10 @@ function rate(source: RateSource, samples: readonly RegistrySample[], index: num
   const base = windowBase(samples, index, source.windowMs);
   const dt = base === undefined ? 0 : (current.at - base.at) / 1000;
   const baseMetric = base?.metrics.get(source.metric);
-  const then = baseMetric === undefined ? new Map<string, number>() : grouped(baseMetric, source.labels, source.by, source.by === undefined);
+  const then =
+    baseMetric === undefined
+      ? new Map<string, number>()
+      : grouped(baseMetric, source.labels, source.by, source.by === undefined);
   if (source.by === undefined && now.size === 0) now.set(source.metric, 0);
   const points: Point[] = [];
   for (const [key, value] of now) {
@@ -81,7 +103,10 @@ function rate(source: RateSource, samples: readonly RegistrySample[], index: num
   return { status: 'ok', points };
 }
 
-function mergedBuckets(metric: MetricSnapshot | undefined, filter: LabelFilter | undefined): { les: number[]; counts: number[]; count: number } {
+function mergedBuckets(
+  metric: MetricSnapshot | undefined,
+  filter: LabelFilter | undefined,
+): { les: number[]; counts: number[]; count: number } {
   const les: number[] = [];
   const counts: number[] = [];
   let count = 0;
@@ -104,7 +129,12 @@ function mergedBuckets(metric: MetricSnapshot | undefined, filter: LabelFilter |
  * A quantile from cumulative bucket counts (as Prometheus' `histogram_quantile`): linear
  * interpolation inside the bucket holding the rank; observations above the last bound report it.
  */
-export function bucketQuantile(q: number, les: readonly number[], cumulative: readonly number[], count: number): number | null {
+export function bucketQuantile(
+  q: number,
+  les: readonly number[],
+  cumulative: readonly number[],
+  count: number,
+): number | null {
   if (count <= 0 || les.length === 0) return null;
   const rank = q * count;
   for (let i = 0; i < les.length; i++) {
@@ -126,10 +156,15 @@ export function quantileKey(q: number): string {
   return `p${Number((q * 100).toFixed(3))}`;
 }
 
-function quantiles(source: QuantileSource, samples: readonly RegistrySample[], index: number): Evaluation {
+function quantiles(
+  source: QuantileSource,
+  samples: readonly RegistrySample[],
+  index: number,
+): Evaluation {
   const current = samples[index] as RegistrySample;
   const metric = current.metrics.get(source.metric) as MetricSnapshot;
-  if (metric.kind !== 'histogram') return { status: 'error', message: `${source.metric} is a ${metric.kind}, not a histogram` };
+  if (metric.kind !== 'histogram')
+    return { status: 'error', message: `${source.metric} is a ${metric.kind}, not a histogram` };
   const now = mergedBuckets(metric, source.labels);
   let { counts, count } = now;
   if (source.windowMs !== undefined) {
@@ -140,21 +175,43 @@ function quantiles(source: QuantileSource, samples: readonly RegistrySample[], i
       count -= then.count;
     }
   }
-  return { status: 'ok', points: source.quantiles.map((q) => ({ key: quantileKey(q), value: bucketQuantile(q, now.les, counts, count) })) };
+  return {
+    status: 'ok',
+    points: source.quantiles.map((q) => ({
+      key: quantileKey(q),
+      value: bucketQuantile(q, now.les, counts, count),
+    })),
+  };
 }
 
-function single(source: ValueSource, samples: readonly RegistrySample[], index: number): Evaluation {
+function single(
+  source: ValueSource,
+  samples: readonly RegistrySample[],
+  index: number,
+): Evaluation {
   const current = samples[index];
   if (current === undefined) return { status: 'ok', points: [] };
   const metric = current.metrics.get(source.metric);
   if (metric === undefined) return { status: 'not_installed', missing: [source.metric] };
   switch (source.type) {
     case 'metric': {
-      const points = [...grouped(metric, source.labels, undefined, false)].map(([key, value]) => ({ key, value }));
-      return { status: 'ok', points: points.length === 0 ? [{ key: source.metric, value: 0 }] : points };
+      const points = [...grouped(metric, source.labels, undefined, false)].map(([key, value]) => ({
+        key,
+        value,
+      }));
+      return {
+        status: 'ok',
+        points: points.length === 0 ? [{ key: source.metric, value: 0 }] : points,
+      };
     }
     case 'sumBy':
-      return { status: 'ok', points: [...grouped(metric, source.labels, source.by, false)].map(([key, value]) => ({ key, value })) };
+      return {
+        status: 'ok',
+        points: [...grouped(metric, source.labels, source.by, false)].map(([key, value]) => ({
+          key,
+          value,
+        })),
+      };
     case 'rate':
       return rate(source, samples, index);
     case 'quantile':
@@ -167,7 +224,11 @@ function single(source: ValueSource, samples: readonly RegistrySample[], index: 
  * A `multi` source keys each value by its series label (`in`, or `in code=1000` when a series has
  * several values); it is "not installed" only when every series is.
  */
-export function evaluate(source: ValueSource | MultiSource, samples: readonly RegistrySample[], index: number): Evaluation {
+export function evaluate(
+  source: ValueSource | MultiSource,
+  samples: readonly RegistrySample[],
+  index: number,
+): Evaluation {
   if (source.type !== 'multi') return single(source, samples, index);
   const points: Point[] = [];
   const missing: string[] = [];
@@ -178,8 +239,13 @@ export function evaluate(source: ValueSource | MultiSource, samples: readonly Re
       missing.push(...e.missing);
       continue;
     }
-    for (const p of e.points) points.push({ key: e.points.length === 1 ? series.label : `${series.label} ${p.key}`, value: p.value });
+    for (const p of e.points)
+      points.push({
+        key: e.points.length === 1 ? series.label : `${series.label} ${p.key}`,
+        value: p.value,
+      });
   }
-  if (points.length === 0 && missing.length > 0) return { status: 'not_installed', missing: [...new Set(missing)] };
+  if (points.length === 0 && missing.length > 0)
+    return { status: 'not_installed', missing: [...new Set(missing)] };
   return { status: 'ok', points };
 }

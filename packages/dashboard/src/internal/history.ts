@@ -24,7 +24,9 @@ export function toSample(at: number, snapshot: readonly MetricSnapshot[]): Regis
 
 /** Creates a ring buffer keeping the newest `capacity` samples. */
 export function createHistory(capacity: number): History {
-  const slots: (RegistrySample | undefined)[] = new Array<RegistrySample | undefined>(capacity).fill(undefined);
+  const slots: (RegistrySample | undefined)[] = new Array<RegistrySample | undefined>(
+    capacity,
+  ).fill(undefined);
   let next = 0;
   let size = 0;
   return {

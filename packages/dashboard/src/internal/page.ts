@@ -20,7 +20,11 @@ export interface PageInput {
 export function renderPage(input: PageInput): string {
   const nonce = escapeHtml(input.nonce);
   const title = `${escapeHtml(input.data.title)} &ndash; ${escapeHtml(input.appTitle)}`;
-  const boot = jsonForScript({ appTitle: input.appTitle, data: input.data, eventsUrl: input.eventsUrl });
+  const boot = jsonForScript({
+    appTitle: input.appTitle,
+    data: input.data,
+    eventsUrl: input.eventsUrl,
+  });
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -49,12 +49,17 @@ function connectionsTable(source: ConnectionsSource, list: Iterable<Connection>)
       iso(c.connectedAt),
     ];
   });
-  return { kind: 'table', columns: ['user', 'connection', 'threads', 'protocol', 'connected'], rows };
+  return {
+    kind: 'table',
+    columns: ['user', 'connection', 'threads', 'protocol', 'connected'],
+    rows,
+  };
 }
 
 function sum(points: readonly KeyedValue[]): number | null {
   let total: number | null = null;
-  for (const p of points) if (p.value !== null && Number.isFinite(p.value)) total = (total ?? 0) + p.value;
+  for (const p of points)
+    if (p.value !== null && Number.isFinite(p.value)) total = (total ?? 0) + p.value;
   return total;
 }
 
@@ -62,7 +67,11 @@ function clean(v: number | null): number | null {
   return v === null || !Number.isFinite(v) ? null : v;
 }
 
-function timeseries(widget: WidgetDefinition, source: ValueSource | MultiSource, history: readonly RegistrySample[]): Evaluation | WidgetValues {
+function timeseries(
+  widget: WidgetDefinition,
+  source: ValueSource | MultiSource,
+  history: readonly RegistrySample[],
+): Evaluation | WidgetValues {
   const last = history[history.length - 1];
   if (last === undefined) return { kind: 'timeseries', series: [] };
   const from = widget.rangeMs === undefined ? -Infinity : last.at - widget.rangeMs;
@@ -86,7 +95,12 @@ function timeseries(widget: WidgetDefinition, source: ValueSource | MultiSource,
 }
 
 function fromEvaluation(widget: WidgetDefinition, e: Evaluation | WidgetValues): WidgetData {
-  const base = { id: widget.id, title: widget.title, kind: widget.kind, unit: widget.unit ?? 'count' } as const;
+  const base = {
+    id: widget.id,
+    title: widget.title,
+    kind: widget.kind,
+    unit: widget.unit ?? 'count',
+  } as const;
   if ('kind' in e) return { ...base, status: 'ok', data: e };
   switch (e.status) {
     case 'not_installed':
@@ -102,8 +116,19 @@ function fromEvaluation(widget: WidgetDefinition, e: Evaluation | WidgetValues):
           return { ...base, status: 'ok', data: { kind: 'bar', bars: points } };
         case 'table': {
           const source = widget.source;
-          const keyColumn = (source.type === 'sumBy' || source.type === 'rate') && source.by !== undefined ? source.by : 'series';
-          return { ...base, status: 'ok', data: { kind: 'table', columns: [keyColumn, 'value'], rows: points.map((p) => [p.key, p.value]) } };
+          const keyColumn =
+            (source.type === 'sumBy' || source.type === 'rate') && source.by !== undefined
+              ? source.by
+              : 'series';
+          return {
+            ...base,
+            status: 'ok',
+            data: {
+              kind: 'table',
+              columns: [keyColumn, 'value'],
+              rows: points.map((p) => [p.key, p.value]),
+            },
+          };
         }
         case 'timeseries':
           // Handled before evaluation; reaching here means the source had no history.
@@ -117,7 +142,8 @@ function fromEvaluation(widget: WidgetDefinition, e: Evaluation | WidgetValues):
 export function widgetData(widget: WidgetDefinition, inputs: WidgetInputs): WidgetData {
   const source = widget.source;
   if (source.type === 'instances') return fromEvaluation(widget, instancesTable(inputs.cluster));
-  if (source.type === 'connections') return fromEvaluation(widget, connectionsTable(source, inputs.connections()));
+  if (source.type === 'connections')
+    return fromEvaluation(widget, connectionsTable(source, inputs.connections()));
   if (widget.kind === 'timeseries') {
     // A metric absent now is "not installed" even if history is empty.
     const now = evaluate(source, inputs.withNow, inputs.withNow.length - 1);

@@ -26,7 +26,9 @@ function patterns(): { helpLine: RegExp; typeLine: RegExp; sampleLine: RegExp; l
   return {
     helpLine: new RegExp(`^# HELP (${metricName}) (.*)$`),
     typeLine: new RegExp(`^# TYPE (${metricName}) (counter|gauge|histogram|summary|untyped)$`),
-    sampleLine: new RegExp(`^(${metricName})(\\{(?:${labelName}=${labelValue}(?:,${labelName}=${labelValue})*)?\\})? (${value})(?: -?\\d+)?$`),
+    sampleLine: new RegExp(
+      `^(${metricName})(\\{(?:${labelName}=${labelValue}(?:,${labelName}=${labelValue})*)?\\})? (${value})(?: -?\\d+)?$`,
+    ),
     labelPair: new RegExp(`(${labelName})=(${labelValue})`, 'g'),
   };
 }
@@ -47,7 +49,9 @@ export function parsePrometheus(text: string): ParsedFamily[] {
   if (text !== '' && !text.endsWith('\n')) throw new Error('exposition must end with a newline');
   const families: ParsedFamily[] = [];
   const seen = new Set<string>();
-  let current: { name: string; help: string; type?: ParsedFamily['type']; samples: ParsedSample[] } | undefined;
+  let current:
+    | { name: string; help: string; type?: ParsedFamily['type']; samples: ParsedSample[] }
+    | undefined;
   const lines = text === '' ? [] : text.slice(0, -1).split('\n');
   lines.forEach((line, i) => {
     const where = `line ${i + 1}: ${JSON.stringify(line)}`;
@@ -62,7 +66,8 @@ export function parsePrometheus(text: string): ParsedFamily[] {
     }
     m = typeLine.exec(line);
     if (m) {
-      if (current === undefined || current.name !== m[1] || current.type !== undefined) throw new Error(`${where}: TYPE must follow its HELP`);
+      if (current === undefined || current.name !== m[1] || current.type !== undefined)
+        throw new Error(`${where}: TYPE must follow its HELP`);
       current.type = m[2] as ParsedFamily['type'];
       return;
     }
@@ -71,9 +76,11 @@ export function parsePrometheus(text: string): ParsedFamily[] {
     if (current?.type === undefined) throw new Error(`${where}: sample before any TYPE`);
     const name = m[1] as string;
     const suffixes = current.type === 'histogram' ? ['_bucket', '_sum', '_count'] : [''];
-    if (!suffixes.some((s) => name === current?.name + s)) throw new Error(`${where}: sample ${name} outside family ${current.name}`);
+    if (!suffixes.some((s) => name === current?.name + s))
+      throw new Error(`${where}: sample ${name} outside family ${current.name}`);
     const labels: Record<string, string> = {};
-    for (const pair of (m[2] ?? '').matchAll(labelPair)) labels[pair[1] as string] = unescape(pair[2] as string);
+    for (const pair of (m[2] ?? '').matchAll(labelPair))
+      labels[pair[1] as string] = unescape(pair[2] as string);
     current.samples.push({ name, labels, value: parseValue(m[3] as string) });
   });
   for (const f of families) {
@@ -96,7 +103,8 @@ function checkHistogram(f: ParsedFamily): void {
     const buckets = list.filter((s) => s.name.endsWith('_bucket'));
     const count = list.find((s) => s.name.endsWith('_count'));
     const sum = list.find((s) => s.name.endsWith('_sum'));
-    if (count === undefined || sum === undefined) throw new Error(`${f.name} ${key}: _sum and _count required`);
+    if (count === undefined || sum === undefined)
+      throw new Error(`${f.name} ${key}: _sum and _count required`);
     let prevLe = -Infinity;
     let prevCount = 0;
     for (const b of buckets) {
@@ -107,6 +115,7 @@ function checkHistogram(f: ParsedFamily): void {
       prevCount = b.value;
     }
     if (prevLe !== Infinity) throw new Error(`${f.name} ${key}: last bucket must be le="+Inf"`);
-    if (prevCount !== count.value) throw new Error(`${f.name} ${key}: +Inf bucket must equal _count`);
+    if (prevCount !== count.value)
+      throw new Error(`${f.name} ${key}: +Inf bucket must equal _count`);
   }
 }
