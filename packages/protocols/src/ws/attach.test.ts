@@ -298,6 +298,29 @@ describe('attach: refusals are HTTP statuses, and the server lives on', () => {
     await held.closed;
   });
 
+  it('503 for a handshake still waiting for authenticate when the endpoint closes', async () => {
+    await srv.close();
+    const release: (() => void)[] = [];
+    srv = await startServer(
+      {},
+      {
+        authenticate: (_req, token) =>
+          token === 'held'
+            ? new Promise((resolve) => release.push(() => resolve({ userId: 'held' })))
+            : token?.startsWith('good-') === true
+              ? { userId: token.slice(5) }
+              : null,
+      },
+    );
+    const pending = rawRequest(srv.port, '/ws?token=held', upgradeHeaders());
+    await waitFor(() => srv.handle.stats().handshakes === 1);
+    await srv.handle.close();
+    release.forEach((r) => r());
+    expect((await pending).status).toBe(503);
+    await srv.close();
+    srv = await startServer();
+  });
+
   it('the per-IP limits are off by default', async () => {
     const clients = await Promise.all([1, 2, 3, 4, 5].map((i) => connectWelcomed(srv.url(`token=good-u${i}`))));
     expect(srv.manager.getStats().connections).toBe(5);
