@@ -5,12 +5,12 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisClusterOptions } from './options.js';
 import { redisCluster } from './redisCluster.js';
-import type { TestNode } from './test/harness.js';
-import { closeAll, connect, uniquePrefix } from './test/harness.js';
-import { checkIsolation } from './test/isolation.js';
-import type { LocalRedisCluster } from './test/redisCluster.js';
-import { createLocalRedisCluster } from './test/redisCluster.js';
-import { sleep, waitFor } from './test/redisServer.js';
+import type { TestNode } from '../test/harness.js';
+import { closeAll, connect, uniquePrefix } from '../test/harness.js';
+import { checkIsolation } from '../test/isolation.js';
+import type { LocalRedisCluster } from '../test/redisCluster.js';
+import { createLocalRedisCluster } from '../test/redisCluster.js';
+import { sleep, waitFor } from '../test/redisServer.js';
 
 let cluster: LocalRedisCluster;
 beforeAll(async () => {
@@ -20,12 +20,26 @@ afterAll(async () => {
   await cluster.stop();
 });
 
-function clusterNode(prefix: string, instanceId: string, adapter: Partial<Omit<RedisClusterOptions, 'redis'>> = {}, manager = {}): TestNode {
-  const redis = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })), { lazyConnect: true });
+function clusterNode(
+  prefix: string,
+  instanceId: string,
+  adapter: Partial<Omit<RedisClusterOptions, 'redis'>> = {},
+  manager = {},
+): TestNode {
+  const redis = new Cluster(
+    cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
+    { lazyConnect: true },
+  );
   const errors: TestNode['errors'] = [];
   const m = createManager({
     instanceId,
-    cluster: redisCluster({ redis, keyPrefix: prefix, heartbeatMs: 300, startTimeoutMs: 5000, ...adapter }),
+    cluster: redisCluster({
+      redis,
+      keyPrefix: prefix,
+      heartbeatMs: 300,
+      startTimeoutMs: 5000,
+      ...adapter,
+    }),
     authorizeThread: () => true,
     authorizeDirect: () => true,
     logger: silentLogger(),
@@ -43,11 +57,21 @@ function clusterNode(prefix: string, instanceId: string, adapter: Partial<Omit<R
   };
 }
 
-async function clusterNodes(name: string, n: number, adapter = {}, manager = {}, prefix = uniquePrefix(name)): Promise<TestNode[]> {
-  const list = Array.from({ length: n }, (_, i) => clusterNode(prefix, `${name}-${i}`, adapter, manager));
+async function clusterNodes(
+  name: string,
+  n: number,
+  adapter = {},
+  manager = {},
+  prefix = uniquePrefix(name),
+): Promise<TestNode[]> {
+  const list = Array.from({ length: n }, (_, i) =>
+    clusterNode(prefix, `${name}-${i}`, adapter, manager),
+  );
   for (const node of list) {
     if (!(await waitFor(async () => (await node.manager.health()).status === 'ready', 10_000))) {
-      throw new Error(`${node.manager.instanceId} not ready: ${JSON.stringify(await node.manager.health())}`);
+      throw new Error(
+        `${node.manager.instanceId} not ready: ${JSON.stringify(await node.manager.health())}`,
+      );
     }
   }
   return list;
@@ -60,7 +84,11 @@ describe('on a local 3-node Redis Cluster (sharded pub/sub)', () => {
     const [a, b] = nodes as [TestNode, TestNode];
     const users = ['ann', 'ben', 'cat', 'dan', 'eve'];
     const clients = await Promise.all(users.map((u) => connect(b.manager, u)));
-    for (const u of users) expect(await a.manager.sendToUser(u as UserId, `hi ${u}`)).toMatchObject({ ok: true, published: true });
+    for (const u of users)
+      expect(await a.manager.sendToUser(u as UserId, `hi ${u}`)).toMatchObject({
+        ok: true,
+        published: true,
+      });
     expect(await waitFor(() => clients.every((c) => c.messages().length === 1))).toBe(true);
     expect(clients.map((c) => c.messages()[0]?.data)).toEqual(users.map((u) => `hi ${u}`));
     // Sharded channels, spread over the shards by their hash tags.
@@ -72,19 +100,32 @@ describe('on a local 3-node Redis Cluster (sharded pub/sub)', () => {
         return list;
       }),
     );
-    expect(perNode.flat().filter((c) => c.includes('{u:')).sort()).toEqual(users.map((u) => `${prefix}{u:${u}}:ch`).sort());
+    expect(
+      perNode
+        .flat()
+        .filter((c) => c.includes('{u:'))
+        .sort(),
+    ).toEqual(users.map((u) => `${prefix}{u:${u}}:ch`).sort());
     expect(perNode.filter((list) => list.length > 0).length).toBeGreaterThan(1);
 
     const t = 'cluster-room' as ThreadId;
     const member = clients[0]!;
     await b.manager.joinThread(member.id, t);
     const offsets: string[] = [];
-    for (let i = 0; i < 10; i++) offsets.push((await a.manager.sendToThread(t, i)).offset as string);
+    for (let i = 0; i < 10; i++)
+      offsets.push((await a.manager.sendToThread(t, i)).offset as string);
     expect(await waitFor(() => member.messages().length === 11)).toBe(true);
-    expect(member.messages().slice(1).map((m) => m.offset)).toEqual(offsets);
+    expect(
+      member
+        .messages()
+        .slice(1)
+        .map((m) => m.offset),
+    ).toEqual(offsets);
     const all = await a.manager.broadcast('all');
     expect(all.published).toBe(true);
-    expect(await waitFor(() => clients.every((c) => c.messages().some((m) => m.data === 'all')))).toBe(true);
+    expect(
+      await waitFor(() => clients.every((c) => c.messages().some((m) => m.data === 'all'))),
+    ).toBe(true);
     await closeAll(nodes);
   });
 
@@ -98,18 +139,32 @@ describe('on a local 3-node Redis Cluster (sharded pub/sub)', () => {
   });
 
   it('enforces per-user limits cluster-wide: reject and evict-oldest across instances', async () => {
-    const rej = await clusterNodes('crej', 2, {}, { maxConnectionsPerUser: 2, onUserLimit: 'reject' });
+    const rej = await clusterNodes(
+      'crej',
+      2,
+      {},
+      { maxConnectionsPerUser: 2, onUserLimit: 'reject' },
+    );
     await connect(rej[0]!.manager, 'u');
     await connect(rej[1]!.manager, 'u');
-    await expect(connect(rej[0]!.manager, 'u')).rejects.toSatisfy((e: unknown) => isWsError(e) && e.code === 'user_limit');
+    await expect(connect(rej[0]!.manager, 'u')).rejects.toSatisfy(
+      (e: unknown) => isWsError(e) && e.code === 'user_limit',
+    );
     await closeAll(rej);
 
-    const ev = await clusterNodes('cev', 2, {}, { maxConnectionsPerUser: 1, onUserLimit: 'evict-oldest' });
+    const ev = await clusterNodes(
+      'cev',
+      2,
+      {},
+      { maxConnectionsPerUser: 1, onUserLimit: 'evict-oldest' },
+    );
     const first = await connect(ev[0]!.manager, 'v');
     const second = await connect(ev[1]!.manager, 'v');
     expect(await waitFor(() => first.client.closed !== undefined)).toBe(true);
     expect(first.client.closed?.code).toBe(4100);
-    expect((await ev[0]!.manager.findUser('v' as UserId))?.connections).toEqual([{ connectionId: second.id, instanceId: 'cev-1' }]);
+    expect((await ev[0]!.manager.findUser('v' as UserId))?.connections).toEqual([
+      { connectionId: second.id, instanceId: 'cev-1' },
+    ]);
     await closeAll(ev);
   });
 
@@ -124,14 +179,22 @@ describe('on a local 3-node Redis Cluster (sharded pub/sub)', () => {
     for (let i = 0; i < 6; i++) offsets.push((await a.manager.sendToThread(t, i)).offset as Offset);
     client.sendFrame({ type: 'resume', thread: t, offset: offsets[2], id: 'ok' });
     client.sendFrame({ type: 'resume', thread: t, offset: offsets[0], id: 'gone' });
-    expect(await waitFor(() => client.framesOf('ack').filter((f) => f.id === 'ok' || f.id === 'gone').length === 2)).toBe(true);
+    expect(
+      await waitFor(
+        () => client.framesOf('ack').filter((f) => f.id === 'ok' || f.id === 'gone').length === 2,
+      ),
+    ).toBe(true);
     await sleep(50);
     const frames = client.frames();
     const okAt = frames.findIndex((f) => f.type === 'ack' && f.id === 'ok');
     expect(frames[okAt]).toMatchObject({ recovered: true });
-    const replayed = frames.slice(okAt - 3, okAt).map((f) => (f.type === 'message' ? f.offset : f.type));
+    const replayed = frames
+      .slice(okAt - 3, okAt)
+      .map((f) => (f.type === 'message' ? f.offset : f.type));
     expect(replayed).toEqual(offsets.slice(3));
-    expect(frames.find((f) => f.type === 'ack' && f.id === 'gone')).toMatchObject({ recovered: false });
+    expect(frames.find((f) => f.type === 'ack' && f.id === 'gone')).toMatchObject({
+      recovered: false,
+    });
     await closeAll(nodes);
   });
 });

@@ -1,8 +1,8 @@
 import type { ThreadId, UserId } from '@ws/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect, createNode, uniquePrefix } from './test/harness.js';
-import { createRedisServer, freePort, waitFor } from './test/redisServer.js';
-import type { RedisServer } from './test/redisServer.js';
+import { connect, createNode, uniquePrefix } from '../test/harness.js';
+import { createRedisServer, freePort, waitFor } from '../test/redisServer.js';
+import type { RedisServer } from '../test/redisServer.js';
 
 let server: RedisServer | undefined;
 afterAll(async () => {
@@ -34,12 +34,18 @@ describe('fault: Redis down at start', () => {
     expect(local.messages().map((m) => m.data)).toEqual(['hello', 'y']);
 
     await server.start();
-    expect(await waitFor(async () => (await a.manager.health()).status === 'ready', 8000)).toBe(true);
+    expect(await waitFor(async () => (await a.manager.health()).status === 'ready', 8000)).toBe(
+      true,
+    );
 
     // The connection admitted while Redis was away is now in the registry, and routing works.
     const b = createNode(port, prefix, { instanceId: 'down-b' });
-    expect(await waitFor(async () => (await b.manager.health()).status === 'ready', 5000)).toBe(true);
-    expect((await b.manager.findUser('local-user' as UserId))?.connections).toEqual([{ connectionId: local.id, instanceId: 'down-a' }]);
+    expect(await waitFor(async () => (await b.manager.health()).status === 'ready', 5000)).toBe(
+      true,
+    );
+    expect((await b.manager.findUser('local-user' as UserId))?.connections).toEqual([
+      { connectionId: local.id, instanceId: 'down-a' },
+    ]);
     const viaB = await b.manager.sendToThread('room' as ThreadId, 'z');
     expect(viaB).toMatchObject({ ok: true, published: true });
     expect(await waitFor(() => local.messages().length === 3)).toBe(true);

@@ -1,8 +1,8 @@
 import type { UserId } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, createNode, uniquePrefix } from './test/harness.js';
-import { createPartitionProxy, createRedisServer, waitFor } from './test/redisServer.js';
-import type { PartitionProxy, RedisServer } from './test/redisServer.js';
+import { connect, createNode, uniquePrefix } from '../test/harness.js';
+import { createPartitionProxy, createRedisServer, waitFor } from '../test/redisServer.js';
+import type { PartitionProxy, RedisServer } from '../test/redisServer.js';
 
 let server: RedisServer;
 let proxy: PartitionProxy;
@@ -20,12 +20,17 @@ describe('fault: network partition between an instance and Redis', () => {
     const prefix = uniquePrefix('part');
     const a = createNode(proxy.port, prefix, { instanceId: 'part-a' });
     const b = createNode(server.port, prefix, { instanceId: 'part-b' });
-    for (const n of [a, b]) expect(await waitFor(async () => (await n.manager.health()).status === 'ready', 5000)).toBe(true);
+    for (const n of [a, b])
+      expect(await waitFor(async () => (await n.manager.health()).status === 'ready', 5000)).toBe(
+        true,
+      );
     const onB = await connect(b.manager, 'far');
 
     proxy.partition();
     const t0 = performance.now();
-    expect(await waitFor(async () => (await a.manager.health()).status !== 'ready', 4000, 20)).toBe(true);
+    expect(await waitFor(async () => (await a.manager.health()).status !== 'ready', 4000, 20)).toBe(
+      true,
+    );
     const detectMs = performance.now() - t0;
     expect((await a.manager.health()).cluster.status).toBe('degraded');
     // About 1.5 s by design (probe every 500 ms, 500 ms timeout); a wide margin for a loaded CI.
@@ -37,7 +42,9 @@ describe('fault: network partition between an instance and Redis', () => {
     expect(send).toMatchObject({ failedRemote: true, ok: false });
 
     proxy.heal();
-    expect(await waitFor(async () => (await a.manager.health()).status === 'ready', 5000)).toBe(true);
+    expect(await waitFor(async () => (await a.manager.health()).status === 'ready', 5000)).toBe(
+      true,
+    );
     const after = await a.manager.sendToUser('far' as UserId, 'after');
     expect(after).toMatchObject({ ok: true, published: true });
     expect(await waitFor(() => onB.messages().some((m) => m.data === 'after'))).toBe(true);

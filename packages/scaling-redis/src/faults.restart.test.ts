@@ -1,9 +1,9 @@
 import type { Offset, ServerFrame, ThreadId } from '@ws/core';
 import { compareOffsets } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, createNode, uniquePrefix } from './test/harness.js';
-import { createRedisServer, sleep, waitFor } from './test/redisServer.js';
-import type { RedisServer } from './test/redisServer.js';
+import { connect, createNode, uniquePrefix } from '../test/harness.js';
+import { createRedisServer, sleep, waitFor } from '../test/redisServer.js';
+import type { RedisServer } from '../test/redisServer.js';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -18,7 +18,10 @@ describe('fault: Redis killed mid-traffic and restarted (AOF on)', () => {
     const prefix = uniquePrefix('restart');
     const a = createNode(server.port, prefix, { instanceId: 'rs-a' });
     const b = createNode(server.port, prefix, { instanceId: 'rs-b' });
-    for (const n of [a, b]) expect(await waitFor(async () => (await n.manager.health()).status === 'ready', 5000)).toBe(true);
+    for (const n of [a, b])
+      expect(await waitFor(async () => (await n.manager.health()).status === 'ready', 5000)).toBe(
+        true,
+      );
     const t = 'live' as ThreadId;
     const reader = await connect(b.manager, 'reader');
     await b.manager.joinThread(reader.id, t);
@@ -41,7 +44,14 @@ describe('fault: Redis killed mid-traffic and restarted (AOF on)', () => {
     await server.kill();
     await sleep(2000);
     await server.start();
-    expect(await waitFor(async () => (await b.manager.health()).status === 'ready' && (await a.manager.health()).status === 'ready', 8000)).toBe(true);
+    expect(
+      await waitFor(
+        async () =>
+          (await b.manager.health()).status === 'ready' &&
+          (await a.manager.health()).status === 'ready',
+        8000,
+      ),
+    ).toBe(true);
     await sleep(500);
     stop = true;
     await traffic;
@@ -76,11 +86,18 @@ describe('fault: Redis killed mid-traffic and restarted (AOF on)', () => {
     const before = reader.client.frames().length;
     const from = resumeFrom ?? last ?? '0-0';
     reader.client.sendFrame({ type: 'resume', thread: t, offset: from, id: 'after-restart' });
-    expect(await waitFor(() => reader.client.framesOf('ack').some((x) => x.id === 'after-restart'), 5000)).toBe(true);
+    expect(
+      await waitFor(
+        () => reader.client.framesOf('ack').some((x) => x.id === 'after-restart'),
+        5000,
+      ),
+    ).toBe(true);
     const replayFrames = reader.client.frames().slice(before);
     const ack = replayFrames.find((f) => f.type === 'ack' && f.id === 'after-restart');
     expect(ack).toMatchObject({ recovered: true });
-    const replay = replayFrames.flatMap((f) => (f.type === 'message' && f.offset !== undefined ? [f.offset] : []));
+    const replay = replayFrames.flatMap((f) =>
+      f.type === 'message' && f.offset !== undefined ? [f.offset] : [],
+    );
     expect(new Set(replay).size).toBe(replay.length);
     expect(replay.every((o) => compareOffsets(o, from) > 0)).toBe(true);
 

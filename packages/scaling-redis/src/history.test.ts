@@ -1,10 +1,10 @@
 import type { Offset, ThreadId } from '@ws/core';
 import { compareOffsets } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestClient } from './test/harness.js';
-import { closeAll, connect, readyNodes } from './test/harness.js';
-import { createRedisServer, sleep, waitFor } from './test/redisServer.js';
-import type { RedisServer } from './test/redisServer.js';
+import type { TestClient } from '../test/harness.js';
+import { closeAll, connect, readyNodes } from '../test/harness.js';
+import { createRedisServer, sleep, waitFor } from '../test/redisServer.js';
+import type { RedisServer } from '../test/redisServer.js';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -15,14 +15,22 @@ afterAll(async () => {
 });
 
 /** Sends `resume` and resolves to the replayed frames and the ack's `recovered`. */
-async function resume(c: TestClient, thread: string, offset: string, id: string): Promise<{ replay: unknown[]; recovered: boolean | undefined }> {
+async function resume(
+  c: TestClient,
+  thread: string,
+  offset: string,
+  id: string,
+): Promise<{ replay: unknown[]; recovered: boolean | undefined }> {
   const before = c.client.frames().length;
   c.client.sendFrame({ type: 'resume', thread, offset, id });
   const acked = () => c.client.framesOf('ack').find((a) => a.id === id);
   expect(await waitFor(() => acked() !== undefined)).toBe(true);
   const after = c.client.frames().slice(before);
   const ackAt = after.findIndex((f) => f.type === 'ack' && f.id === id);
-  return { replay: after.slice(0, ackAt).filter((f) => f.type === 'message'), recovered: acked()?.recovered };
+  return {
+    replay: after.slice(0, ackAt).filter((f) => f.type === 'message'),
+    recovered: acked()?.recovered,
+  };
 }
 
 describe('thread history on Redis Streams', () => {
@@ -33,19 +41,30 @@ describe('thread history on Redis Streams', () => {
     const cb = await connect(b.manager, 'reader');
     await b.manager.joinThread(cb.id, t);
     const offsets: Offset[] = [];
-    for (let i = 0; i < 5; i++) offsets.push((await a.manager.sendToThread(t, { i })).offset as Offset);
+    for (let i = 0; i < 5; i++)
+      offsets.push((await a.manager.sendToThread(t, { i })).offset as Offset);
     expect(offsets.every((o, i) => i === 0 || compareOffsets(offsets[i - 1]!, o) < 0)).toBe(true);
     expect(await waitFor(() => cb.messages().length === 5)).toBe(true);
     const { replay, recovered } = await resume(cb, t, offsets[1]!, 'r1');
     expect(recovered).toBe(true);
-    expect(replay).toEqual([2, 3, 4].map((i) => ({ type: 'message', thread: t, from: null, data: { i }, offset: offsets[i] })));
+    expect(replay).toEqual(
+      [2, 3, 4].map((i) => ({
+        type: 'message',
+        thread: t,
+        from: null,
+        data: { i },
+        offset: offsets[i],
+      })),
+    );
     const none = await resume(cb, t, offsets[4]!, 'r2');
     expect(none).toEqual({ replay: [], recovered: true });
     await closeAll(nodes);
   });
 
   it('answers not recoverable once the offset fell out of MAXLEN, never partially', async () => {
-    const nodes = await readyNodes(server.port, 'maxlen', 1, () => ({ adapter: { historyMaxLen: 3 } }));
+    const nodes = await readyNodes(server.port, 'maxlen', 1, () => ({
+      adapter: { historyMaxLen: 3 },
+    }));
     const a = nodes[0]!;
     const t = 'h2' as ThreadId;
     const c = await connect(a.manager, 'u');
@@ -61,7 +80,9 @@ describe('thread history on Redis Streams', () => {
   });
 
   it('answers not recoverable once the kept messages are older than the TTL', async () => {
-    const nodes = await readyNodes(server.port, 'ttl', 1, () => ({ adapter: { historyTtlMs: 300 } }));
+    const nodes = await readyNodes(server.port, 'ttl', 1, () => ({
+      adapter: { historyTtlMs: 300 },
+    }));
     const a = nodes[0]!;
     const t = 'h3' as ThreadId;
     const c = await connect(a.manager, 'u');
@@ -77,7 +98,9 @@ describe('thread history on Redis Streams', () => {
   });
 
   it('gives offsets but keeps nothing for threads the predicate leaves out', async () => {
-    const nodes = await readyNodes(server.port, 'pred', 1, () => ({ adapter: { keepHistory: (id) => !id.startsWith('ephemeral') } }));
+    const nodes = await readyNodes(server.port, 'pred', 1, () => ({
+      adapter: { keepHistory: (id) => !id.startsWith('ephemeral') },
+    }));
     const a = nodes[0]!;
     const t = 'ephemeral-1' as ThreadId;
     const c = await connect(a.manager, 'u');
@@ -102,9 +125,17 @@ describe('thread history on Redis Streams', () => {
     const after = (await a.manager.sendToThread(t, 'after')).offset as Offset;
     const r = await resume(late, t, '0-0', 'r');
     expect(r.recovered).toBe(true);
-    expect(r.replay).toEqual([{ type: 'message', thread: t, from: null, data: 'after', offset: after }]);
-    expect(await resume(late, t, '99999999999999-0', 'future')).toEqual({ replay: [], recovered: false });
-    expect(await resume(late, t, '99999999999999999999-99999999999999999999', 'huge')).toEqual({ replay: [], recovered: false });
+    expect(r.replay).toEqual([
+      { type: 'message', thread: t, from: null, data: 'after', offset: after },
+    ]);
+    expect(await resume(late, t, '99999999999999-0', 'future')).toEqual({
+      replay: [],
+      recovered: false,
+    });
+    expect(await resume(late, t, '99999999999999999999-99999999999999999999', 'huge')).toEqual({
+      replay: [],
+      recovered: false,
+    });
     await closeAll(nodes);
   });
 });

@@ -1,9 +1,9 @@
 import type { UserId } from '@ws/core';
 import { isWsError } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, connect, readyNodes } from './test/harness.js';
-import { createRedisServer, sleep, waitFor } from './test/redisServer.js';
-import type { RedisServer } from './test/redisServer.js';
+import { closeAll, connect, readyNodes } from '../test/harness.js';
+import { createRedisServer, sleep, waitFor } from '../test/redisServer.js';
+import type { RedisServer } from '../test/redisServer.js';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -15,7 +15,9 @@ afterAll(async () => {
 
 describe('cluster-wide per-user limits', () => {
   it('rejects a connection over the limit on any instance, with 4101', async () => {
-    const nodes = await readyNodes(server.port, 'reject', 2, () => ({ manager: { maxConnectionsPerUser: 2, onUserLimit: 'reject' } }));
+    const nodes = await readyNodes(server.port, 'reject', 2, () => ({
+      manager: { maxConnectionsPerUser: 2, onUserLimit: 'reject' },
+    }));
     const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
     await connect(a.manager, 'u');
     await connect(b.manager, 'u');
@@ -27,7 +29,9 @@ describe('cluster-wide per-user limits', () => {
   });
 
   it('evicts the oldest connection on another instance with 4100', async () => {
-    const nodes = await readyNodes(server.port, 'evict', 2, () => ({ manager: { maxConnectionsPerUser: 2, onUserLimit: 'evict-oldest' } }));
+    const nodes = await readyNodes(server.port, 'evict', 2, () => ({
+      manager: { maxConnectionsPerUser: 2, onUserLimit: 'evict-oldest' },
+    }));
     const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
     const c1 = await connect(a.manager, 'u');
     const c2 = await connect(a.manager, 'u');
@@ -41,7 +45,9 @@ describe('cluster-wide per-user limits', () => {
   });
 
   it('releases on every disconnect, so a user can come back at once', async () => {
-    const nodes = await readyNodes(server.port, 'release', 2, () => ({ manager: { maxConnectionsPerUser: 1, onUserLimit: 'reject' } }));
+    const nodes = await readyNodes(server.port, 'release', 2, () => ({
+      manager: { maxConnectionsPerUser: 1, onUserLimit: 'reject' },
+    }));
     const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
     for (let i = 0; i < 5; i++) {
       const node = i % 2 === 0 ? a : b;
@@ -52,12 +58,16 @@ describe('cluster-wide per-user limits', () => {
     }
     const last = await connect(b.manager, 'u');
     expect(last.client.closed).toBeUndefined();
-    expect((await a.manager.findUser('u' as UserId))?.connections).toEqual([{ connectionId: last.id, instanceId: 'release-1' }]);
+    expect((await a.manager.findUser('u' as UserId))?.connections).toEqual([
+      { connectionId: last.id, instanceId: 'release-1' },
+    ]);
     await closeAll(nodes);
   });
 
   it('admits concurrent connections of one user atomically, never over the limit', async () => {
-    const nodes = await readyNodes(server.port, 'race', 3, () => ({ manager: { maxConnectionsPerUser: 3, onUserLimit: 'reject' } }));
+    const nodes = await readyNodes(server.port, 'race', 3, () => ({
+      manager: { maxConnectionsPerUser: 3, onUserLimit: 'reject' },
+    }));
     const attempts = Array.from({ length: 12 }, (_, i) => connect(nodes[i % 3]!.manager, 'racer'));
     const settled = await Promise.allSettled(attempts);
     expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(3);

@@ -117,7 +117,10 @@ export function resolveOptions(o: RedisClusterOptions): ResolvedOptions {
     throw new WsError('invalid_options', 'redis must be an ioredis Redis or Cluster client');
   }
   if (typeof o.keyPrefix !== 'string' || !/^[^{}\s]{1,64}$/.test(o.keyPrefix)) {
-    throw new WsError('invalid_options', 'keyPrefix is required: 1-64 characters, no braces or spaces');
+    throw new WsError(
+      'invalid_options',
+      'keyPrefix is required: 1-64 characters, no braces or spaces',
+    );
   }
   return {
     redis: o.redis,
@@ -130,7 +133,11 @@ export function resolveOptions(o: RedisClusterOptions): ResolvedOptions {
     commandTimeoutMs: integer('commandTimeoutMs', o.commandTimeoutMs ?? d.commandTimeoutMs, 1),
     probeIntervalMs: integer('probeIntervalMs', o.probeIntervalMs ?? d.probeIntervalMs, 10),
     startTimeoutMs: integer('startTimeoutMs', o.startTimeoutMs ?? d.startTimeoutMs, 0),
-    reconnectMaxDelayMs: integer('reconnectMaxDelayMs', o.reconnectMaxDelayMs ?? d.reconnectMaxDelayMs, 10),
+    reconnectMaxDelayMs: integer(
+      'reconnectMaxDelayMs',
+      o.reconnectMaxDelayMs ?? d.reconnectMaxDelayMs,
+      10,
+    ),
     probeFailuresBeforeReconnect: integer(
       'probeFailuresBeforeReconnect',
       o.probeFailuresBeforeReconnect ?? d.probeFailuresBeforeReconnect,

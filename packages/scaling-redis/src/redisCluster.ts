@@ -33,12 +33,16 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
   let running: Running | undefined;
 
   const need = (): Running => {
-    if (running === undefined) throw new WsError('unavailable', 'redis cluster adapter not started');
+    if (running === undefined)
+      throw new WsError('unavailable', 'redis cluster adapter not started');
     return running;
   };
 
   function start(ctx: ClusterContext): Promise<void> {
-    if (running !== undefined) return Promise.reject(new WsError('invalid_options', 'redis cluster adapter already started'));
+    if (running !== undefined)
+      return Promise.reject(
+        new WsError('invalid_options', 'redis cluster adapter already started'),
+      );
     const link = createLink(o, ctx.clock);
     const s: Shared = {
       o,
@@ -72,9 +76,14 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     const report = (err?: Error): void => {
       if (outage || s.stopped) return;
       outage = true;
-      ctx.onError(new WsError('cluster_error', `redis connection lost: ${err?.message ?? 'closed'}`, { cause: err }), {
-        stage: 'redis-connection',
-      });
+      ctx.onError(
+        new WsError('cluster_error', `redis connection lost: ${err?.message ?? 'closed'}`, {
+          cause: err,
+        }),
+        {
+          stage: 'redis-connection',
+        },
+      );
     };
     link.onCommand('error', report);
     link.onSubscriber('error', report);
@@ -124,13 +133,18 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     onLocalLeave: (scope) => need().routing.leave(scope),
     publishToUser: (userId, frame) => need().routing.publishToUser(userId, frame),
     publishAll: (frame) => need().routing.publishAll(frame),
-    publishToThread: (threadId, frame) => publishToThread(need().s, need().routing, threadId, frame),
+    publishToThread: (threadId, frame) =>
+      publishToThread(need().s, need().routing, threadId, frame),
     threadOffset: (threadId) => threadOffset(need().s, threadId),
-    history: (threadId, afterOffset, notBefore) => history(need().s, threadId, afterOffset, notBefore),
+    history: (threadId, afterOffset, notBefore) =>
+      history(need().s, threadId, afterOffset, notBefore),
     saveSession: (token, session, generation) => saveSession(need().s, token, session, generation),
     takeSession: (token, userId) => takeSession(need().s, token, userId),
     findUser: (userId) => findUser(need().s, userId),
     instances: () => instances(need().s),
-    health: () => Promise.resolve(running === undefined ? { status: 'down', detail: 'not started' } : running.probe.health()),
+    health: () =>
+      Promise.resolve(
+        running === undefined ? { status: 'down', detail: 'not started' } : running.probe.health(),
+      ),
   };
 }

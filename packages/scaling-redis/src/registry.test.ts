@@ -3,9 +3,9 @@ import { isWsError } from '@ws/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisCluster } from './redisCluster.js';
-import { closeAll, connect, readyNodes } from './test/harness.js';
-import { createRedisServer, waitFor } from './test/redisServer.js';
-import type { RedisServer } from './test/redisServer.js';
+import { closeAll, connect, readyNodes } from '../test/harness.js';
+import { createRedisServer, waitFor } from '../test/redisServer.js';
+import type { RedisServer } from '../test/redisServer.js';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -17,26 +17,50 @@ afterAll(async () => {
 
 describe('instance registry', () => {
   it('lists every live instance with its advertised URL and counts', async () => {
-    const nodes = await readyNodes(server.port, 'reg', 3, (i) => ({ adapter: { publicUrl: `ws://node${i}.test/ws` } }));
+    const nodes = await readyNodes(server.port, 'reg', 3, (i) => ({
+      adapter: { publicUrl: `ws://node${i}.test/ws` },
+    }));
     await connect(nodes[0]!.manager, 'a');
     await connect(nodes[0]!.manager, 'b');
     await connect(nodes[1]!.manager, 'a');
     // Counts travel with the heartbeat (300 ms here).
-    const settled = await waitFor(async () => (await nodes[2]!.manager.getClusterStats()).connections === 3, 3000);
+    const settled = await waitFor(
+      async () => (await nodes[2]!.manager.getClusterStats()).connections === 3,
+      3000,
+    );
     expect(settled).toBe(true);
     const stats = await nodes[2]!.manager.getClusterStats();
     expect(stats.health.status).toBe('ready');
     expect(stats.users).toBe(3);
-    const byId = new Map<string, (typeof stats.instances)[number]>(stats.instances.map((i) => [i.instanceId, i]));
+    const byId = new Map<string, (typeof stats.instances)[number]>(
+      stats.instances.map((i) => [i.instanceId, i]),
+    );
     expect([...byId.keys()].sort()).toEqual(['reg-0', 'reg-1', 'reg-2']);
-    expect(byId.get('reg-0')).toMatchObject({ url: 'ws://node0.test/ws', connections: 2, users: 2, self: false, state: 'running' });
-    expect(byId.get('reg-1')).toMatchObject({ url: 'ws://node1.test/ws', connections: 1, users: 1, self: false });
-    expect(byId.get('reg-2')).toMatchObject({ url: 'ws://node2.test/ws', connections: 0, self: true });
+    expect(byId.get('reg-0')).toMatchObject({
+      url: 'ws://node0.test/ws',
+      connections: 2,
+      users: 2,
+      self: false,
+      state: 'running',
+    });
+    expect(byId.get('reg-1')).toMatchObject({
+      url: 'ws://node1.test/ws',
+      connections: 1,
+      users: 1,
+      self: false,
+    });
+    expect(byId.get('reg-2')).toMatchObject({
+      url: 'ws://node2.test/ws',
+      connections: 0,
+      self: true,
+    });
     await closeAll(nodes);
   });
 
-  it('drains to a live peer\'s publicUrl, then deregisters the instance', async () => {
-    const nodes = await readyNodes(server.port, 'drain', 2, (i) => ({ adapter: { publicUrl: `ws://peer${i}.test/ws` } }));
+  it("drains to a live peer's publicUrl, then deregisters the instance", async () => {
+    const nodes = await readyNodes(server.port, 'drain', 2, (i) => ({
+      adapter: { publicUrl: `ws://peer${i}.test/ws` },
+    }));
     const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
     const clients = await Promise.all([connect(a.manager, 'x'), connect(a.manager, 'y')]);
     await a.close(true);
@@ -52,7 +76,10 @@ describe('instance registry', () => {
 
   it('reports ready with Redis up', async () => {
     const nodes = await readyNodes(server.port, 'health', 1);
-    expect(await nodes[0]!.manager.health()).toMatchObject({ status: 'ready', cluster: { status: 'ready' } });
+    expect(await nodes[0]!.manager.health()).toMatchObject({
+      status: 'ready',
+      cluster: { status: 'ready' },
+    });
     await closeAll(nodes);
   });
 
@@ -65,15 +92,18 @@ describe('instance registry', () => {
       () => redisCluster({ keyPrefix: 'x' } as never),
       () => redisCluster({ redis, keyPrefix: 'x', heartbeatMs: 0 }),
     ];
-    for (const f of bad) expect(f).toThrow(expect.objectContaining({ code: 'invalid_options' }) as Error);
-    expect(bad.every((f) => {
-      try {
-        f();
-        return false;
-      } catch (e) {
-        return isWsError(e);
-      }
-    })).toBe(true);
+    for (const f of bad)
+      expect(f).toThrow(expect.objectContaining({ code: 'invalid_options' }) as Error);
+    expect(
+      bad.every((f) => {
+        try {
+          f();
+          return false;
+        } catch (e) {
+          return isWsError(e);
+        }
+      }),
+    ).toBe(true);
     redis.disconnect();
   });
 });

@@ -1,8 +1,8 @@
 import type { ThreadId, UserId } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, connect, createNode, readyNodes, uniquePrefix } from './test/harness.js';
-import { createRedisServer, sleep, waitFor } from './test/redisServer.js';
-import type { RedisServer } from './test/redisServer.js';
+import { closeAll, connect, createNode, readyNodes, uniquePrefix } from '../test/harness.js';
+import { createRedisServer, sleep, waitFor } from '../test/redisServer.js';
+import type { RedisServer } from '../test/redisServer.js';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -53,7 +53,9 @@ describe('routing between instances', () => {
       expect(r.ok).toBe(true);
       offsets.push(r.offset as string);
     }
-    expect(await waitFor(() => ca.messages().length === 20 && cb.messages().length === 20)).toBe(true);
+    expect(await waitFor(() => ca.messages().length === 20 && cb.messages().length === 20)).toBe(
+      true,
+    );
     await sleep(100);
     expect(ca.messages().map((m) => m.offset)).toEqual(offsets);
     expect(cb.messages().map((m) => m.offset)).toEqual(offsets);
@@ -94,7 +96,9 @@ describe('routing between instances', () => {
     await connect(a.manager, 'other');
     const r = await a.manager.sendToUser('shared-user' as UserId, 'leak?');
     expect(r.published).toBe(false);
-    expect((await a.manager.getClusterStats()).instances.map((i) => i.instanceId)).toEqual(['same-a']);
+    expect((await a.manager.getClusterStats()).instances.map((i) => i.instanceId)).toEqual([
+      'same-a',
+    ]);
     await sleep(100);
     expect(cb.messages()).toEqual([]);
     await closeAll([a, b]);

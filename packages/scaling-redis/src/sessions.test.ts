@@ -2,10 +2,10 @@ import type { SessionRecord, ThreadId, UserId } from '@ws/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisCluster } from './redisCluster.js';
-import { fakeContext } from './test/fakeContext.js';
-import { closeAll, connect, readyNodes, uniquePrefix } from './test/harness.js';
-import { createRedisServer, waitFor } from './test/redisServer.js';
-import type { RedisServer } from './test/redisServer.js';
+import { fakeContext } from '../test/fakeContext.js';
+import { closeAll, connect, readyNodes, uniquePrefix } from '../test/harness.js';
+import { createRedisServer, waitFor } from '../test/redisServer.js';
+import type { RedisServer } from '../test/redisServer.js';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -38,7 +38,11 @@ describe('sessions in Redis', () => {
     const redis = new Redis({ port: server.port, host: '127.0.0.1', lazyConnect: true });
     const adapter = redisCluster({ redis, keyPrefix: uniquePrefix('gen') });
     await adapter.start(fakeContext('gen-1'));
-    const rec = (generation: number): SessionRecord => ({ userId: 'u' as UserId, threads: { t: '1-0' as never }, generation });
+    const rec = (generation: number): SessionRecord => ({
+      userId: 'u' as UserId,
+      threads: { t: '1-0' as never },
+      generation,
+    });
     expect(await adapter.saveSession('tok', rec(2), 2)).toBe(true);
     expect(await adapter.saveSession('tok', rec(1), 1)).toBe(false);
     expect(await adapter.saveSession('tok', rec(3), 3)).toBe(true);
@@ -55,7 +59,9 @@ describe('sessions in Redis', () => {
     const redis = new Redis({ port: server.port, host: '127.0.0.1', lazyConnect: true });
     const adapter = redisCluster({ redis, keyPrefix: uniquePrefix('ttl') });
     await adapter.start(fakeContext('ttl-1', undefined, 150));
-    expect(await adapter.saveSession('tok', { userId: 'u' as UserId, threads: {}, generation: 1 }, 1)).toBe(true);
+    expect(
+      await adapter.saveSession('tok', { userId: 'u' as UserId, threads: {}, generation: 1 }, 1),
+    ).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
     expect(await adapter.takeSession('tok', 'u' as UserId)).toBeNull();
     await adapter.stop({ drain: false });

@@ -18,7 +18,8 @@ export function decodeFrame(json: string): ServerFrame {
   return JSON.parse(json, (_key, value: unknown) => {
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       const b = (value as Record<string, unknown>)[BIN];
-      if (typeof b === 'string' && Object.keys(value).length === 1) return new Uint8Array(Buffer.from(b, 'base64'));
+      if (typeof b === 'string' && Object.keys(value).length === 1)
+        return new Uint8Array(Buffer.from(b, 'base64'));
     }
     return value;
   }) as ServerFrame;
@@ -43,6 +44,7 @@ export function openEnvelope(message: string): Envelope | undefined {
   if (b < 0) return undefined;
   const offset = message.slice(a + 1, b);
   let frame = decodeFrame(message.slice(b + 1));
-  if (offset !== '' && frame.type === 'message') frame = { ...frame, offset } satisfies MessageFrame;
+  if (offset !== '' && frame.type === 'message')
+    frame = { ...frame, offset } satisfies MessageFrame;
   return { origin: message.slice(0, a), offset, frame };
 }

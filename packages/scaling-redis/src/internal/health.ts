@@ -23,7 +23,10 @@ export function createProbe(s: Shared): Probe {
           failures = 0;
           return;
         }
-        await Promise.all([s.link.call('PING'), s.link.subReady() ? s.link.pingSubscriber() : Promise.resolve()]);
+        await Promise.all([
+          s.link.call('PING'),
+          s.link.subReady() ? s.link.pingSubscriber() : Promise.resolve(),
+        ]);
         failures = 0;
       } catch (err) {
         failures++;
@@ -41,7 +44,8 @@ export function createProbe(s: Shared): Probe {
     health() {
       if (!s.link.cmdReady()) return { status: 'down', detail: 'redis unreachable' };
       if (failures > 0) return { status: 'degraded', detail: `redis probe failed: ${lastError}` };
-      if (!s.link.subReady()) return { status: 'degraded', detail: 'redis subscriber reconnecting' };
+      if (!s.link.subReady())
+        return { status: 'degraded', detail: 'redis subscriber reconnecting' };
       if (!s.registered) return { status: 'degraded', detail: 'not registered yet' };
       return { status: 'ready' };
     },

@@ -40,7 +40,15 @@ export async function publishToThread(
     reply = (await s.link.run(
       publishThreadScript,
       [s.keys.threadStream(threadId), s.keys.threadMeta(threadId)],
-      [s.link.publishCommand, channel, s.self, encodeFrame(bare as MessageFrame), keep, s.o.historyTtlMs, expireMs(s)],
+      [
+        s.link.publishCommand,
+        channel,
+        s.self,
+        encodeFrame(bare),
+        keep,
+        s.o.historyTtlMs,
+        expireMs(s),
+      ],
     )) as [string, number];
   } catch (err) {
     s.m.commandFailures.inc(1, { op: 'publish-thread' });
@@ -62,7 +70,9 @@ export async function threadOffset(s: Shared, threadId: ThreadId): Promise<Offse
     return ((await s.link.call('HGET', s.keys.threadMeta(threadId), 'last')) ?? '0-0') as Offset;
   } catch (err) {
     s.m.commandFailures.inc(1, { op: 'thread-offset' });
-    s.ctx.logger.debug('thread offset unavailable: joining at the local clock', { error: String(err) });
+    s.ctx.logger.debug('thread offset unavailable: joining at the local clock', {
+      error: String(err),
+    });
     return `${s.ctx.clock.now()}-0` as Offset;
   }
 }
@@ -71,7 +81,12 @@ export async function threadOffset(s: Shared, threadId: ThreadId): Promise<Offse
  * The kept frames after `max(afterOffset, notBefore)`, or not recoverable when that point is in
  * the future or fell out of the kept window (count or age): never a partial answer.
  */
-export async function history(s: Shared, threadId: ThreadId, afterOffset: Offset, notBefore: Offset): Promise<HistoryResult> {
+export async function history(
+  s: Shared,
+  threadId: ThreadId,
+  afterOffset: Offset,
+  notBefore: Offset,
+): Promise<HistoryResult> {
   const from = compareOffsets(afterOffset, notBefore) >= 0 ? afterOffset : notBefore;
   if (!fitsStreamId(from)) return { recoverable: false };
   const reply = (await s.link.run(
@@ -80,7 +95,8 @@ export async function history(s: Shared, threadId: ThreadId, afterOffset: Offset
     [`(${fullId(from)}`, s.o.historyTtlMs, s.o.historyMaxLen + 1],
   )) as [string, string, [string, string[]][]];
   const [last, trimmed, entries] = reply;
-  if (compareOffsets(from, last) > 0 || compareOffsets(from, trimmed) < 0) return { recoverable: false };
+  if (compareOffsets(from, last) > 0 || compareOffsets(from, trimmed) < 0)
+    return { recoverable: false };
   const frames: MessageFrame[] = [];
   for (const [id, fields] of entries) {
     const i = fields.indexOf('f');

@@ -4,7 +4,11 @@ import type { Shared } from './shared.js';
 import { member, parseMember } from './shared.js';
 
 /** A control message between instances. */
-export type ControlMessage = { readonly type: 'evict'; readonly connectionId: ConnectionId; readonly code: number };
+export type ControlMessage = {
+  readonly type: 'evict';
+  readonly connectionId: ConnectionId;
+  readonly code: number;
+};
 
 /**
  * Admits against local counts only, while Redis is unreachable: the instance keeps serving its
@@ -16,7 +20,10 @@ function admitLocally(s: Shared, userId: UserId, connectionId: ConnectionId): Ad
   let evict: ConnectionId[] = [];
   if (mine.length >= maxConnectionsPerUser) {
     if (onUserLimit === 'reject') {
-      return { admitted: false, reason: `user has ${mine.length} connections (limit ${maxConnectionsPerUser})` };
+      return {
+        admitted: false,
+        reason: `user has ${mine.length} connections (limit ${maxConnectionsPerUser})`,
+      };
     }
     evict = mine.slice(0, mine.length - maxConnectionsPerUser + 1);
     for (const c of evict) s.admitted.delete(c);
@@ -28,7 +35,11 @@ function admitLocally(s: Shared, userId: UserId, connectionId: ConnectionId): Ad
 }
 
 /** Cluster-wide, atomic per-user admission (Lua); evicts remote victims through their instance. */
-export async function admit(s: Shared, userId: UserId, connectionId: ConnectionId): Promise<AdmitResult> {
+export async function admit(
+  s: Shared,
+  userId: UserId,
+  connectionId: ConnectionId,
+): Promise<AdmitResult> {
   const { maxConnectionsPerUser, onUserLimit } = s.ctx.limits;
   let reply: [number, ...(string | number)[]];
   s.pendingUsers.set(userId, (s.pendingUsers.get(userId) ?? 0) + 1);
@@ -51,7 +62,10 @@ export async function admit(s: Shared, userId: UserId, connectionId: ConnectionI
   }
   const [ok, ...rest] = reply;
   if (Number(ok) !== 1) {
-    return { admitted: false, reason: `user has ${String(rest[0])} connections (limit ${maxConnectionsPerUser})` };
+    return {
+      admitted: false,
+      reason: `user has ${String(rest[0])} connections (limit ${maxConnectionsPerUser})`,
+    };
   }
   s.admitted.set(connectionId, userId);
   const evict: ConnectionId[] = [];
@@ -72,14 +86,23 @@ export async function admit(s: Shared, userId: UserId, connectionId: ConnectionI
 }
 
 /** Forgets an admitted connection; a failure leaves the registry to the next reconcile. */
-export async function release(s: Shared, userId: UserId, connectionId: ConnectionId): Promise<void> {
+export async function release(
+  s: Shared,
+  userId: UserId,
+  connectionId: ConnectionId,
+): Promise<void> {
   if (!s.admitted.delete(connectionId)) return;
   try {
     if (!s.link.cmdReady()) throw new Error('redis not ready');
-    await s.link.run(releaseScript, [s.keys.userConns(userId), s.keys.userSeq(userId)], [member(s.self, connectionId)]);
+    await s.link.run(
+      releaseScript,
+      [s.keys.userConns(userId), s.keys.userSeq(userId)],
+      [member(s.self, connectionId)],
+    );
     let still = false;
     for (const u of s.admitted.values()) if (u === userId) still = true;
-    if (!still && !s.pendingUsers.has(userId)) await s.link.call('SREM', s.keys.instanceUsers(s.self), userId);
+    if (!still && !s.pendingUsers.has(userId))
+      await s.link.call('SREM', s.keys.instanceUsers(s.self), userId);
   } catch {
     s.m.commandFailures.inc(1, { op: 'release' });
     s.dirty = true;

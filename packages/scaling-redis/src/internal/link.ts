@@ -54,7 +54,8 @@ function isNoScript(err: unknown): boolean {
 
 /** Duplicates the application's client into a command and a subscriber connection. */
 export function createLink(o: ResolvedOptions, clock: Clock): Link {
-  const retry = (times: number): number => Math.min(50 * 2 ** Math.min(times, 10), o.reconnectMaxDelayMs);
+  const retry = (times: number): number =>
+    Math.min(50 * 2 ** Math.min(times, 10), o.reconnectMaxDelayMs);
   const common: Partial<RedisOptions> = {
     keyPrefix: '',
     lazyConnect: false,
@@ -80,10 +81,11 @@ export function createLink(o: ResolvedOptions, clock: Clock): Link {
     cmd = cluster({}) as unknown as RawClient;
     sub = cluster({ shardedSubscribers: true }) as unknown as RawSubscriber;
   } else {
-    const redis = o.redis as Redis;
-    const single = (): Redis => redis.duplicate({ ...common, enableOfflineQueue: false, retryStrategy: retry });
-    cmd = single() as unknown as RawClient;
-    sub = single() as unknown as RawSubscriber;
+    const redis = o.redis;
+    const single = (): Redis =>
+      redis.duplicate({ ...common, enableOfflineQueue: false, retryStrategy: retry });
+    cmd = single();
+    sub = single();
   }
 
   const call = (command: string, ...args: Arg[]): Promise<unknown> => cmd.call(command, ...args);
@@ -131,20 +133,23 @@ export function createLink(o: ResolvedOptions, clock: Clock): Link {
       if (!sharded) cmd.disconnect(true);
     },
     onCommand(event, listener) {
-      cmd.on(event, listener as Listener);
+      cmd.on(event, listener);
     },
     onSubscriber(event, listener) {
-      sub.on(event, listener as Listener);
+      sub.on(event, listener);
     },
     onMessage(listener) {
-      sub.on(sharded ? 'smessage' : 'message', listener as Listener);
+      sub.on(sharded ? 'smessage' : 'message', listener);
     },
     async close() {
       for (const c of [sub, cmd]) {
         try {
           if (c.status === 'ready') {
             let timer: ReturnType<Clock['setTimeout']> | undefined;
-            await Promise.race([c.quit(), new Promise<void>((r) => (timer = clock.setTimeout(r, o.commandTimeoutMs)))]);
+            await Promise.race([
+              c.quit(),
+              new Promise<void>((r) => (timer = clock.setTimeout(r, o.commandTimeoutMs))),
+            ]);
             if (timer !== undefined) clock.clear(timer);
           }
         } catch {

@@ -50,10 +50,11 @@ export function selfEntry(s: Shared): InstanceInfo {
  */
 export async function heartbeat(s: Shared): Promise<InstanceId[]> {
   const ttl = 2 * s.o.heartbeatMs;
-  const reply = (await s.link.run(heartbeatScript, [s.keys.instances, s.keys.alive], [s.self, JSON.stringify(selfInfo(s)), ttl])) as [
-    number,
-    ...string[],
-  ];
+  const reply = (await s.link.run(
+    heartbeatScript,
+    [s.keys.instances, s.keys.alive],
+    [s.self, JSON.stringify(selfInfo(s)), ttl],
+  )) as [number, ...string[]];
   const [was, ...dead] = reply;
   if (Number(was) !== 1 && s.registered) s.dirty = true;
   s.registered = true;
@@ -61,17 +62,38 @@ export async function heartbeat(s: Shared): Promise<InstanceId[]> {
 }
 
 /** Makes one instance's entries of one user exactly `keep`. */
-async function reconcileUser(s: Shared, instanceId: InstanceId, userId: UserId, keep: readonly string[]): Promise<void> {
-  await s.link.run(reconcileScript, [s.keys.userConns(userId), s.keys.userSeq(userId)], [`${instanceId}|`, ...keep]);
+async function reconcileUser(
+  s: Shared,
+  instanceId: InstanceId,
+  userId: UserId,
+  keep: readonly string[],
+): Promise<void> {
+  await s.link.run(
+    reconcileScript,
+    [s.keys.userConns(userId), s.keys.userSeq(userId)],
+    [`${instanceId}|`, ...keep],
+  );
 }
 
 /** Removes every registry entry of an instance (dead, or this one at stop), then forgets it. */
-export async function purgeInstance(s: Shared, instanceId: InstanceId, force: boolean): Promise<boolean> {
+export async function purgeInstance(
+  s: Shared,
+  instanceId: InstanceId,
+  force: boolean,
+): Promise<boolean> {
   const index = s.keys.instanceUsers(instanceId);
   const users = (await s.link.call('SMEMBERS', index)) as UserId[];
   for (const userId of users) await reconcileUser(s, instanceId, userId, []);
   await s.link.call('DEL', index);
-  return Number(await s.link.run(forgetScript, [s.keys.instances, s.keys.alive], [instanceId, force ? '1' : '0'])) === 1;
+  return (
+    Number(
+      await s.link.run(
+        forgetScript,
+        [s.keys.instances, s.keys.alive],
+        [instanceId, force ? '1' : '0'],
+      ),
+    ) === 1
+  );
 }
 
 /** Writes this instance's admitted connections back into the registry, exactly. */
@@ -132,7 +154,11 @@ export async function tick(s: Shared): Promise<void> {
 export async function instances(s: Shared): Promise<InstanceInfo[]> {
   let reply: [string, string[], string[]];
   try {
-    reply = (await s.link.run(listScript, [s.keys.instances, s.keys.alive], [])) as [string, string[], string[]];
+    reply = (await s.link.run(listScript, [s.keys.instances, s.keys.alive], [])) as [
+      string,
+      string[],
+      string[],
+    ];
   } catch (err) {
     s.m.commandFailures.inc(1, { op: 'instances' });
     s.ctx.logger.debug('instances: redis unavailable', { error: String(err) });

@@ -1,4 +1,12 @@
-import type { DeliveryTarget, LocalScope, Offset, PublishOutcome, ServerFrame, ThreadId, UserId } from '@ws/core';
+import type {
+  DeliveryTarget,
+  LocalScope,
+  Offset,
+  PublishOutcome,
+  ServerFrame,
+  ThreadId,
+  UserId,
+} from '@ws/core';
 import { compareOffsets, resyncFrame } from '@ws/core';
 import { envelope, openEnvelope } from './envelope.js';
 import type { ControlMessage } from './limits.js';
@@ -96,7 +104,9 @@ export function createRouting(s: Shared): Routing {
       await s.link.subscribe([...routes.keys()]);
     } catch (err) {
       s.m.commandFailures.inc(1, { op: 'subscribe' });
-      s.ctx.logger.debug('resubscribe failed; waiting for the next reconnect', { error: String(err) });
+      s.ctx.logger.debug('resubscribe failed; waiting for the next reconnect', {
+        error: String(err),
+      });
       return;
     }
     await runGapChecks();
@@ -107,7 +117,8 @@ export function createRouting(s: Shared): Routing {
     // Whatever is published from now until the subscription is back may be missed.
     for (const route of routes.values()) {
       if (route.kind !== 'thread') continue;
-      if (!gapChecks.has(route.threadId)) gapChecks.set(route.threadId, lastSeen.get(route.threadId));
+      if (!gapChecks.has(route.threadId))
+        gapChecks.set(route.threadId, lastSeen.get(route.threadId));
     }
   });
   s.link.onSubscriber('ready', () => {

@@ -3,7 +3,12 @@ import { saveSessionScript, takeSessionScript } from './scripts.js';
 import type { Shared } from './shared.js';
 
 /** Writes a session under its token; false when taken or a newer generation holds it. */
-export async function saveSession(s: Shared, token: string, session: SessionRecord, generation: number): Promise<boolean> {
+export async function saveSession(
+  s: Shared,
+  token: string,
+  session: SessionRecord,
+  generation: number,
+): Promise<boolean> {
   const written = await s.link.run(
     saveSessionScript,
     [s.keys.session(token)],
@@ -13,7 +18,11 @@ export async function saveSession(s: Shared, token: string, session: SessionReco
 }
 
 /** Takes a session once, only for its own user. */
-export async function takeSession(s: Shared, token: string, userId: UserId): Promise<SessionRecord | null> {
+export async function takeSession(
+  s: Shared,
+  token: string,
+  userId: UserId,
+): Promise<SessionRecord | null> {
   const raw = await s.link.run(takeSessionScript, [s.keys.session(token)], [userId]);
   if (typeof raw !== 'string') return null;
   const record = JSON.parse(raw) as SessionRecord;

@@ -39,7 +39,9 @@ export function member(instanceId: InstanceId, connectionId: ConnectionId): stri
 }
 
 /** Parses a member; undefined for a malformed one. */
-export function parseMember(m: string): { instanceId: InstanceId; connectionId: ConnectionId } | undefined {
+export function parseMember(
+  m: string,
+): { instanceId: InstanceId; connectionId: ConnectionId } | undefined {
   const i = m.indexOf('|');
   if (i <= 0) return undefined;
   return { instanceId: m.slice(0, i) as InstanceId, connectionId: m.slice(i + 1) as ConnectionId };

@@ -1,4 +1,12 @@
-import type { ClusterContext, ConnectionId, DeliveryTarget, InstanceId, LocalConnectionInfo, ServerFrame, UserLimitPolicy } from '@ws/core';
+import type {
+  ClusterContext,
+  ConnectionId,
+  DeliveryTarget,
+  InstanceId,
+  LocalConnectionInfo,
+  ServerFrame,
+  UserLimitPolicy,
+} from '@ws/core';
 import { createMetricsRegistry, silentLogger, systemClock } from '@ws/core';
 
 /** A hand-made ClusterContext for driving an adapter directly. */
@@ -12,7 +20,10 @@ export interface FakeContext extends ClusterContext {
 /** Creates a fake context for one instance. */
 export function fakeContext(
   instanceId: string,
-  limits: { maxConnectionsPerUser: number; onUserLimit: UserLimitPolicy } = { maxConnectionsPerUser: 3, onUserLimit: 'reject' },
+  limits: { maxConnectionsPerUser: number; onUserLimit: UserLimitPolicy } = {
+    maxConnectionsPerUser: 3,
+    onUserLimit: 'reject',
+  },
   sessionTtlMs = 60_000,
 ): FakeContext {
   const delivered: FakeContext['delivered'] = [];

@@ -3,8 +3,8 @@ import { createManager, silentLogger } from '@ws/core';
 import { createMemorySocketPair } from '@ws/core/testing';
 import type { MemoryClient } from '@ws/core/testing';
 import { Redis } from 'ioredis';
-import type { RedisClusterOptions } from '../options.js';
-import { redisCluster } from '../redisCluster.js';
+import type { RedisClusterOptions } from '../src/options.js';
+import { redisCluster } from '../src/redisCluster.js';
 import { waitFor } from './redisServer.js';
 
 /** One manager on the Redis adapter, with its application client and collected errors. */
@@ -28,7 +28,13 @@ export function createNode(port: number, prefix: string, options: TestNodeOption
   const errors: { error: WsError; stage: string }[] = [];
   const manager = createManager({
     ...(options.instanceId === undefined ? {} : { instanceId: options.instanceId }),
-    cluster: redisCluster({ redis, keyPrefix: prefix, heartbeatMs: 300, startTimeoutMs: 2000, ...options.adapter }),
+    cluster: redisCluster({
+      redis,
+      keyPrefix: prefix,
+      heartbeatMs: 300,
+      startTimeoutMs: 2000,
+      ...options.adapter,
+    }),
     authorizeThread: () => true,
     authorizeDirect: () => true,
     logger: silentLogger(),
@@ -55,9 +61,17 @@ export interface TestClient {
 }
 
 /** Connects a user through an in-memory socket. */
-export async function connect(manager: Manager, userId: string, resumeToken?: string): Promise<TestClient> {
+export async function connect(
+  manager: Manager,
+  userId: string,
+  resumeToken?: string,
+): Promise<TestClient> {
   const { server, client } = createMemorySocketPair();
-  const id = await manager.connectUser(userId as UserId, server, resumeToken === undefined ? {} : { resumeToken });
+  const id = await manager.connectUser(
+    userId as UserId,
+    server,
+    resumeToken === undefined ? {} : { resumeToken },
+  );
   return { id, client, messages: () => client.framesOf('message') };
 }
 
@@ -76,7 +90,9 @@ export async function readyNodes(
   options: (i: number) => TestNodeOptions = () => ({}),
 ): Promise<TestNode[]> {
   const prefix = uniquePrefix(name);
-  const list = Array.from({ length: n }, (_, i) => createNode(port, prefix, { instanceId: `${name}-${i}`, ...options(i) }));
+  const list = Array.from({ length: n }, (_, i) =>
+    createNode(port, prefix, { instanceId: `${name}-${i}`, ...options(i) }),
+  );
   for (const node of list) {
     const ok = await waitFor(async () => (await node.manager.health()).status === 'ready', 5000);
     if (!ok) throw new Error(`node ${node.manager.instanceId} not ready`);

@@ -4,7 +4,7 @@ import type { ThreadId, UserId } from '@ws/core';
 import { createManager, silentLogger } from '@ws/core';
 import { createMemorySocketPair } from '@ws/core/testing';
 import { Redis } from 'ioredis';
-import { redisCluster } from '../redisCluster.js';
+import { redisCluster } from '../src/redisCluster.js';
 
 const [port, prefix, instanceId, heartbeatMs] = process.argv.slice(2);
 const redis = new Redis({ port: Number(port), host: '127.0.0.1', lazyConnect: true });

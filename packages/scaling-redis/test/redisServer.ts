@@ -22,7 +22,11 @@ export async function freePort(): Promise<number> {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every `everyMs` until it is true; false after `timeoutMs` (bounded). */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000, everyMs = 25): Promise<boolean> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  everyMs = 25,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; i < 10_000; i++) {
     if (await check()) return true;
@@ -75,7 +79,9 @@ export async function createRedisServer(options: RedisServerOptions = {}): Promi
   let proc: ChildProcess | undefined;
 
   const exited = (p: ChildProcess): Promise<void> =>
-    p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise((r) => p.once('exit', () => r()));
+    p.exitCode !== null || p.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((r) => p.once('exit', () => r()));
 
   const server: RedisServer = {
     port,
@@ -83,14 +89,22 @@ export async function createRedisServer(options: RedisServerOptions = {}): Promi
     async start() {
       if (proc !== undefined) return;
       const args = [
-        '--port', String(port),
-        '--bind', '127.0.0.1',
-        '--save', '',
-        '--appendonly', options.appendonly === true ? 'yes' : 'no',
-        '--appendfsync', 'always',
-        '--dir', dir,
-        '--daemonize', 'no',
-        '--loglevel', 'warning',
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        options.appendonly === true ? 'yes' : 'no',
+        '--appendfsync',
+        'always',
+        '--dir',
+        dir,
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
         ...(options.args ?? []),
       ];
       const p = spawn(REDIS_BIN, args, { stdio: 'ignore' });
@@ -98,7 +112,8 @@ export async function createRedisServer(options: RedisServerOptions = {}): Promi
       p.once('exit', () => {
         if (proc === p) proc = undefined;
       });
-      if (!(await waitFor(() => ping(port), 10_000, 50))) throw new Error(`redis-server on ${port} did not start`);
+      if (!(await waitFor(() => ping(port), 10_000, 50)))
+        throw new Error(`redis-server on ${port} did not start`);
     },
     async kill() {
       const p = proc;

@@ -29,16 +29,37 @@ export async function createLocalRedisCluster(): Promise<LocalRedisCluster> {
       const busPort = await freePort();
       servers.push(
         await createRedisServer({
-          args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--cluster-port', String(busPort)],
+          args: [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-node-timeout',
+            '2000',
+            '--cluster-port',
+            String(busPort),
+          ],
         }),
       );
     }
     const ports = servers.map((s) => s.port);
-    await run(CLI, ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
-      timeout: 20_000,
-    });
+    await run(
+      CLI,
+      [
+        '--cluster',
+        'create',
+        ...ports.map((p) => `127.0.0.1:${p}`),
+        '--cluster-replicas',
+        '0',
+        '--cluster-yes',
+      ],
+      {
+        timeout: 20_000,
+      },
+    );
     for (const p of ports) {
-      if (!(await waitFor(() => clusterOk(p), 15_000, 100))) throw new Error(`cluster node ${p} not ok`);
+      if (!(await waitFor(() => clusterOk(p), 15_000, 100)))
+        throw new Error(`cluster node ${p} not ok`);
     }
     return {
       ports,

@@ -27,7 +27,11 @@ interface Conn {
  * connection receives exactly the messages for its user and its threads (none of another user's,
  * none missing, none twice), whatever instance sent them, under concurrent sends.
  */
-export async function checkIsolation(nodes: readonly TestNode[], seed: number, sends = 120): Promise<void> {
+export async function checkIsolation(
+  nodes: readonly TestNode[],
+  seed: number,
+  sends = 120,
+): Promise<void> {
   const rand = prng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
   const users = Array.from({ length: 8 }, (_, i) => `user-${seed}-${i}`);
@@ -71,7 +75,13 @@ export async function checkIsolation(nodes: readonly TestNode[], seed: number, s
       .map((op) => op.id)
       .sort(),
   );
-  const received = () => conns.map((conn) => conn.c.messages().map((m) => (m.data as { id: string }).id).sort());
+  const received = () =>
+    conns.map((conn) =>
+      conn.c
+        .messages()
+        .map((m) => (m.data as { id: string }).id)
+        .sort(),
+    );
   await waitFor(() => JSON.stringify(received()) === JSON.stringify(expected), 8000, 50);
   await sleep(100);
   expect(received()).toEqual(expected);
