@@ -486,6 +486,19 @@ describe('createDashboard: data', () => {
     dash.close();
   });
 
+  it('thins long charts to at most 300 points per series, keeping the newest sample', async () => {
+    const dash = setup({ sampleIntervalMs: 100, historySize: 1000 });
+    clock.advance(100 * 700); // 701 samples
+    const chart = ok(await dash.getWidgetData('connections-chart'));
+    if (chart.kind !== 'timeseries') throw new Error('not a chart');
+    const points = chart.series[0]!.points;
+    // stride ceil(701 / 300) = 3: samples 700, 697, ..., 1.
+    expect(points).toHaveLength(234);
+    expect(points.at(-1)![0]).toBe(clock.now());
+    expect(points[0]![0]).toBe(clock.now() - 699 * 100);
+    expect(points[1]![0] - points[0]![0]).toBe(300);
+  });
+
   it('limits a chart to its range and refuses unknown ids', async () => {
     const dash = setup({
       sampleIntervalMs: 1000,

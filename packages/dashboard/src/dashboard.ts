@@ -96,6 +96,7 @@ function setup(ctx: PluginContext, options: DashboardOptions): Dashboard {
   const listeners = new Set<(change: ConfigChange) => void>();
   if (options.onConfigChange !== undefined) listeners.add(options.onConfigChange);
   const history = createHistory(historySize);
+  const cache: WidgetInputs['cache'] = new WeakMap();
   let timer: TimerHandle | undefined;
   let closed = false;
 
@@ -138,6 +139,7 @@ function setup(ctx: PluginContext, options: DashboardOptions): Dashboard {
       withNow: [...kept, toSample(clock.now(), ctx.metrics.snapshot())],
       cluster,
       connections: () => ctx.connections(),
+      cache,
     };
   };
 

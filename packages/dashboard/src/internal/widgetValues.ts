@@ -14,9 +14,16 @@ export interface WidgetInputs {
   /** Cluster stats, when a widget of the dashboard needs them. */
   readonly cluster: ClusterStats | undefined;
   readonly connections: () => Iterable<Connection>;
+  /**
+   * Chart points already computed, per kept sample and source: samples never change, so each
+   * push evaluates only the samples taken since the last one. Entries go with their sample.
+   */
+  readonly cache: WeakMap<RegistrySample, Map<string, Evaluation>>;
 }
 
 const maxThreadsShown = 10;
+/** Points per chart series at most (older samples are thinned out evenly). */
+const maxChartPoints = 300;
 
 function iso(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
@@ -63,24 +70,49 @@ function sum(points: readonly KeyedValue[]): number | null {
   return total;
 }
 
+/** Finite values only (JSON has no NaN); fractions kept to 6 significant digits. */
 function clean(v: number | null): number | null {
-  return v === null || !Number.isFinite(v) ? null : v;
+  if (v === null || !Number.isFinite(v)) return null;
+  return Number.isInteger(v) ? v : Number(v.toPrecision(6));
+}
+
+function cached(
+  cache: WidgetInputs['cache'],
+  key: string,
+  source: ValueSource | MultiSource,
+  history: readonly RegistrySample[],
+  index: number,
+): Evaluation {
+  const sample = history[index] as RegistrySample;
+  let perSample = cache.get(sample);
+  if (perSample === undefined) cache.set(sample, (perSample = new Map<string, Evaluation>()));
+  let e = perSample.get(key);
+  if (e === undefined) perSample.set(key, (e = evaluate(source, history, index)));
+  return e;
 }
 
 function timeseries(
   widget: WidgetDefinition,
   source: ValueSource | MultiSource,
   history: readonly RegistrySample[],
+  cache: WidgetInputs['cache'],
 ): Evaluation | WidgetValues {
   const last = history[history.length - 1];
   if (last === undefined) return { kind: 'timeseries', series: [] };
   const from = widget.rangeMs === undefined ? -Infinity : last.at - widget.rangeMs;
+  let first = 0;
+  while (first < history.length - 1 && (history[first] as RegistrySample).at < from) first++;
+  // At most maxChartPoints points per series: every stride-th sample, always the newest.
+  const stride = Math.ceil((history.length - first) / maxChartPoints);
+  const indices: number[] = [];
+  for (let i = history.length - 1; i >= first; i -= stride) indices.push(i);
+  indices.reverse();
   const byKey = new Map<string, [number, number | null][]>();
+  const key = JSON.stringify(source);
   let lastEval: Evaluation | undefined;
-  for (let i = 0; i < history.length; i++) {
+  for (const i of indices) {
     const sample = history[i] as RegistrySample;
-    if (sample.at < from) continue;
-    const e = evaluate(source, history, i);
+    const e = cached(cache, key, source, history, i);
     lastEval = e;
     if (e.status !== 'ok') continue;
     for (const p of e.points) {
@@ -148,7 +180,7 @@ export function widgetData(widget: WidgetDefinition, inputs: WidgetInputs): Widg
     // A metric absent now is "not installed" even if history is empty.
     const now = evaluate(source, inputs.withNow, inputs.withNow.length - 1);
     if (now.status !== 'ok') return fromEvaluation(widget, now);
-    return fromEvaluation(widget, timeseries(widget, source, inputs.history));
+    return fromEvaluation(widget, timeseries(widget, source, inputs.history, inputs.cache));
   }
   return fromEvaluation(widget, evaluate(source, inputs.withNow, inputs.withNow.length - 1));
 }
