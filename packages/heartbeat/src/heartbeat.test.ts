@@ -1,4 +1,5 @@
 import type {
+  Clock,
   Connection,
   ConnectionId,
   DisconnectInfo,
@@ -332,6 +333,39 @@ describe('heartbeat: dead connections', () => {
       lastPongAt: null,
     });
     expect(h.hb.stats().pongsReceived).toBe(0);
+  });
+
+  it('a wall clock set back does not turn traffic after a ping into a miss', async () => {
+    const manual = createManualClock();
+    let offset = 0;
+    const clock: Clock = {
+      now: () => manual.now() + offset,
+      setTimeout: (fn, ms) => manual.setTimeout(fn, ms),
+      setInterval: (fn, ms) => manual.setInterval(fn, ms),
+      clear: (t) => manual.clear(t),
+    };
+    const manager = createManager({ clock, logger: silentLogger() });
+    managers.push(manager);
+    manager.use(heartbeat({ intervalMs: INTERVAL, timeoutMs: TIMEOUT }));
+    const { server, client } = createMemorySocketPair({ autoPong: false });
+    await manager.connectUser(userId('c'), server);
+    const start = manual.now();
+    const at = async (ms: number): Promise<void> => {
+      manual.advance(ms - (manual.now() - start));
+      await flush();
+    };
+    await at(1000);
+    expect(client.pings).toBe(1);
+    await at(1050);
+    offset = -600_000; // NTP steps the clock back ten minutes
+    await at(1150);
+    client.sendFrame({ type: 'ping' });
+    await at(2150);
+    client.sendFrame({ type: 'ping' });
+    await at(3000 + TIMEOUT - 1);
+    expect(client.terminated).toBe(false);
+    await at(3000 + TIMEOUT);
+    expect(client.terminated).toBe(true);
   });
 
   it('does not count traffic from before the ping', async () => {

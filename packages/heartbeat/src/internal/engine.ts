@@ -15,12 +15,12 @@ import { createRing } from './ring.js';
 /** The heartbeat's state of one connection (kept in a WeakMap keyed by the connection view). */
 interface ConnState extends RingEntry {
   readonly conn: Connection;
+  /** `conn.ping`, bound once: the hot loop reads nothing else of the view. */
+  readonly ping: () => void;
   /** Tick index of the last scheduled ping; -1 before the first. */
   pingTick: number;
   /** Clock time of the last scheduled ping; -1 before the first. */
   pingSentAt: number;
-  /** `conn.lastActivityAt` when the last ping went out: any change is inbound traffic. */
-  activityAtPing: number;
   /** A scheduled ping waits for its judgement. */
   pending: boolean;
   /** A pong arrived since the last scheduled ping. */
@@ -70,12 +70,12 @@ export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions):
     if (s !== undefined) return s;
     s = {
       conn,
+      ping: conn.ping.bind(conn),
       bucket: -1,
       slot: -1,
       gone: false,
       pingTick: -1,
       pingSentAt: -1,
-      activityAtPing: conn.lastActivityAt,
       pending: false,
       ponged: false,
       rttFrom: -1,
@@ -145,7 +145,8 @@ export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions):
   const judge = (s: ConnState): void => {
     if (!s.pending) return;
     s.pending = false;
-    if (s.ponged || s.conn.lastActivityAt !== s.activityAtPing) {
+    // Only a silent connection costs a read of the view: a pong set `ponged`.
+    if (s.ponged || s.conn.lastActivityAt >= s.pingSentAt) {
       s.missed = 0;
       return;
     }
@@ -155,14 +156,12 @@ export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions):
   };
 
   const ping = (s: ConnState): void => {
-    const conn = s.conn;
-    s.activityAtPing = conn.lastActivityAt;
     s.pingTick = tickIndex;
     s.pingSentAt = tickNow;
     s.rttFrom = tickNow;
     s.ponged = false;
     s.pending = true;
-    conn.ping();
+    s.ping();
     sentThisTick++;
   };
 
@@ -180,12 +179,15 @@ export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions):
     try {
       const now = clock.now();
       const lag = now - lastTickAt - plan.tickMs;
+      const wentBack = now < lastTickAt;
       lastTickAt = now;
       tickNow = now;
       tickIndex++;
       counts.lastLagMs = lag > 0 ? lag : 0;
       if (lag > counts.maxLagMs) counts.maxLagMs = lag;
       if (lag > plan.stallThresholdMs) stalled(lag);
+      // The wall clock was set back: pings stamped before cannot be compared with later activity.
+      else if (wentBack) forgiveBefore = tickIndex;
       const k = plan.buckets;
       // Judge before pinging: with checkAfter === buckets both are the same bucket.
       ring.visit((tickIndex - plan.checkAfter + k) % k, judge);
@@ -211,9 +213,8 @@ export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions):
       if (s !== undefined) forget(s);
     }),
     manager.on('pong', (conn) => {
-      // Core stamped `lastActivityAt` with the pong's arrival just before emitting.
       const s = states.get(conn);
-      if (s !== undefined) pong(s, conn.lastActivityAt);
+      if (s !== undefined) pong(s, clock.now());
     }),
   ];
   for (const conn of ctx.connections()) if (conn.isOpen) track(conn);
@@ -238,7 +239,7 @@ export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions):
       const s = openState(connectionId);
       if (s === undefined) return false;
       if (s.rttFrom < 0) s.rttFrom = clock.now();
-      s.conn.ping();
+      s.ping();
       counts.pingsSent++;
       m.pingsSent.inc();
       return true;
@@ -266,7 +267,7 @@ export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions):
       const overdue =
         s.pending &&
         !s.ponged &&
-        s.conn.lastActivityAt === s.activityAtPing &&
+        s.conn.lastActivityAt < s.pingSentAt &&
         clock.now() - s.pingSentAt > o.timeoutMs;
       return {
         connected: true,
