@@ -92,10 +92,6 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: findChromium(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
 }, 60_000);
 
 afterAll(async () => {
@@ -132,6 +128,18 @@ async function waitForValue(
   );
 }
 
+/**
+ * A new page; Chromium is launched on first use, inside the test, so a missing Chromium fails
+ * each test with the install hint (a failing hook would only mark them skipped).
+ */
+async function newPage(options?: Parameters<Browser['newPage']>[0]): Promise<Page> {
+  browser ??= await chromium.launch({
+    executablePath: findChromium(),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  return browser.newPage(options);
+}
+
 function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
@@ -143,7 +151,7 @@ function watchErrors(page: Page): string[] {
 
 describe('dashboard page in Chromium', { timeout: 60_000 }, () => {
   it('signs in with ?token=, then shows the connection count and chart changing live', async () => {
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 1000 } });
+    const page = await newPage({ viewport: { width: 1280, height: 1000 } });
     const errors = watchErrors(page);
     const response = await page.goto(`${base}/dashboard?token=${TOKEN}`);
     expect(response?.status()).toBe(200);
@@ -194,7 +202,7 @@ describe('dashboard page in Chromium', { timeout: 60_000 }, () => {
   });
 
   it('renders hostile names as text: titles, user ids, label values, instance URLs', async () => {
-    const page = await browser!.newPage();
+    const page = await newPage();
     const errors = watchErrors(page);
     await connect(EVIL);
     const presence = await manager.findUser(userId(EVIL));
