@@ -37,7 +37,8 @@ export const CloseCode = {
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** What a client should do after a close code. */
-export type CloseAdvice = 'none' | 'reconnect' | 'fix-client' | 'wait' | 'reauthenticate' | 'ask-user';
+export type CloseAdvice =
+  'none' | 'reconnect' | 'fix-client' | 'wait' | 'reauthenticate' | 'ask-user';
 
 /** One row of the close-code table: the code, when it is used, what the client should do. */
 export interface CloseCodeInfo {

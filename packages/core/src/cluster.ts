@@ -93,7 +93,10 @@ export interface ClusterContext {
   evictLocal(connectionId: ConnectionId, code: number): boolean;
   localConnections(): Iterable<LocalConnectionInfo>;
   /** The manager's per-user limit, for cluster-wide enforcement. */
-  readonly limits: { readonly maxConnectionsPerUser: number; readonly onUserLimit: UserLimitPolicy };
+  readonly limits: {
+    readonly maxConnectionsPerUser: number;
+    readonly onUserLimit: UserLimitPolicy;
+  };
   /** How long a session is kept after its last write, in ms. */
   readonly sessionTtlMs: number;
   readonly clock: Clock;

@@ -49,13 +49,7 @@ export interface PongFrame {
 
 /** Every frame a client may send. */
 export type ClientFrame =
-  | JoinFrame
-  | LeaveFrame
-  | PublishFrame
-  | DirectFrame
-  | ResumeFrame
-  | PingFrame
-  | PongFrame;
+  JoinFrame | LeaveFrame | PublishFrame | DirectFrame | ResumeFrame | PingFrame | PongFrame;
 
 // ---- server to client ------------------------------------------------------------------------
 

@@ -30,10 +30,7 @@ export function isUserId(value: unknown): value is UserId {
 /** Brands and validates a thread id; throws `WsError('bad_request')` on a bad one. */
 export function threadId(value: string): ThreadId {
   if (!isThreadId(value)) {
-    throw new WsError(
-      'bad_request',
-      'thread id must be 1-128 characters of A-Za-z0-9 : _ - . @',
-    );
+    throw new WsError('bad_request', 'thread id must be 1-128 characters of A-Za-z0-9 : _ - . @');
   }
   return value;
 }

@@ -12,7 +12,12 @@ export type {
   UserPresence,
 } from './manager.js';
 export { managerDefaults } from './options.js';
-export type { AuthorizeContext, ManagerOptions, ResolvedLimits, SlowConsumerPolicy } from './options.js';
+export type {
+  AuthorizeContext,
+  ManagerOptions,
+  ResolvedLimits,
+  SlowConsumerPolicy,
+} from './options.js';
 export type { SendResult, DropCause } from './sendResult.js';
 export type {
   DisconnectInfo,

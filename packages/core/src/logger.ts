@@ -39,7 +39,9 @@ export function redactUrl(url: string): string {
     .map((pair) => {
       const eq = pair.indexOf('=');
       const key = decodeSafe(eq < 0 ? pair : pair.slice(0, eq)).toLowerCase();
-      return secretParams.includes(key) ? `${pair.slice(0, eq < 0 ? pair.length : eq)}=[redacted]` : pair;
+      return secretParams.includes(key)
+        ? `${pair.slice(0, eq < 0 ? pair.length : eq)}=[redacted]`
+        : pair;
     });
   return `${url.slice(0, q)}?${parts.join('&')}`;
 }

@@ -11,11 +11,20 @@ describe('connectUser', () => {
     const m = testManager({ instanceId: 'inst-a' });
     const c = await m.connect('alice');
     const w = c.welcome();
-    expect(w).toMatchObject({ type: 'welcome', connectionId: c.id, userId: 'alice', instanceId: 'inst-a', restored: [] });
+    expect(w).toMatchObject({
+      type: 'welcome',
+      connectionId: c.id,
+      userId: 'alice',
+      instanceId: 'inst-a',
+      restored: [],
+    });
     expect(w.resumeToken).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(c.id.startsWith('inst-a-')).toBe(true);
     expect(m.getStats()).toMatchObject({ connections: 1, users: 1, threads: 0 });
-    expect(await m.findUser(userId('alice'))).toEqual({ userId: 'alice', connections: [{ connectionId: c.id, instanceId: 'inst-a' }] });
+    expect(await m.findUser(userId('alice'))).toEqual({
+      userId: 'alice',
+      connections: [{ connectionId: c.id, instanceId: 'inst-a' }],
+    });
     await m.close();
   });
 
@@ -23,7 +32,9 @@ describe('connectUser', () => {
     const m = testManager();
     const seen: string[] = [];
     m.on('connection', (conn: Connection) => seen.push(`+${conn.userId}`));
-    m.on('disconnect', (conn: Connection, info) => seen.push(`-${conn.userId}:${info.code}:${info.by}`));
+    m.on('disconnect', (conn: Connection, info) =>
+      seen.push(`-${conn.userId}:${info.code}:${info.by}`),
+    );
     const c = await m.connect('alice');
     c.client.close(1000);
     await flush();
@@ -55,7 +66,10 @@ describe('connectUser', () => {
     expect(second.client.closed).toBeUndefined();
     expect(third.client.closed).toBeUndefined();
     expect(evicted).toEqual([first.id]);
-    expect((await m.findUser(userId('alice')))?.connections.map((c) => c.connectionId)).toEqual([second.id, third.id]);
+    expect((await m.findUser(userId('alice')))?.connections.map((c) => c.connectionId)).toEqual([
+      second.id,
+      third.id,
+    ]);
     await m.close();
   });
 
@@ -83,7 +97,9 @@ describe('connectUser', () => {
   it('refuses already-expired credentials with 4102', async () => {
     const m = testManager();
     const pair = createMemorySocketPair();
-    const err = await m.connectUser(userId('a'), pair.server, { expiresAt: Date.now() - 1 }).catch((e: unknown) => e);
+    const err = await m
+      .connectUser(userId('a'), pair.server, { expiresAt: Date.now() - 1 })
+      .catch((e: unknown) => e);
     expect(isWsError(err)).toBe(true);
     expect(pair.client.closed?.code).toBe(CloseCode.sessionExpired);
     await m.close();

@@ -86,7 +86,8 @@ describe('wire protocol dispatch', () => {
     a.client.sendFrame({ type: 'direct', to: 'bob', data: 'psst', id: 1 });
     await flush();
     expect(a.after()).toEqual([{ type: 'ack', id: 1 }]);
-    for (const b of [b1, b2]) expect(b.after()).toEqual([{ type: 'message', from: 'alice', data: 'psst' }]);
+    for (const b of [b1, b2])
+      expect(b.after()).toEqual([{ type: 'message', from: 'alice', data: 'psst' }]);
     expect(c.after()).toEqual([]);
     await m.close();
   });
@@ -148,7 +149,12 @@ describe('wire protocol dispatch', () => {
     await flush();
     expect(a.after()).toEqual([
       { type: 'error', id: 'r1', code: 'unknown_type', message: 'unknown frame type "bogus"' },
-      { type: 'error', id: 9, code: 'bad_request', message: '"thread" must be 1-128 characters of A-Za-z0-9 : _ - . @' },
+      {
+        type: 'error',
+        id: 9,
+        code: 'bad_request',
+        message: '"thread" must be 1-128 characters of A-Za-z0-9 : _ - . @',
+      },
     ]);
     await m.close();
   });
@@ -184,7 +190,13 @@ describe('wire protocol dispatch', () => {
     const a = await m.connect('alice');
     for (let i = 0; i < 5; i++) a.client.sendFrame({ type: 'join', thread: `t${i}`, id: i });
     await flush();
-    expect(a.after().map((f) => f.type === 'error' ? f.code : f.type)).toEqual(['ack', 'ack', 'ack', 'rate_limited', 'rate_limited']);
+    expect(a.after().map((f) => (f.type === 'error' ? f.code : f.type))).toEqual([
+      'ack',
+      'ack',
+      'ack',
+      'rate_limited',
+      'rate_limited',
+    ]);
     clock.advance(200);
     a.client.sendFrame({ type: 'join', thread: 'later', id: 'later' });
     await flush();
@@ -219,13 +231,14 @@ describe('wire protocol dispatch', () => {
     await m.close();
   });
 
-  it('processes one connection\'s frames in arrival order even with slow async middleware', async () => {
+  it("processes one connection's frames in arrival order even with slow async middleware", async () => {
     const m = testManager();
     m.use({
       name: 'slow',
       setup(ctx) {
         ctx.inbound(async (_conn, frame, next) => {
-          if (frame.type === 'join' && frame.thread === 'first') await new Promise((r) => setTimeout(r, 30));
+          if (frame.type === 'join' && frame.thread === 'first')
+            await new Promise((r) => setTimeout(r, 30));
           await next();
         });
       },
@@ -235,7 +248,10 @@ describe('wire protocol dispatch', () => {
     a.client.sendFrame({ type: 'join', thread: 'second', id: 2 });
     await new Promise((r) => setTimeout(r, 60));
     await flush();
-    expect(a.after()).toEqual([{ type: 'ack', id: 1 }, { type: 'ack', id: 2 }]);
+    expect(a.after()).toEqual([
+      { type: 'ack', id: 1 },
+      { type: 'ack', id: 2 },
+    ]);
     await m.close();
   });
 
@@ -253,14 +269,24 @@ describe('wire protocol dispatch', () => {
     const a = await m.connect('alice');
     a.client.sendFrame({ type: 'join', thread: 't', id: 1 });
     await flush();
-    expect(a.after()).toEqual([{ type: 'error', id: 1, code: 'internal_error', message: 'the server failed to handle this frame' }]);
+    expect(a.after()).toEqual([
+      {
+        type: 'error',
+        id: 1,
+        code: 'internal_error',
+        message: 'the server failed to handle this frame',
+      },
+    ]);
     expect(errors).toEqual(['inbound:bug']);
     expect(a.client.closed).toBeUndefined();
     await m.close();
   });
 
   it('handles throwing authorizers as internal_error without a violation', async () => {
-    const m = testManager({ authorizeThread: () => Promise.reject(new Error('db down')), onError: () => {} });
+    const m = testManager({
+      authorizeThread: () => Promise.reject(new Error('db down')),
+      onError: () => {},
+    });
     const a = await m.connect('alice');
     for (let i = 0; i < 12; i++) a.client.sendFrame({ type: 'join', thread: 't', id: i });
     await flush(5);

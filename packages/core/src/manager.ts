@@ -9,10 +9,16 @@ import type { ConnectionId, InstanceId, ThreadId, UserId } from './ids.js';
 import { isThreadId, isUserId } from './ids.js';
 import { registerCoreMetrics } from './internal/coreMetrics.js';
 import { connectUser } from './internal/connect.js';
-import { joinRecord } from './internal/dispatch.js';
+import { joinRecord, leaveRecord } from './internal/dispatch.js';
 import { drainAll } from './internal/drain.js';
-import { closeRecord, removeMembership, saveSession } from './internal/lifecycle.js';
-import { broadcast, deliverLocal, sendToConnection, sendToThread, sendToUser } from './internal/send.js';
+import { closeRecord } from './internal/lifecycle.js';
+import {
+  broadcast,
+  deliverLocal,
+  sendToConnection,
+  sendToThread,
+  sendToUser,
+} from './internal/send.js';
 import type { SendOptions, ThreadSendOptions } from './internal/send.js';
 import type { ManagerState } from './internal/state.js';
 import { startSweep } from './internal/sweep.js';
@@ -91,7 +97,10 @@ export interface CloseOptions {
 /** Where a user is connected, across the cluster. */
 export interface UserPresence {
   readonly userId: UserId;
-  readonly connections: readonly { readonly connectionId: ConnectionId; readonly instanceId: InstanceId }[];
+  readonly connections: readonly {
+    readonly connectionId: ConnectionId;
+    readonly instanceId: InstanceId;
+  }[];
 }
 
 /** This instance's figures. */
@@ -136,7 +145,11 @@ export interface Manager {
   leaveThread(connectionId: ConnectionId, threadId: ThreadId): Promise<void>;
   sendToUser(userId: UserId, data: unknown, options?: SendOptions): Promise<SendResult>;
   sendToThread(threadId: ThreadId, data: unknown, options?: ThreadSendOptions): Promise<SendResult>;
-  sendToConnection(connectionId: ConnectionId, data: unknown, options?: SendOptions): Promise<SendResult>;
+  sendToConnection(
+    connectionId: ConnectionId,
+    data: unknown,
+    options?: SendOptions,
+  ): Promise<SendResult>;
   broadcast(data: unknown, options?: SendOptions): Promise<SendResult>;
   findUser(userId: UserId): Promise<UserPresence | null>;
   getStats(): ManagerStats;
@@ -188,6 +201,7 @@ export function createManager(options: ManagerOptions = {}): Manager {
     connections: new Map(),
     users: new Map(),
     threads: new Map(),
+    newestJoin: new Map(),
     inbound: [],
     outbound: [],
     startedAt: clock.now(),
@@ -227,7 +241,10 @@ export function createManager(options: ManagerOptions = {}): Manager {
         yield { connectionId: rec.id, userId: rec.userId, threads: rec.threadIds };
       }
     },
-    limits: { maxConnectionsPerUser: limits.maxConnectionsPerUser, onUserLimit: limits.onUserLimit },
+    limits: {
+      maxConnectionsPerUser: limits.maxConnectionsPerUser,
+      onUserLimit: limits.onUserLimit,
+    },
     sessionTtlMs: limits.sessionTtlMs,
     clock,
     metrics,
@@ -243,11 +260,13 @@ export function createManager(options: ManagerOptions = {}): Manager {
 
   const requireRecord = (connectionId: ConnectionId) => {
     const rec = state.connections.get(connectionId);
-    if (rec === undefined) throw new WsError('not_found', `no connection ${connectionId} on this instance`);
+    if (rec === undefined)
+      throw new WsError('not_found', `no connection ${connectionId} on this instance`);
     return rec;
   };
   const requireThread = (threadId: ThreadId) => {
-    if (!isThreadId(threadId)) throw new WsError('bad_request', 'thread id must be 1-128 characters of A-Za-z0-9 : _ - . @');
+    if (!isThreadId(threadId))
+      throw new WsError('bad_request', 'thread id must be 1-128 characters of A-Za-z0-9 : _ - . @');
   };
 
   const manager: Manager = {
@@ -258,7 +277,8 @@ export function createManager(options: ManagerOptions = {}): Manager {
     metrics,
     limits,
 
-    connectUser: (userId, socket, connectOptions = {}) => connectUser(state, userId, socket, connectOptions, started),
+    connectUser: (userId, socket, connectOptions = {}) =>
+      connectUser(state, userId, socket, connectOptions, started),
 
     async joinThread(connectionId, threadId) {
       requireThread(threadId);
@@ -269,11 +289,7 @@ export function createManager(options: ManagerOptions = {}): Manager {
       await joinRecord(state, rec, threadId);
     },
     leaveThread(connectionId, threadId) {
-      const rec = requireRecord(connectionId);
-      if (rec.threads.has(threadId)) {
-        removeMembership(state, rec, threadId);
-        saveSession(state, rec);
-      }
+      leaveRecord(state, requireRecord(connectionId), threadId);
       return Promise.resolve();
     },
 
@@ -297,7 +313,10 @@ export function createManager(options: ManagerOptions = {}): Manager {
         state.reportError(err, 'cluster-find-user');
       }
       if (seen.size === 0) return null;
-      return { userId, connections: [...seen].map(([connectionId, inst]) => ({ connectionId, instanceId: inst })) };
+      return {
+        userId,
+        connections: [...seen].map(([connectionId, inst]) => ({ connectionId, instanceId: inst })),
+      };
     },
 
     getStats() {
@@ -317,7 +336,10 @@ export function createManager(options: ManagerOptions = {}): Manager {
       let instances: readonly InstanceInfo[] = [];
       let health: ClusterHealth;
       try {
-        [instances, health] = await Promise.all([state.cluster.instances(), state.cluster.health()]);
+        [instances, health] = await Promise.all([
+          state.cluster.instances(),
+          state.cluster.health(),
+        ]);
       } catch (err) {
         const error = state.reportError(err, 'cluster-stats');
         health = { status: 'down', detail: error.message };
@@ -332,7 +354,9 @@ export function createManager(options: ManagerOptions = {}): Manager {
     },
 
     disconnectUser(userId, o = {}) {
-      const recs = [...(state.users.get(userId) ?? [])].filter((r) => o.connectionId === undefined || r.id === o.connectionId);
+      const recs = [...(state.users.get(userId) ?? [])].filter(
+        (r) => o.connectionId === undefined || r.id === o.connectionId,
+      );
       for (const rec of recs) closeRecord(state, rec, o.code ?? 1000, o.reason ?? '');
       return Promise.resolve(recs.length);
     },
@@ -402,7 +426,8 @@ export function createManager(options: ManagerOptions = {}): Manager {
           await drainAll(state, o.timeoutMs ?? limits.drain.timeoutMs);
         } else {
           state.lifecycle = 'draining';
-          for (const rec of [...state.connections.values()]) closeRecord(state, rec, 1001, 'server shutting down');
+          for (const rec of [...state.connections.values()])
+            closeRecord(state, rec, 1001, 'server shutting down');
         }
         stopSweep();
         for (const hook of closeHooks) {

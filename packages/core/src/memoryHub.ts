@@ -98,7 +98,12 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
   const maxHistoryThreads = options.maxHistoryThreads ?? memoryHubDefaults.maxHistoryThreads;
   const maxSessions = options.maxSessions ?? memoryHubDefaults.maxSessions;
   const keepHistory = options.keepHistory ?? (() => true);
-  for (const [name, value] of Object.entries({ historySize, historyTtlMs, maxHistoryThreads, maxSessions })) {
+  for (const [name, value] of Object.entries({
+    historySize,
+    historyTtlMs,
+    maxHistoryThreads,
+    maxSessions,
+  })) {
     if (!Number.isInteger(value) || value < 0) {
       throw new WsError('invalid_options', `${name} must be a non-negative integer`);
     }
@@ -188,11 +193,14 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
         name: 'memory',
         start(c) {
           if (members.has(c.instanceId)) {
-            return Promise.reject(new WsError('invalid_options', `instance ${c.instanceId} already on this hub`));
+            return Promise.reject(
+              new WsError('invalid_options', `instance ${c.instanceId} already on this hub`),
+            );
           }
           ctx = c;
           members.set(c.instanceId, c);
-          if (adapterOptions.publicUrl !== undefined) urls.set(c.instanceId, adapterOptions.publicUrl);
+          if (adapterOptions.publicUrl !== undefined)
+            urls.set(c.instanceId, adapterOptions.publicUrl);
           if (epoch < 0) {
             epoch = c.clock.now();
             forgottenUpTo = `${epoch}-0` as Offset;
@@ -243,7 +251,8 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
 
         onLocalJoin: () => Promise.resolve(),
         onLocalLeave: () => Promise.resolve(),
-        publishToUser: (userId, frame) => Promise.resolve({ published: publish(frame, { kind: 'user', userId }) }),
+        publishToUser: (userId, frame) =>
+          Promise.resolve({ published: publish(frame, { kind: 'user', userId }) }),
         publishAll: (frame) => Promise.resolve({ published: publish(frame, { kind: 'all' }) }),
 
         publishToThread(threadId, frame) {
@@ -272,19 +281,27 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
           const h = threads.get(threadId);
           if (h === undefined) {
             return Promise.resolve(
-              compareOffsets(from, forgottenUpTo) >= 0 ? { recoverable: true, frames: [] } : { recoverable: false },
+              compareOffsets(from, forgottenUpTo) >= 0
+                ? { recoverable: true, frames: [] }
+                : { recoverable: false },
             );
           }
           trim(h, context().clock.now());
-          if (compareOffsets(from, h.trimmedUpTo) < 0) return Promise.resolve({ recoverable: false });
-          const frames = h.entries.filter((e) => compareOffsets(e.offset, from) > 0).map((e) => e.frame);
+          if (compareOffsets(from, h.trimmedUpTo) < 0)
+            return Promise.resolve({ recoverable: false });
+          const frames = h.entries
+            .filter((e) => compareOffsets(e.offset, from) > 0)
+            .map((e) => e.frame);
           return Promise.resolve({ recoverable: true, frames });
         },
 
         saveSession(token, session, generation) {
           const now = context().clock.now();
           const existing = sessions.get(token);
-          if (existing !== undefined && (existing.taken || existing.record.generation > generation)) {
+          if (
+            existing !== undefined &&
+            (existing.taken || existing.record.generation > generation)
+          ) {
             return Promise.resolve(false);
           }
           sessions.delete(token);
@@ -293,13 +310,19 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
             if (old.expiresAt > now) break;
             sessions.delete(key);
           }
-          sessions.set(token, { record: session, expiresAt: now + context().sessionTtlMs, taken: false });
-          while (sessions.size > maxSessions) sessions.delete(sessions.keys().next().value as string);
+          sessions.set(token, {
+            record: session,
+            expiresAt: now + context().sessionTtlMs,
+            taken: false,
+          });
+          while (sessions.size > maxSessions)
+            sessions.delete(sessions.keys().next().value as string);
           return Promise.resolve(true);
         },
         takeSession(token, userId) {
           const s = sessions.get(token);
-          if (s === undefined || s.taken || s.expiresAt <= context().clock.now()) return Promise.resolve(null);
+          if (s === undefined || s.taken || s.expiresAt <= context().clock.now())
+            return Promise.resolve(null);
           if (s.record.userId !== userId) return Promise.resolve(null);
           // Keep a tombstone until the TTL runs out, so a stale connection cannot write it back.
           s.taken = true;
@@ -310,7 +333,8 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
           const found: UserLocation[] = [];
           for (const [instanceId, member] of members) {
             const ids: ConnectionId[] = [];
-            for (const c of member.localConnections()) if (c.userId === userId) ids.push(c.connectionId);
+            for (const c of member.localConnections())
+              if (c.userId === userId) ids.push(c.connectionId);
             if (ids.length > 0) found.push({ instanceId, connectionIds: ids });
           }
           return Promise.resolve(found);

@@ -119,7 +119,8 @@ function keyOf(labels: Labels | undefined, names: readonly string[]): string {
 function checkLabels(name: string, labels: Labels | undefined, names: readonly string[]): void {
   if (labels === undefined) return;
   for (const k of Object.keys(labels)) {
-    if (!names.includes(k)) throw new WsError('invalid_options', `metric ${name}: unknown label "${k}"`);
+    if (!names.includes(k))
+      throw new WsError('invalid_options', `metric ${name}: unknown label "${k}"`);
   }
 }
 
@@ -199,7 +200,8 @@ export function createMetricsRegistry(): MetricsRegistry {
       const { values, slot } = makeSeries(names);
       const collected = (): readonly Sample[] => {
         const c = options.collect?.();
-        if (c === undefined) return [...values.values()].map((s) => ({ labels: s.labels, value: s.value }));
+        if (c === undefined)
+          return [...values.values()].map((s) => ({ labels: s.labels, value: s.value }));
         return typeof c === 'number' ? [{ labels: {}, value: c }] : c;
       };
       const gauge: Gauge = {
@@ -235,7 +237,10 @@ export function createMetricsRegistry(): MetricsRegistry {
       if (existing) return existing.metric as Histogram;
       const names = options.labelNames ?? [];
       const bounds = [...(options.buckets ?? defaultBuckets)].sort((a, b) => a - b);
-      const series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
+      const series = new Map<
+        string,
+        { labels: Labels; counts: number[]; sum: number; count: number }
+      >();
       const slot = (labels: Labels | undefined) => {
         const key = keyOf(labels, names);
         let s = series.get(key);
@@ -292,7 +297,10 @@ export function createMetricsRegistry(): MetricsRegistry {
             let cumulative = 0;
             return {
               labels: s.labels,
-              buckets: bounds.map((le, i) => ({ le, count: (cumulative += s.counts[i] as number) })),
+              buckets: bounds.map((le, i) => ({
+                le,
+                count: (cumulative += s.counts[i] as number),
+              })),
               sum: s.sum,
               count: s.count,
             };

@@ -123,12 +123,19 @@ export interface ManagerOptions {
    * Decides whether a user may send a direct message to another user.
    * @default deny every direct message
    */
-  readonly authorizeDirect?: (from: UserId, to: UserId, ctx: AuthorizeContext) => boolean | Promise<boolean>;
+  readonly authorizeDirect?: (
+    from: UserId,
+    to: UserId,
+    ctx: AuthorizeContext,
+  ) => boolean | Promise<boolean>;
   /**
    * Receives every background failure; never throws back.
    * @default logs to `logger.error`
    */
-  readonly onError?: (err: WsError, info: { readonly stage: string; readonly connectionId?: ConnectionId }) => void;
+  readonly onError?: (
+    err: WsError,
+    info: { readonly stage: string; readonly connectionId?: ConnectionId },
+  ) => void;
   /**
    * Where the manager logs; secrets are never logged.
    * @default consoleLogger() (warnings and errors to stderr)
@@ -167,12 +174,24 @@ export interface ResolvedLimits {
   readonly inboundRate: { readonly perSecond: number; readonly burst: number };
   readonly sessionTtlMs: number;
   readonly sweepIntervalMs: number;
-  readonly drain: { readonly ratePerSecond: number; readonly spreadMs: number; readonly timeoutMs: number };
+  readonly drain: {
+    readonly ratePerSecond: number;
+    readonly spreadMs: number;
+    readonly timeoutMs: number;
+  };
 }
 
 function positive(name: string, value: number, allowZero = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new WsError('invalid_options', `${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}`);
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    (!allowZero && value === 0)
+  ) {
+    throw new WsError(
+      'invalid_options',
+      `${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -191,10 +210,16 @@ export function resolveLimits(o: ManagerOptions): ResolvedLimits {
   const rate = o.inboundRate ?? d.inboundRate;
   const drain = { ...d.drain, ...o.drain };
   return {
-    maxConnectionsPerUser: positive('maxConnectionsPerUser', o.maxConnectionsPerUser ?? d.maxConnectionsPerUser),
+    maxConnectionsPerUser: positive(
+      'maxConnectionsPerUser',
+      o.maxConnectionsPerUser ?? d.maxConnectionsPerUser,
+    ),
     onUserLimit: policy,
     maxConnections: positive('maxConnections', o.maxConnections ?? d.maxConnections),
-    maxThreadsPerConnection: positive('maxThreadsPerConnection', o.maxThreadsPerConnection ?? d.maxThreadsPerConnection),
+    maxThreadsPerConnection: positive(
+      'maxThreadsPerConnection',
+      o.maxThreadsPerConnection ?? d.maxThreadsPerConnection,
+    ),
     maxMessageBytes: positive('maxMessageBytes', o.maxMessageBytes ?? d.maxMessageBytes),
     maxBufferedBytes: positive('maxBufferedBytes', o.maxBufferedBytes ?? d.maxBufferedBytes),
     slowConsumer: slow,

@@ -58,7 +58,10 @@ export interface PluginContext {
   readonly metrics: MetricsRegistry;
   readonly clock: Clock;
   readonly logger: Logger;
-  onError(err: unknown, info: { readonly stage: string; readonly connectionId?: ConnectionId }): void;
+  onError(
+    err: unknown,
+    info: { readonly stage: string; readonly connectionId?: ConnectionId },
+  ): void;
   inbound(middleware: InboundMiddleware): void;
   outbound(middleware: OutboundMiddleware): void;
   connections(): IterableIterator<Connection>;

@@ -2,8 +2,7 @@ import { WsError } from './errors.js';
 
 /** The outcome of {@link toWireData}: a value every codec can encode, or why not. */
 export type WireData =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly error: WsError };
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: WsError };
 
 const MAX_DEPTH = 64;
 
@@ -97,7 +96,12 @@ function normalize(value: unknown, seen: Set<object>, depth: number, path: strin
 /** Sets an own property even for `__proto__`, never touching the prototype. */
 function defineKey(out: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else {
     out[key] = value;
   }

@@ -97,9 +97,6 @@ export function createFrameValidator(): FrameValidator {
   };
 }
 
-function withId(
-  check: Extract<FrameCheck, { ok: false }>,
-  id: RequestId | undefined,
-): FrameCheck {
+function withId(check: Extract<FrameCheck, { ok: false }>, id: RequestId | undefined): FrameCheck {
   return id === undefined ? check : { ...check, id };
 }

@@ -42,7 +42,13 @@ async function restorable(
     if (out.length >= state.limits.maxThreadsPerConnection) break;
     if (!isThreadId(t)) continue;
     try {
-      if ((await authorize(rec.userId, t, { connectionId: rec.id, context: rec.context, restoring: true })) === true) {
+      if (
+        (await authorize(rec.userId, t, {
+          connectionId: rec.id,
+          context: rec.context,
+          restoring: true,
+        })) === true
+      ) {
         out.push([t, offset]);
       }
     } catch (err) {
@@ -66,17 +72,37 @@ export async function connectUser(
 ): Promise<ConnectionId> {
   const { limits, clock, cluster } = state;
   if (!isUserId(userId)) {
-    refuse(state, socket, CloseCode.policyViolation, new WsError('bad_request', 'user id must be a string of 1-256 characters'));
+    refuse(
+      state,
+      socket,
+      CloseCode.policyViolation,
+      new WsError('bad_request', 'user id must be a string of 1-256 characters'),
+    );
   }
   if (state.lifecycle !== 'running') {
-    refuse(state, socket, state.lifecycle === 'draining' ? CloseCode.serviceRestart : CloseCode.goingAway, new WsError('unavailable', `the manager is ${state.lifecycle}`));
+    refuse(
+      state,
+      socket,
+      state.lifecycle === 'draining' ? CloseCode.serviceRestart : CloseCode.goingAway,
+      new WsError('unavailable', `the manager is ${state.lifecycle}`),
+    );
   }
   if (state.connections.size + state.pendingConnects >= limits.maxConnections) {
-    refuse(state, socket, CloseCode.tryAgainLater, new WsError('server_full', `server full (${limits.maxConnections} connections)`));
+    refuse(
+      state,
+      socket,
+      CloseCode.tryAgainLater,
+      new WsError('server_full', `server full (${limits.maxConnections} connections)`),
+    );
   }
   const now = clock.now();
   if (o.expiresAt !== undefined && o.expiresAt <= now) {
-    refuse(state, socket, CloseCode.sessionExpired, new WsError('forbidden', 'credentials already expired'));
+    refuse(
+      state,
+      socket,
+      CloseCode.sessionExpired,
+      new WsError('forbidden', 'credentials already expired'),
+    );
   }
 
   const id = `${state.instanceId}-${(++state.nextConnection).toString(36)}` as ConnectionId;
@@ -92,6 +118,7 @@ export async function connectUser(
     bucket: createTokenBucket(limits.inboundRate.perSecond, limits.inboundRate.burst, now),
     queue: [],
     resyncPending: new Set(),
+    pendingJoins: new Set(),
     unsubscribe: [],
     view: undefined as unknown as ConnRecord['view'],
     lastActivityAt: now,
@@ -128,7 +155,12 @@ export async function connectUser(
     } catch (err) {
       const error = state.reportError(err, 'cluster-admit', id);
       removeRecord(state, rec, CloseCode.internalError, 'cluster unavailable', 'server');
-      refuse(state, socket, CloseCode.internalError, new WsError('cluster_error', 'could not admit the connection', { cause: error }));
+      refuse(
+        state,
+        socket,
+        CloseCode.internalError,
+        new WsError('cluster_error', 'could not admit the connection', { cause: error }),
+      );
     }
     if (!admission.admitted) {
       removeRecord(state, rec, CloseCode.userLimit, 'user limit', 'server');
@@ -139,7 +171,11 @@ export async function connectUser(
       const old = state.connections.get(victim);
       if (old === undefined) continue;
       state.m.evicted.inc();
-      state.emitter.emit('evicted', { connectionId: victim, userId: old.userId, code: CloseCode.evicted });
+      state.emitter.emit('evicted', {
+        connectionId: victim,
+        userId: old.userId,
+        code: CloseCode.evicted,
+      });
       try {
         old.socket.close(CloseCode.evicted, 'evicted by a newer connection');
       } catch (err) {
@@ -173,7 +209,9 @@ export async function connectUser(
     if (userConns === undefined) {
       userConns = new Set();
       state.users.set(userId, userConns);
-      cluster.onLocalJoin({ kind: 'user', userId }).catch((err: unknown) => state.reportError(err, 'cluster-join', id));
+      cluster
+        .onLocalJoin({ kind: 'user', userId })
+        .catch((err: unknown) => state.reportError(err, 'cluster-join', id));
     }
     userConns.add(rec);
     for (const [t, offset] of restored) addMembership(state, rec, t, offset);
@@ -192,7 +230,9 @@ export async function connectUser(
     return id;
   } catch (err) {
     if (admitted && !rec.registered) {
-      cluster.release(userId, id).catch((e: unknown) => state.reportError(e, 'cluster-release', id));
+      cluster
+        .release(userId, id)
+        .catch((e: unknown) => state.reportError(e, 'cluster-release', id));
     }
     throw err;
   } finally {

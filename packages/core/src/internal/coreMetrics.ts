@@ -7,20 +7,47 @@ import type { CoreMetrics, ManagerState } from './state.js';
  * `ws_messages_dropped_total{cause}`, `ws_errors_sent_total{code}`, `ws_violations_total`,
  * `ws_evictions_total`, `ws_send_failures_total{cause}`.
  */
-export function registerCoreMetrics(state: Pick<ManagerState, 'metrics' | 'connections' | 'users' | 'threads'>): CoreMetrics {
+export function registerCoreMetrics(
+  state: Pick<ManagerState, 'metrics' | 'connections' | 'users' | 'threads'>,
+): CoreMetrics {
   const { metrics } = state;
-  metrics.gauge('ws_connections', { help: 'Open connections on this instance.', collect: () => state.connections.size });
-  metrics.gauge('ws_users', { help: 'Distinct users connected to this instance.', collect: () => state.users.size });
-  metrics.gauge('ws_threads', { help: 'Threads with at least one member on this instance.', collect: () => state.threads.size });
+  metrics.gauge('ws_connections', {
+    help: 'Open connections on this instance.',
+    collect: () => state.connections.size,
+  });
+  metrics.gauge('ws_users', {
+    help: 'Distinct users connected to this instance.',
+    collect: () => state.users.size,
+  });
+  metrics.gauge('ws_threads', {
+    help: 'Threads with at least one member on this instance.',
+    collect: () => state.threads.size,
+  });
   return {
     opened: metrics.counter('ws_connections_opened_total', { help: 'Connections registered.' }),
-    closed: metrics.counter('ws_connections_closed_total', { help: 'Connections ended, by close code.', labelNames: ['code'] }),
+    closed: metrics.counter('ws_connections_closed_total', {
+      help: 'Connections ended, by close code.',
+      labelNames: ['code'],
+    }),
     received: metrics.counter('ws_messages_received_total', { help: 'Inbound messages.' }),
     sent: metrics.counter('ws_messages_sent_total', { help: 'Frames written to sockets.' }),
-    dropped: metrics.counter('ws_messages_dropped_total', { help: 'Deliveries that did not happen, by cause.', labelNames: ['cause'] }),
-    errorsSent: metrics.counter('ws_errors_sent_total', { help: 'Error frames sent, by code.', labelNames: ['code'] }),
-    violations: metrics.counter('ws_violations_total', { help: 'Refused inbound frames counted as violations.' }),
-    evicted: metrics.counter('ws_evictions_total', { help: 'Connections evicted by a newer one of the same user.' }),
-    sendFailures: metrics.counter('ws_send_failures_total', { help: 'Sends that failed as a whole, by cause.', labelNames: ['cause'] }),
+    dropped: metrics.counter('ws_messages_dropped_total', {
+      help: 'Deliveries that did not happen, by cause.',
+      labelNames: ['cause'],
+    }),
+    errorsSent: metrics.counter('ws_errors_sent_total', {
+      help: 'Error frames sent, by code.',
+      labelNames: ['code'],
+    }),
+    violations: metrics.counter('ws_violations_total', {
+      help: 'Refused inbound frames counted as violations.',
+    }),
+    evicted: metrics.counter('ws_evictions_total', {
+      help: 'Connections evicted by a newer one of the same user.',
+    }),
+    sendFailures: metrics.counter('ws_send_failures_total', {
+      help: 'Sends that failed as a whole, by cause.',
+      labelNames: ['cause'],
+    }),
   };
 }

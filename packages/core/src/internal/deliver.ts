@@ -98,14 +98,24 @@ export function createFrameWriter(state: ManagerState, frame: ServerFrame): Fram
   };
 }
 
-function slowConsumer(state: ManagerState, rec: ConnRecord, tally: Tally, threadId: ThreadId | undefined): void {
+function slowConsumer(
+  state: ManagerState,
+  rec: ConnRecord,
+  tally: Tally,
+  threadId: ThreadId | undefined,
+): void {
   countDrop(state, tally, 'slow_consumer');
   if (state.limits.slowConsumer === 'close') {
     closeRecord(state, rec, CloseCode.tryAgainLater, 'slow consumer');
     return;
   }
   if (threadId !== undefined) rec.resyncPending.add(threadId);
-  state.emitter.emit('dropped', { connectionId: rec.id, userId: rec.userId, cause: 'slow_consumer', threadId });
+  state.emitter.emit('dropped', {
+    connectionId: rec.id,
+    userId: rec.userId,
+    cause: 'slow_consumer',
+    threadId,
+  });
 }
 
 /** Sends the `resync` frames a drained slow consumer is owed. */

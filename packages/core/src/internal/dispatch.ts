@@ -1,4 +1,11 @@
-import type { ClientFrame, DirectFrame, JoinFrame, LeaveFrame, PublishFrame, ResumeFrame } from '../frames.js';
+import type {
+  ClientFrame,
+  DirectFrame,
+  JoinFrame,
+  LeaveFrame,
+  PublishFrame,
+  ResumeFrame,
+} from '../frames.js';
 import { ackFrame } from '../frames.js';
 import type { ThreadId, UserId, Offset } from '../ids.js';
 import { compareOffsets } from '../offsets.js';
@@ -9,7 +16,11 @@ import { sendToThread, sendToUser } from './send.js';
 import type { ConnRecord, ManagerState } from './state.js';
 
 /** Routes one checked client frame to its handler. Ping and pong never get here. */
-export function dispatch(state: ManagerState, rec: ConnRecord, frame: ClientFrame): void | Promise<void> {
+export function dispatch(
+  state: ManagerState,
+  rec: ConnRecord,
+  frame: ClientFrame,
+): void | Promise<void> {
   switch (frame.type) {
     case 'join':
       return join(state, rec, frame);
@@ -33,11 +44,25 @@ function ok(state: ManagerState, rec: ConnRecord, ack: Parameters<typeof sendCon
 }
 
 /** Joins a connection to a thread at the thread's current offset; no authorization here. */
-export async function joinRecord(state: ManagerState, rec: ConnRecord, threadId: ThreadId): Promise<void> {
+export async function joinRecord(
+  state: ManagerState,
+  rec: ConnRecord,
+  threadId: ThreadId,
+): Promise<void> {
   if (rec.threads.has(threadId)) return;
+  rec.pendingJoins.add(threadId);
   const offset = await state.cluster.threadOffset(threadId);
-  if (rec.closed || rec.threads.has(threadId)) return;
+  // A leave that came while the cluster answered cancels this join.
+  if (!rec.pendingJoins.delete(threadId) || rec.closed || rec.threads.has(threadId)) return;
   addMembership(state, rec, threadId, offset);
+  saveSession(state, rec);
+}
+
+/** Leaves a thread (and cancels a join still waiting for the cluster). */
+export function leaveRecord(state: ManagerState, rec: ConnRecord, threadId: ThreadId): void {
+  rec.pendingJoins.delete(threadId);
+  if (!rec.threads.has(threadId)) return;
+  removeMembership(state, rec, threadId);
   saveSession(state, rec);
 }
 
@@ -45,46 +70,82 @@ async function join(state: ManagerState, rec: ConnRecord, frame: JoinFrame): Pro
   const threadId = frame.thread as ThreadId;
   if (rec.threads.has(threadId)) return ok(state, rec, ackFrame(frame.id));
   if (rec.threads.size >= state.limits.maxThreadsPerConnection) {
-    return rejectFrame(state, rec, 'forbidden', `thread limit reached (${state.limits.maxThreadsPerConnection})`, frame.id);
+    return rejectFrame(
+      state,
+      rec,
+      'forbidden',
+      `thread limit reached (${state.limits.maxThreadsPerConnection})`,
+      frame.id,
+    );
   }
   const authorize = state.options.authorizeThread;
-  const allowed = authorize === undefined ? false : await authorize(rec.userId, threadId, { connectionId: rec.id, context: rec.context });
+  const allowed =
+    authorize === undefined
+      ? false
+      : await authorize(rec.userId, threadId, { connectionId: rec.id, context: rec.context });
   if (rec.closed) return;
-  if (allowed !== true) return rejectFrame(state, rec, 'forbidden', `not allowed to join "${threadId}"`, frame.id);
+  if (allowed !== true)
+    return rejectFrame(state, rec, 'forbidden', `not allowed to join "${threadId}"`, frame.id);
   await joinRecord(state, rec, threadId);
   ok(state, rec, ackFrame(frame.id));
 }
 
 function leave(state: ManagerState, rec: ConnRecord, frame: LeaveFrame): void {
-  const threadId = frame.thread as ThreadId;
-  if (rec.threads.has(threadId)) {
-    removeMembership(state, rec, threadId);
-    saveSession(state, rec);
-  }
+  leaveRecord(state, rec, frame.thread as ThreadId);
   ok(state, rec, ackFrame(frame.id));
 }
 
 async function publish(state: ManagerState, rec: ConnRecord, frame: PublishFrame): Promise<void> {
   const threadId = frame.thread as ThreadId;
   if (!rec.threads.has(threadId)) {
-    return rejectFrame(state, rec, 'forbidden', `join "${threadId}" before publishing to it`, frame.id);
+    return rejectFrame(
+      state,
+      rec,
+      'forbidden',
+      `join "${threadId}" before publishing to it`,
+      frame.id,
+    );
   }
   const result = await sendToThread(state, threadId, frame.data, { from: rec.userId });
   if (result.error !== undefined) {
-    return rejectFrame(state, rec, 'internal_error', result.failedRemote ? 'not delivered to other instances: cluster unavailable' : result.error.message, frame.id);
+    return rejectFrame(
+      state,
+      rec,
+      'internal_error',
+      result.failedRemote
+        ? 'not delivered to other instances: cluster unavailable'
+        : result.error.message,
+      frame.id,
+    );
   }
-  ok(state, rec, ackFrame(frame.id, result.offset === undefined ? undefined : { offset: result.offset }));
+  ok(
+    state,
+    rec,
+    ackFrame(frame.id, result.offset === undefined ? undefined : { offset: result.offset }),
+  );
 }
 
 async function direct(state: ManagerState, rec: ConnRecord, frame: DirectFrame): Promise<void> {
   const to = frame.to as UserId;
   const authorize = state.options.authorizeDirect;
-  const allowed = authorize === undefined ? false : await authorize(rec.userId, to, { connectionId: rec.id, context: rec.context });
+  const allowed =
+    authorize === undefined
+      ? false
+      : await authorize(rec.userId, to, { connectionId: rec.id, context: rec.context });
   if (rec.closed) return;
-  if (allowed !== true) return rejectFrame(state, rec, 'forbidden', 'not allowed to message this user', frame.id);
+  if (allowed !== true)
+    return rejectFrame(state, rec, 'forbidden', 'not allowed to message this user', frame.id);
   const result = await sendToUser(state, to, frame.data, { from: rec.userId });
   if (result.error !== undefined) {
-    return rejectFrame(state, rec, 'internal_error', result.failedRemote ? 'not delivered to other instances: cluster unavailable' : result.error.message, frame.id);
+    return rejectFrame(
+      state,
+      rec,
+      'internal_error',
+      result.failedRemote
+        ? 'not delivered to other instances: cluster unavailable'
+        : result.error.message,
+      frame.id,
+    );
   }
   ok(state, rec, ackFrame(frame.id));
 }

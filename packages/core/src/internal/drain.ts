@@ -14,7 +14,9 @@ export async function drainAll(state: ManagerState, timeoutMs: number): Promise<
   const { clock, limits } = state;
   let peers: InstanceInfo[] = [];
   try {
-    peers = (await state.cluster.instances()).filter((i) => !i.self && i.url !== undefined && i.state !== 'draining');
+    peers = (await state.cluster.instances()).filter(
+      (i) => !i.self && i.url !== undefined && i.state !== 'draining',
+    );
   } catch (err) {
     state.reportError(err, 'drain-peers');
   }

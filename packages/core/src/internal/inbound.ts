@@ -50,7 +50,8 @@ function refuseInOrder(
   message: string,
   id: RequestId | undefined,
 ): void {
-  if (rec.busy || rec.queue.length > 0 || !rec.registered) rec.queue.push({ reject: { code, message, id } });
+  if (rec.busy || rec.queue.length > 0 || !rec.registered)
+    rec.queue.push({ reject: { code, message, id } });
   else rejectFrame(state, rec, code, message, id);
 }
 
@@ -58,7 +59,11 @@ function refuseInOrder(
  * Entry point of every inbound message: size limit, decode, shape check, ping/pong, frame
  * budget, then the ordered queue of middleware and dispatch.
  */
-export function handleInbound(state: ManagerState, rec: ConnRecord, data: string | Uint8Array): void {
+export function handleInbound(
+  state: ManagerState,
+  rec: ConnRecord,
+  data: string | Uint8Array,
+): void {
   if (rec.closed) return;
   const max = state.limits.maxMessageBytes;
   if (typeof data === 'string' ? utf8LengthOver(data, max) : data.byteLength > max) {
@@ -99,7 +104,13 @@ export function handleInbound(state: ManagerState, rec: ConnRecord, data: string
 
 function failFrame(state: ManagerState, rec: ConnRecord, frame: ClientFrame, err: unknown): void {
   state.reportError(err, 'inbound', rec.id);
-  rejectFrame(state, rec, 'internal_error', 'the server failed to handle this frame', 'id' in frame ? frame.id : undefined);
+  rejectFrame(
+    state,
+    rec,
+    'internal_error',
+    'the server failed to handle this frame',
+    'id' in frame ? frame.id : undefined,
+  );
 }
 
 function runChain(state: ManagerState, rec: ConnRecord, frame: ClientFrame): void | Promise<void> {
@@ -131,9 +142,9 @@ export function processQueue(state: ManagerState, rec: ConnRecord): void {
       failFrame(state, rec, frame, err);
       continue;
     }
-    if (pending !== undefined && typeof (pending).then === 'function') {
+    if (pending !== undefined && typeof pending.then === 'function') {
       rec.busy = true;
-      (pending).then(
+      pending.then(
         () => {
           rec.busy = false;
           processQueue(state, rec);

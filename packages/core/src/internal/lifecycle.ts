@@ -1,6 +1,7 @@
 import { closeCodeLabel } from '../closeCodes.js';
 import type { SessionRecord } from '../cluster.js';
 import type { Offset, ThreadId } from '../ids.js';
+import { compareOffsets } from '../offsets.js';
 import type { ConnRecord, ManagerState } from './state.js';
 
 /** Who ended a connection. */
@@ -13,25 +14,36 @@ export function saveSession(state: ManagerState, rec: ConnRecord): void {
   const session: SessionRecord = { userId: rec.userId, threads, generation: rec.generation };
   state.cluster.saveSession(rec.resumeToken, session, rec.generation).then(
     (saved) => {
-      if (!saved) state.logger.debug('session not saved: a newer generation holds it', { connectionId: rec.id });
+      if (!saved)
+        state.logger.debug('session not saved: a newer generation holds it', {
+          connectionId: rec.id,
+        });
     },
     (err: unknown) => state.reportError(err, 'session-save', rec.id),
   );
 }
 
 /** Adds a thread membership; tells the cluster when this instance starts holding the thread. */
-export function addMembership(state: ManagerState, rec: ConnRecord, threadId: ThreadId, offset: Offset): void {
+export function addMembership(
+  state: ManagerState,
+  rec: ConnRecord,
+  threadId: ThreadId,
+  offset: Offset,
+): void {
   rec.threads.set(threadId, offset);
   rec.threadIds.add(threadId);
   let members = state.threads.get(threadId);
   if (members === undefined) {
     members = new Set();
     state.threads.set(threadId, members);
-    state.cluster.onLocalJoin({ kind: 'thread', threadId }).catch((err: unknown) =>
-      state.reportError(err, 'cluster-join', rec.id),
-    );
+    state.cluster
+      .onLocalJoin({ kind: 'thread', threadId })
+      .catch((err: unknown) => state.reportError(err, 'cluster-join', rec.id));
   }
   members.add(rec);
+  const newest = state.newestJoin.get(threadId);
+  if (newest === undefined || compareOffsets(offset, newest) > 0)
+    state.newestJoin.set(threadId, offset);
 }
 
 /** Removes a thread membership; tells the cluster when this instance no longer holds the thread. */
@@ -44,9 +56,10 @@ export function removeMembership(state: ManagerState, rec: ConnRecord, threadId:
   members.delete(rec);
   if (members.size === 0) {
     state.threads.delete(threadId);
-    state.cluster.onLocalLeave({ kind: 'thread', threadId }).catch((err: unknown) =>
-      state.reportError(err, 'cluster-leave', rec.id),
-    );
+    state.newestJoin.delete(threadId);
+    state.cluster
+      .onLocalLeave({ kind: 'thread', threadId })
+      .catch((err: unknown) => state.reportError(err, 'cluster-leave', rec.id));
   }
 }
 
@@ -78,9 +91,9 @@ export function removeRecord(
     userConns.delete(rec);
     if (userConns.size === 0) {
       state.users.delete(rec.userId);
-      state.cluster.onLocalLeave({ kind: 'user', userId: rec.userId }).catch((err: unknown) =>
-        state.reportError(err, 'cluster-leave', rec.id),
-      );
+      state.cluster
+        .onLocalLeave({ kind: 'user', userId: rec.userId })
+        .catch((err: unknown) => state.reportError(err, 'cluster-leave', rec.id));
     }
   }
   const memberships = [...rec.threads];
@@ -90,12 +103,15 @@ export function removeRecord(
     members.delete(rec);
     if (members.size === 0) {
       state.threads.delete(t);
-      state.cluster.onLocalLeave({ kind: 'thread', threadId: t }).catch((err: unknown) =>
-        state.reportError(err, 'cluster-leave', rec.id),
-      );
+      state.newestJoin.delete(t);
+      state.cluster
+        .onLocalLeave({ kind: 'thread', threadId: t })
+        .catch((err: unknown) => state.reportError(err, 'cluster-leave', rec.id));
     }
   }
-  state.cluster.release(rec.userId, rec.id).catch((err: unknown) => state.reportError(err, 'cluster-release', rec.id));
+  state.cluster
+    .release(rec.userId, rec.id)
+    .catch((err: unknown) => state.reportError(err, 'cluster-release', rec.id));
   saveSession(state, rec);
   state.m.closed.inc(1, { code: closeCodeLabel(code) });
   state.emitter.emit('disconnect', rec.view, { code, reason, by });

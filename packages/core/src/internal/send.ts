@@ -3,6 +3,7 @@ import { WsError, toWsError } from '../errors.js';
 import type { ServerFrame } from '../frames.js';
 import { directMessageFrame, threadMessageFrame } from '../frames.js';
 import type { ConnectionId, Offset, ThreadId, UserId } from '../ids.js';
+import { compareOffsets } from '../offsets.js';
 import type { SendResult } from '../sendResult.js';
 import { toWireData } from '../serialize.js';
 import { countDrop, createFrameWriter, createTally, type Tally } from './deliver.js';
@@ -26,7 +27,10 @@ export interface ThreadSendOptions extends SendOptions {
   readonly except?: ConnectionId | readonly ConnectionId[];
 }
 
-function result(tally: Tally, extra: { published?: boolean; failedRemote?: boolean; offset?: Offset; error?: WsError }): SendResult {
+function result(
+  tally: Tally,
+  extra: { published?: boolean; failedRemote?: boolean; offset?: Offset; error?: WsError },
+): SendResult {
   const failedRemote = extra.failedRemote ?? false;
   return {
     ok: extra.error === undefined && !failedRemote,
@@ -93,21 +97,49 @@ async function prepareFrame<F extends ServerFrame>(
     return { frame: out as F };
   } catch (err) {
     const error = state.reportError(err, 'outbound-middleware');
-    return { result: failedSend(new WsError('internal_error', 'outbound middleware failed', { cause: error })) };
+    return {
+      result: failedSend(
+        new WsError('internal_error', 'outbound middleware failed', { cause: error }),
+      ),
+    };
   }
 }
 
-function writeAll(state: ManagerState, frame: ServerFrame, recs: Iterable<ConnRecord>, tally: Tally, threadId?: ThreadId, except?: ReadonlySet<ConnectionId>): void {
+function writeAll(
+  state: ManagerState,
+  frame: ServerFrame,
+  recs: Iterable<ConnRecord>,
+  tally: Tally,
+  threadId?: ThreadId,
+  except?: ReadonlySet<ConnectionId>,
+): void {
   const writer = createFrameWriter(state, frame);
+  // A thread message goes only to members that joined before it: when someone joined after its
+  // offset was assigned (a message in flight from another instance), check each member.
+  let olderThan: Offset | undefined;
+  if (threadId !== undefined && frame.type === 'message' && frame.offset !== undefined) {
+    const newest = state.newestJoin.get(threadId);
+    if (newest !== undefined && compareOffsets(frame.offset, newest) <= 0)
+      olderThan = frame.offset as Offset;
+  }
   for (const rec of recs) {
     if (except !== undefined && except.has(rec.id)) continue;
+    if (
+      olderThan !== undefined &&
+      compareOffsets(rec.threads.get(threadId as ThreadId) ?? olderThan, olderThan) >= 0
+    )
+      continue;
     writer.write(rec, tally, threadId);
   }
   state.m.sent.inc(tally.delivered);
 }
 
 /** Delivers a frame from another instance to this instance's matching connections. */
-export function deliverLocal(state: ManagerState, target: DeliveryTarget, frame: ServerFrame): number {
+export function deliverLocal(
+  state: ManagerState,
+  target: DeliveryTarget,
+  frame: ServerFrame,
+): number {
   const tally = createTally();
   switch (target.kind) {
     case 'thread': {
@@ -140,7 +172,12 @@ export async function sendToThread(
   options: ThreadSendOptions = {},
 ): Promise<SendResult> {
   const from = options.from ?? null;
-  const prepared = await prepareFrame(state, { kind: 'thread', threadId }, (d) => threadMessageFrame(threadId, from, d), data);
+  const prepared = await prepareFrame(
+    state,
+    { kind: 'thread', threadId },
+    (d) => threadMessageFrame(threadId, from, d),
+    data,
+  );
   if ('result' in prepared) return prepared.result;
   let frame = prepared.frame;
   let offset: Offset | undefined;
@@ -161,27 +198,59 @@ export async function sendToThread(
   const tally = createTally();
   const members = state.threads.get(threadId);
   if (members !== undefined) {
-    const except = options.except === undefined ? undefined : new Set(typeof options.except === 'string' ? [options.except] : options.except);
+    const except =
+      options.except === undefined
+        ? undefined
+        : new Set(typeof options.except === 'string' ? [options.except] : options.except);
     writeAll(state, frame, members, tally, threadId, except);
   }
-  return result(tally, { published, failedRemote, ...(offset === undefined ? {} : { offset }), ...(error === undefined ? {} : { error }) });
+  return result(tally, {
+    published,
+    failedRemote,
+    ...(offset === undefined ? {} : { offset }),
+    ...(error === undefined ? {} : { error }),
+  });
 }
 
 /** Sends a direct message to every connection of a user, here and on other instances. */
-export async function sendToUser(state: ManagerState, userId: UserId, data: unknown, options: SendOptions = {}): Promise<SendResult> {
+export async function sendToUser(
+  state: ManagerState,
+  userId: UserId,
+  data: unknown,
+  options: SendOptions = {},
+): Promise<SendResult> {
   const from = options.from ?? null;
-  const prepared = await prepareFrame(state, { kind: 'user', userId }, (d) => directMessageFrame(from, d), data);
+  const prepared = await prepareFrame(
+    state,
+    { kind: 'user', userId },
+    (d) => directMessageFrame(from, d),
+    data,
+  );
   if ('result' in prepared) return prepared.result;
   const tally = createTally();
   const conns = state.users.get(userId);
   if (conns !== undefined) writeAll(state, prepared.frame, conns, tally);
-  return publishRemote(state, tally, () => state.cluster.publishToUser(userId, prepared.frame), 'publish-user');
+  return publishRemote(
+    state,
+    tally,
+    () => state.cluster.publishToUser(userId, prepared.frame),
+    'publish-user',
+  );
 }
 
 /** Sends a message to every connection of the cluster. */
-export async function broadcast(state: ManagerState, data: unknown, options: SendOptions = {}): Promise<SendResult> {
+export async function broadcast(
+  state: ManagerState,
+  data: unknown,
+  options: SendOptions = {},
+): Promise<SendResult> {
   const from = options.from ?? null;
-  const prepared = await prepareFrame(state, { kind: 'all' }, (d) => directMessageFrame(from, d), data);
+  const prepared = await prepareFrame(
+    state,
+    { kind: 'all' },
+    (d) => directMessageFrame(from, d),
+    data,
+  );
   if ('result' in prepared) return prepared.result;
   const tally = createTally();
   writeAll(state, prepared.frame, state.connections.values(), tally);
@@ -189,9 +258,19 @@ export async function broadcast(state: ManagerState, data: unknown, options: Sen
 }
 
 /** Sends a message to one connection of this instance. */
-export async function sendToConnection(state: ManagerState, connectionId: ConnectionId, data: unknown, options: SendOptions = {}): Promise<SendResult> {
+export async function sendToConnection(
+  state: ManagerState,
+  connectionId: ConnectionId,
+  data: unknown,
+  options: SendOptions = {},
+): Promise<SendResult> {
   const from = options.from ?? null;
-  const prepared = await prepareFrame(state, { kind: 'connection', connectionId }, (d) => directMessageFrame(from, d), data);
+  const prepared = await prepareFrame(
+    state,
+    { kind: 'connection', connectionId },
+    (d) => directMessageFrame(from, d),
+    data,
+  );
   if ('result' in prepared) return prepared.result;
   const tally = createTally();
   const rec = state.connections.get(connectionId);
@@ -203,7 +282,12 @@ export async function sendToConnection(state: ManagerState, connectionId: Connec
   return result(tally, {});
 }
 
-async function publishRemote(state: ManagerState, tally: Tally, publish: () => Promise<{ published: boolean }>, stage: string): Promise<SendResult> {
+async function publishRemote(
+  state: ManagerState,
+  tally: Tally,
+  publish: () => Promise<{ published: boolean }>,
+  stage: string,
+): Promise<SendResult> {
   try {
     const { published } = await publish();
     return result(tally, { published });

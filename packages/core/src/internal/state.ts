@@ -15,7 +15,11 @@ import type { TokenBucket } from './tokenBucket.js';
 
 /** A refusal decided on arrival but sent in order, after the frames queued before it. */
 export interface QueuedRejection {
-  readonly reject: { readonly code: WireErrorCode; readonly message: string; readonly id: RequestId | undefined };
+  readonly reject: {
+    readonly code: WireErrorCode;
+    readonly message: string;
+    readonly id: RequestId | undefined;
+  };
 }
 
 /** What waits in a connection's inbound queue. */
@@ -35,6 +39,8 @@ export interface ConnRecord {
   readonly bucket: TokenBucket;
   readonly queue: QueueItem[];
   readonly resyncPending: Set<ThreadId>;
+  /** Joins waiting for the cluster; a leave meanwhile cancels them (the later call wins). */
+  readonly pendingJoins: Set<ThreadId>;
   readonly unsubscribe: (() => void)[];
   view: Connection;
   lastActivityAt: number;
@@ -76,6 +82,8 @@ export interface ManagerState {
   readonly connections: Map<ConnectionId, ConnRecord>;
   readonly users: Map<UserId, Set<ConnRecord>>;
   readonly threads: Map<ThreadId, Set<ConnRecord>>;
+  /** Per thread, the newest join offset of any local member: messages older than it need a per-member check. */
+  readonly newestJoin: Map<ThreadId, Offset>;
   readonly inbound: InboundMiddleware[];
   readonly outbound: OutboundMiddleware[];
   readonly startedAt: number;

@@ -33,7 +33,11 @@ export function testManager(options: ManagerOptions = {}): Manager & {
     ...options,
   });
   return Object.assign(manager, {
-    async connect(user: string, connect: ConnectOptions = {}, socket: MemorySocketOptions = {}): Promise<TestConn> {
+    async connect(
+      user: string,
+      connect: ConnectOptions = {},
+      socket: MemorySocketOptions = {},
+    ): Promise<TestConn> {
       const pair = createMemorySocketPair(socket);
       const id = await manager.connectUser(asUserId(user), pair.server, connect);
       const client = pair.client;

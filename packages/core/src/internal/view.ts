@@ -21,7 +21,8 @@ export function createView(state: ManagerState, rec: ConnRecord): Connection {
     get isOpen() {
       return !rec.closed && rec.socket.readyState === 1;
     },
-    hasProtocolPing: typeof rec.socket.ping === 'function' && typeof rec.socket.onPong === 'function',
+    hasProtocolPing:
+      typeof rec.socket.ping === 'function' && typeof rec.socket.onPong === 'function',
     send(frame) {
       if (frame.type === 'message') {
         const tally = createTally();

@@ -36,7 +36,8 @@ export function createManualClock(start = 1_700_000_000_000): ManualClock {
       const target = now + ms;
       for (;;) {
         let due: Timer | undefined;
-        for (const t of timers.values()) if (t.at <= target && (due === undefined || t.at < due.at)) due = t;
+        for (const t of timers.values())
+          if (t.at <= target && (due === undefined || t.at < due.at)) due = t;
         if (due === undefined) break;
         now = due.at;
         if (due.every === undefined) timers.delete(due.id);
