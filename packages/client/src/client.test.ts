@@ -88,6 +88,28 @@ describe('connecting', () => {
     );
   });
 
+  it('opens no socket when closed while getToken runs', async () => {
+    let resolveToken: (t: string) => void = () => undefined;
+    const c = make({ getToken: () => new Promise<string>((r) => (resolveToken = r)) });
+    c.close();
+    resolveToken('late');
+    await tick(1000);
+    expect(net.sockets).toHaveLength(0);
+    expect(c.state).toBe('closed');
+  });
+
+  it('opens one socket when connect() is called while a 4102 refresh runs', async () => {
+    const tokens: ((t: string) => void)[] = [];
+    const c = make({ token: 't0', getToken: () => new Promise<string>((r) => tokens.push(r)) });
+    net.last().accept();
+    net.last().drop(4102);
+    expect(c.state).toBe('reconnecting');
+    c.connect();
+    tokens[0]?.('t1');
+    await tick(1000);
+    expect(net.sockets).toHaveLength(2);
+  });
+
   it('does not connect before connect() with autoConnect: false', async () => {
     const c = make({ autoConnect: false });
     await tick(1000);

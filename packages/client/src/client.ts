@@ -123,6 +123,8 @@ export function createClient(options: ClientOptions): Client {
   let refreshedWithoutOpen = false;
   let retryTimer: unknown;
   let welcomeTimer: unknown;
+  /** Bumped by every `open()` and `close()`: an await that comes back to a newer epoch gives up. */
+  let epoch = 0;
 
   const emitter = createEmitter<ClientEvents>((err, event) => {
     if (event !== 'error') report(new ClientError('internal_error', `a '${String(event)}' listener threw`, { cause: err }));
@@ -308,6 +310,7 @@ export function createClient(options: ClientOptions): Client {
       return;
     }
     state = 'reconnecting';
+    const mine = epoch;
     let fresh: string | undefined | null;
     try {
       fresh = await options.getToken();
@@ -315,7 +318,7 @@ export function createClient(options: ClientOptions): Client {
       report(new ClientError('token_error', `getToken failed after ${code}: ${String(err)}`, { cause: err }));
       fresh = undefined;
     }
-    if ((state as ClientState) === 'closed') return; // closed while getToken ran
+    if (mine !== epoch) return; // closed, or connect() was called, while getToken ran
     if (typeof fresh !== 'string' || fresh === '' || fresh === token) {
       finish(code, reason);
       return;
@@ -326,6 +329,7 @@ export function createClient(options: ClientOptions): Client {
   };
 
   const open = async (): Promise<void> => {
+    const mine = ++epoch;
     state = 'connecting';
     currentUrl = nextUrl;
     emitter.emit('connecting', { url: currentUrl, attempt });
@@ -335,7 +339,7 @@ export function createClient(options: ClientOptions): Client {
       } catch (err) {
         report(new ClientError('token_error', `getToken failed: ${String(err)}`, { cause: err }));
       }
-      if (state !== 'connecting') return;
+      if (mine !== epoch) return; // closed, or connect() was called, while getToken ran
     }
     let ws: WebSocketLike;
     try {
@@ -462,6 +466,7 @@ export function createClient(options: ClientOptions): Client {
 
     close() {
       if (state === 'closed') return;
+      epoch++;
       const ws = socket;
       socket = undefined;
       timers.clearTimeout(retryTimer);

@@ -84,6 +84,17 @@ describe('against a real server (core + protocols)', () => {
     expect(conn?.protocol).toBe('wsm.v1.msgpack');
   });
 
+  it("answers the server's application-level ping with pong", async () => {
+    const s = await server();
+    const c = client(s.url);
+    await opened(c);
+    const pongs: string[] = [];
+    s.manager.on('pong', (conn, kind) => pongs.push(`${conn.userId}:${kind}`));
+    s.ctx.getConnection(c.connectionId as never)?.send({ type: 'ping' });
+    await waitFor('pong', () => pongs.length === 1);
+    expect(pongs).toEqual(['alice:application']);
+  });
+
   it('rejects with the server error code', async () => {
     const s = await server({ manager: { authorizeThread: (_u, t) => t !== 'secret' } });
     const c = client(s.url);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Clock, TimerHandle } from './clock.js';
 import { systemClock } from './clock.js';
 import { CloseCode } from './closeCodes.js';
+import type { Connection } from './plugin.js';
 import { threadId, userId } from './ids.js';
 import { flush, testManager } from './internal/testSupport.js';
 import { createMemoryCluster, createManualClock } from './testing/index.js';
@@ -154,7 +155,7 @@ describe('close and drain', () => {
 
   it('terminate() from a plugin forgets the connection at once, without waiting for onClose', async () => {
     const m = testManager();
-    let conn: import('./plugin.js').Connection | undefined;
+    let conn: Connection | undefined;
     m.use({
       name: 't',
       setup: (ctx) => {

@@ -1,11 +1,14 @@
 /**
- * Real sockets over loopback: a `ws` server, `ws` clients, core's system clock. The server side
- * is wrapped into core's `SocketLike` by a small test-only adapter (protocol ping/pong,
- * terminate), so this test depends on nothing but `ws` and `@ws/core`.
+ * Real sockets over loopback: `ws` clients, core's system clock, and two servers: the real stack
+ * (`@ws/protocols` attached to a Node http server, its `ws` adapter) and a bare `ws` server whose
+ * sockets a small test-only adapter wraps into core's `SocketLike` (protocol ping/pong,
+ * terminate), which depends on nothing but `ws` and `@ws/core`.
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ConnectionId, Manager, SocketLike } from '@ws/core';
 import { createManager, silentLogger, userId } from '@ws/core';
+import { attach } from '@ws/protocols/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RawData } from 'ws';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -72,32 +75,60 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 }, 30_000);
 
-async function startServer(options: HeartbeatOptions): Promise<Server> {
+type ServerKind = '@ws/protocols attach' | 'bare ws + test adapter';
+
+const userOf = (url: string | undefined): string =>
+  new URL(url ?? '/', 'http://x').searchParams.get('u') ?? 'anon';
+
+async function startServer(kind: ServerKind, options: HeartbeatOptions): Promise<Server> {
   const manager = createManager({ logger: silentLogger() });
   const hb = manager.use(heartbeat(options));
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => wss.once('listening', resolve));
-  wss.on('connection', (ws, req) => {
-    const name = new URL(req.url ?? '/', 'http://x').searchParams.get('u') ?? 'anon';
-    manager.connectUser(userId(name), wrapServerSocket(ws)).catch(() => ws.terminate());
-  });
+  let url: string;
+  let stop: () => Promise<void>;
+  if (kind === '@ws/protocols attach') {
+    const http = createServer();
+    const endpoint = attach(manager, {
+      server: http,
+      path: '/ws',
+      authenticate: (req) => ({ userId: userOf(req.url) }),
+      logger: silentLogger(),
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws`;
+    stop = async () => {
+      await endpoint.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    };
+  } else {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => wss.once('listening', resolve));
+    wss.on('connection', (ws, req) => {
+      manager
+        .connectUser(userId(userOf(req.url)), wrapServerSocket(ws))
+        .catch(() => ws.terminate());
+    });
+    url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
+    stop = async () => {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    };
+  }
   const timeouts: { info: HeartbeatTimeout; at: number }[] = [];
   const disconnects: ConnectionId[] = [];
   manager.on('heartbeat:timeout', (info: HeartbeatTimeout) =>
     timeouts.push({ info, at: performance.now() }),
   );
   manager.on('disconnect', (conn) => disconnects.push(conn.id));
-  const { port } = wss.address() as AddressInfo;
   const server: Server = {
     manager,
     hb,
-    url: `ws://127.0.0.1:${port}/`,
+    url,
     timeouts,
     disconnects,
     async close() {
       await manager.close();
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await stop();
     },
   };
   cleanups.push(() => server.close());
@@ -175,7 +206,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Per-test budget: 200 handshakes and several intervals on a loaded 2-core machine. */
 const TEST_TIMEOUT = 60_000;
 
-describe('heartbeat over real sockets (loopback)', () => {
+const kinds: readonly ServerKind[] = ['@ws/protocols attach', 'bare ws + test adapter'];
+
+describe.each(kinds)('heartbeat over real sockets (loopback), server: %s', (kind) => {
   it(
     '200 clients, 100 stop answering: all 100 terminated within 2x the interval, no healthy one dropped',
     async () => {
@@ -184,7 +217,7 @@ describe('heartbeat over real sockets (loopback)', () => {
       const TIMEOUT = 100;
       // Generous margin for a loaded 2-core CI machine (timer lag, GC, other test workers).
       const MARGIN = 1500;
-      const server = await startServer({ intervalMs: INTERVAL, timeoutMs: TIMEOUT });
+      const server = await startServer(kind, { intervalMs: INTERVAL, timeoutMs: TIMEOUT });
       const clients = await openClients(server.url, 200);
       expect(server.manager.getStats().connections).toBe(200);
 
@@ -234,7 +267,7 @@ describe('heartbeat over real sockets (loopback)', () => {
     'keeps every healthy client through real event-loop blocks longer than the interval',
     async () => {
       const INTERVAL = 200;
-      const server = await startServer({ intervalMs: INTERVAL, timeoutMs: 100 });
+      const server = await startServer(kind, { intervalMs: INTERVAL, timeoutMs: 100 });
       const clients = await openClients(server.url, 50);
       expect(await waitFor(() => clients.every((c) => c.pings >= 1), 10_000)).toBe(true);
       // Block the whole process (server and clients share it) five times, at different phases.

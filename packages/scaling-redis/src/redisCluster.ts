@@ -57,6 +57,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
       dirty: false,
       stopped: false,
       registered: false,
+      epoch: undefined,
     };
     const routing = createRouting(s);
     const probe = createProbe(s);

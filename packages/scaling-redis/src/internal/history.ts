@@ -1,5 +1,5 @@
 import type { HistoryResult, MessageFrame, Offset, ThreadId, ThreadPublishOutcome } from '@ws/core';
-import { compareOffsets } from '@ws/core';
+import { compareOffsets, maxOffset } from '@ws/core';
 import { decodeFrame, encodeFrame } from './envelope.js';
 import type { Routing } from './routing.js';
 import { historyScript, publishThreadScript } from './scripts.js';
@@ -17,9 +17,15 @@ function fullId(offset: string): string {
   return offset.includes('-') ? offset : `${offset}-0`;
 }
 
-/** How long a thread's stream and meta live after the last publication, in ms. */
-function expireMs(s: Shared): number {
-  return Math.max(2 * s.o.historyTtlMs, 60_000);
+const DAY_MS = 86_400_000;
+
+/**
+ * How long a thread's stream lives after its last publication, in ms: past the TTL (or a week
+ * without an age limit). Its meta (`last`, `trimmed`) lives a day longer, so an old offset is
+ * still answered "not recoverable" rather than taken for a fresh thread.
+ */
+function streamExpireMs(s: Shared): number {
+  return s.o.historyTtlMs > 0 ? s.o.historyTtlMs + 60_000 : 7 * DAY_MS;
 }
 
 /**
@@ -47,7 +53,8 @@ export async function publishToThread(
         encodeFrame(bare),
         keep,
         s.o.historyTtlMs,
-        expireMs(s),
+        streamExpireMs(s),
+        streamExpireMs(s) + DAY_MS,
       ],
     )) as [string, number];
   } catch (err) {
@@ -61,13 +68,17 @@ export async function publishToThread(
 }
 
 /**
- * The thread's newest offset, or `0-0` when it has none. While Redis is unreachable a join
- * still works locally: it starts at this instance's clock (`<now>-0`, the shape of a stream id),
- * which a later `resume` answers honestly (not recoverable when that point is not yet reached).
+ * The thread's newest offset; for a thread with none yet, the start of the data epoch
+ * (`<epoch>-0`), so a Redis that loses its data can tell old offsets from new ones. While Redis
+ * is unreachable a join still works locally: it starts at this instance's clock (`<now>-0`, the
+ * shape of a stream id), which a later `resume` answers honestly.
  */
 export async function threadOffset(s: Shared, threadId: ThreadId): Promise<Offset> {
   try {
-    return ((await s.link.call('HGET', s.keys.threadMeta(threadId), 'last')) ?? '0-0') as Offset;
+    const last = (await s.link.call('HGET', s.keys.threadMeta(threadId), 'last')) as string | null;
+    if (last !== null) return last as Offset;
+    const epoch = (await s.link.call('GET', s.keys.epoch)) as string | null;
+    return `${epoch ?? s.ctx.clock.now()}-0` as Offset;
   } catch (err) {
     s.m.commandFailures.inc(1, { op: 'thread-offset' });
     s.ctx.logger.debug('thread offset unavailable: joining at the local clock', {
@@ -89,14 +100,23 @@ export async function history(
 ): Promise<HistoryResult> {
   const from = compareOffsets(afterOffset, notBefore) >= 0 ? afterOffset : notBefore;
   if (!fitsStreamId(from)) return { recoverable: false };
-  const reply = (await s.link.run(
-    historyScript,
-    [s.keys.threadStream(threadId), s.keys.threadMeta(threadId)],
-    [`(${fullId(from)}`, s.o.historyTtlMs, s.o.historyMaxLen + 1],
-  )) as [string, string, [string, string[]][]];
-  const [last, trimmed, entries] = reply;
-  if (compareOffsets(from, last) > 0 || compareOffsets(from, trimmed) < 0)
+  const [reply, epoch] = await Promise.all([
+    s.link.run(
+      historyScript,
+      [s.keys.threadStream(threadId), s.keys.threadMeta(threadId)],
+      [`(${fullId(from)}`, s.o.historyTtlMs, s.o.historyMaxLen + 1],
+    ) as Promise<[string, string, [string, string[]][]]>,
+    s.link.call('GET', s.keys.epoch) as Promise<string | null>,
+  ]);
+  // Without an epoch (Redis lost its data, no heartbeat since) nothing can be vouched for.
+  if (epoch === null) return { recoverable: false };
+  const floor = `${epoch}-0`;
+  const [lastRaw, trimmedRaw, entries] = reply;
+  const last = lastRaw === '' ? floor : lastRaw;
+  const trimmed = trimmedRaw === '' ? floor : maxOffset(trimmedRaw as Offset, floor as Offset);
+  if (compareOffsets(from, last) > 0 || compareOffsets(from, trimmed) < 0) {
     return { recoverable: false };
+  }
   const frames: MessageFrame[] = [];
   for (const [id, fields] of entries) {
     const i = fields.indexOf('f');

@@ -25,6 +25,11 @@ export interface Keys {
   readonly instances: string;
   /** ZSET instanceId -> liveness deadline (Redis time, ms). */
   readonly alive: string;
+  /**
+   * Redis time (ms) when this deployment's data began; a Redis that lost its data starts a new
+   * epoch, and offsets from before it are not recoverable.
+   */
+  readonly epoch: string;
   session(token: string): string;
 }
 
@@ -48,6 +53,7 @@ export function createKeys(prefix: string): Keys {
     allChannel: `${p}{all}:ch`,
     instances: `${p}{reg}:instances`,
     alive: `${p}{reg}:alive`,
+    epoch: `${p}{reg}:epoch`,
     // Resume tokens are secrets: only their hash appears in key names.
     session: (token) => `${p}{s:${createHash('sha256').update(token).digest('hex')}}`,
   };

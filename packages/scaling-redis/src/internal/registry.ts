@@ -52,11 +52,13 @@ export async function heartbeat(s: Shared): Promise<InstanceId[]> {
   const ttl = 2 * s.o.heartbeatMs;
   const reply = (await s.link.run(
     heartbeatScript,
-    [s.keys.instances, s.keys.alive],
+    [s.keys.instances, s.keys.alive, s.keys.epoch],
     [s.self, JSON.stringify(selfInfo(s)), ttl],
-  )) as [number, ...string[]];
-  const [was, ...dead] = reply;
-  if (Number(was) !== 1 && s.registered) s.dirty = true;
+  )) as [number, string, ...string[]];
+  const [was, epoch, ...dead] = reply;
+  // Not alive there (purged by a peer) or a new epoch (Redis lost its data): write back.
+  if ((Number(was) !== 1 || epoch !== s.epoch) && s.registered) s.dirty = true;
+  s.epoch = epoch;
   s.registered = true;
   return (dead as InstanceId[]).filter((id) => id !== s.self);
 }

@@ -99,7 +99,7 @@ return removed
  * Appends a thread message to its stream and publishes it, atomically, so the offset (the
  * stream id) is in the published frame and stream order equals delivery order.
  * KEYS: stream, meta. ARGV: publish command, channel, origin, frame JSON, maxlen, ttl ms,
- * expire ms. Returns {offset, receivers}.
+ * stream expire ms, meta expire ms. Returns {offset, receivers}.
  */
 export const publishThreadScript: Script = script(
   'publishThread',
@@ -120,7 +120,7 @@ else
 end
 redis.call('HSET', KEYS[2], 'last', id)
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
-redis.call('PEXPIRE', KEYS[2], ARGV[7])
+redis.call('PEXPIRE', KEYS[2], ARGV[8])
 local n = redis.call(ARGV[1], ARGV[2], ARGV[3] .. '|' .. id .. '|' .. ARGV[4])
 return {id, n}
 `,
@@ -128,7 +128,7 @@ return {id, n}
 
 /**
  * Reads a thread's kept frames after an offset. KEYS: stream, meta. ARGV: exclusive start
- * ('(' .. offset), ttl ms, count. Returns {last, trimmed, entries}.
+ * ('(' .. offset), ttl ms, count. Returns {last, trimmed, entries} ('' for what is unknown).
  */
 export const historyScript: Script = script(
   'history',
@@ -138,8 +138,8 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
   ttltrim(KEYS[1], KEYS[2], tonumber(ARGV[2]), now)
   entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', tonumber(ARGV[3]))
 end
-local last = redis.call('HGET', KEYS[2], 'last') or '0-0'
-local trimmed = redis.call('HGET', KEYS[2], 'trimmed') or '0-0'
+local last = redis.call('HGET', KEYS[2], 'last') or ''
+local trimmed = redis.call('HGET', KEYS[2], 'trimmed') or ''
 return {last, trimmed, entries}
 `,
 );
@@ -175,9 +175,9 @@ return s[3]
 );
 
 /**
- * Refreshes this instance's record and liveness (Redis time, so no clock skew between hosts).
- * KEYS: instances, alive. ARGV: id, info JSON, ttl ms.
- * Returns {wasAlive (0/1), dead instance ids...}.
+ * Refreshes this instance's record and liveness (Redis time, so no clock skew between hosts), and
+ * starts the data epoch if there is none. KEYS: instances, alive, epoch. ARGV: id, info JSON,
+ * ttl ms. Returns {wasAlive (0/1), epoch, dead instance ids...}.
  */
 export const heartbeatScript: Script = script(
   'heartbeat',
@@ -187,7 +187,8 @@ local was = 0
 if prev and tonumber(prev) >= now then was = 1 end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-local out = {was}
+redis.call('SET', KEYS[3], tostring(now), 'NX')
+local out = {was, redis.call('GET', KEYS[3])}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. now)) do out[#out + 1] = id end
 return out
 `,

@@ -31,6 +31,8 @@ export interface Shared {
   stopped: boolean;
   /** True once this instance registered in Redis at least once. */
   registered: boolean;
+  /** The data epoch last seen (Redis ms), undefined before the first heartbeat. */
+  epoch: string | undefined;
 }
 
 /** The member of a user's connection set: `<instanceId>|<connectionId>`. */
