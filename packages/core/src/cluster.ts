@@ -104,6 +104,12 @@ export interface ClusterContext {
   readonly logger: Logger;
   /** Background failures go here; adapters never throw from background work. */
   onError(err: unknown, info: { readonly stage: string }): void;
+  /**
+   * The manager's lifecycle right now, so an adapter can advertise `draining` in its instance
+   * record (peers then never send clients to an instance that is itself draining). Optional for
+   * adapters written against older cores: treat a missing one as `running`.
+   */
+  readonly lifecycle?: () => 'running' | 'draining' | 'closed';
 }
 
 /**

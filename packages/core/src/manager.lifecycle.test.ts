@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Clock, TimerHandle } from './clock.js';
 import { systemClock } from './clock.js';
 import { CloseCode } from './closeCodes.js';
+import type { ClusterAdapter, ClusterContext } from './cluster.js';
 import type { Connection } from './plugin.js';
 import { threadId, userId } from './ids.js';
 import { flush, testManager } from './internal/testSupport.js';
@@ -91,6 +92,30 @@ describe('close and drain', () => {
     for (const c of cs) expect(c.client.closed?.code).toBe(CloseCode.goingAway);
     expect(events).toEqual(['close']);
     expect(m.state).toBe('closed');
+  });
+
+  it('tells the cluster adapter its lifecycle: running, draining while it drains, then closed', async () => {
+    const hub = createMemoryCluster();
+    const inner = hub.adapter({ publicUrl: 'ws://a.example/ws' });
+    let ctx: ClusterContext | undefined;
+    const seenInDrain: (string | undefined)[] = [];
+    const adapter: ClusterAdapter = {
+      ...inner,
+      start(c) {
+        ctx = c;
+        return inner.start(c);
+      },
+      instances() {
+        seenInDrain.push(ctx?.lifecycle?.());
+        return inner.instances();
+      },
+    };
+    const m = testManager({ cluster: adapter });
+    await m.connect('u');
+    expect(ctx?.lifecycle?.()).toBe('running');
+    await m.close({ drain: true });
+    expect(seenInDrain).toEqual(['draining']);
+    expect(ctx?.lifecycle?.()).toBe('closed');
   });
 
   it('drains: a reconnect hint naming a live peer, then 1012, at a bounded rate', async () => {

@@ -252,6 +252,7 @@ export function createManager(options: ManagerOptions = {}): Manager {
     onError: (err, info) => {
       state.reportError(err, info.stage);
     },
+    lifecycle: () => state.lifecycle,
   };
   const started = state.cluster.start(clusterCtx).catch((err: unknown) => {
     state.reportError(err, 'cluster-start');
