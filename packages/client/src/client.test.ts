@@ -341,7 +341,7 @@ describe('close codes', () => {
 });
 
 describe('backoff', () => {
-  it('grows with full jitter within [0, min(max, min * factor^n)] and resets after welcome', async () => {
+  it('grows with full jitter within [0, min(max, min * factor^n)] and resets once a connection lasted', async () => {
     const c = make({ backoff: { minMs: 100, maxMs: 2000, factor: 2 }, random: seededRandom(42), connectTimeoutMs: 600_000 });
     const reconnecting = record(c, 'reconnecting');
     for (let i = 0; i < 8; i++) {
@@ -353,9 +353,17 @@ describe('backoff', () => {
       await tick(r?.delayMs ?? 0);
       expect(net.sockets).toHaveLength(i + 2);
     }
+    // A connection dropped right after welcome does not reset the backoff...
     net.last().accept();
     net.last().drop(1006);
-    expect(reconnecting[8]?.delayMs).toBeLessThanOrEqual(100);
+    expect(reconnecting[8]?.attempt).toBe(9);
+    await tick(reconnecting[8]?.delayMs ?? 0);
+    // ...one that stayed open for stableAfterMs does.
+    net.last().accept();
+    await tick(5000);
+    net.last().drop(1006);
+    expect(reconnecting[9]?.attempt).toBe(1);
+    expect(reconnecting[9]?.delayMs).toBeLessThanOrEqual(100);
   });
 });
 

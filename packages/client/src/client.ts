@@ -108,6 +108,7 @@ export function createClient(options: ClientOptions): Client {
   const backoff: BackoffOptions = { ...clientDefaults.backoff, ...options.backoff };
   const connectTimeoutMs = options.connectTimeoutMs ?? clientDefaults.connectTimeoutMs;
   const policyWaitMs = options.policyWaitMs ?? clientDefaults.policyWaitMs;
+  const stableAfterMs = options.stableAfterMs ?? clientDefaults.stableAfterMs;
   const allowed = options.allowedOrigins ?? [new URL(baseUrl).hostname];
 
   let state: ClientState = 'idle';
@@ -123,6 +124,7 @@ export function createClient(options: ClientOptions): Client {
   let refreshedWithoutOpen = false;
   let retryTimer: unknown;
   let welcomeTimer: unknown;
+  let stableTimer: unknown;
   /** Bumped by every `open()` and `close()`: an await that comes back to a newer epoch gives up. */
   let epoch = 0;
 
@@ -189,7 +191,11 @@ export function createClient(options: ClientOptions): Client {
     welcome = frame;
     resumeToken = frame.resumeToken;
     state = 'open';
-    attempt = 0;
+    // The backoff starts over only once a connection has lasted: a server that accepts and then
+    // drops every connection at once still gets growing, jittered delays.
+    stableTimer = timers.setTimeout(() => {
+      attempt = 0;
+    }, stableAfterMs);
     refreshedWithoutOpen = false;
     opens++;
     threads.restore(frame.restored);
@@ -267,6 +273,7 @@ export function createClient(options: ClientOptions): Client {
 
   const onClose = (code: number, reason: string): void => {
     timers.clearTimeout(welcomeTimer);
+    timers.clearTimeout(stableTimer);
     const opened = state === 'open';
     const h = hint;
     hint = undefined;
@@ -471,6 +478,7 @@ export function createClient(options: ClientOptions): Client {
       socket = undefined;
       timers.clearTimeout(retryTimer);
       timers.clearTimeout(welcomeTimer);
+      timers.clearTimeout(stableTimer);
       retryTimer = undefined;
       if (ws !== undefined) {
         detach(ws);

@@ -56,6 +56,11 @@ export interface ClientOptions {
    */
   readonly backoff?: BackoffOptions;
   /**
+   * How long a connection must stay open before the backoff starts over from its first step, in ms.
+   * @default 5000
+   */
+  readonly stableAfterMs?: number;
+  /**
    * Extra wait before reconnecting after a 1008 (policy) close, in ms; backoff is added on top.
    * @default 30000
    */
@@ -94,6 +99,7 @@ export const clientDefaults = {
   requestTimeoutMs: 10_000,
   connectTimeoutMs: 10_000,
   backoff: { minMs: 500, maxMs: 30_000, factor: 2 },
+  stableAfterMs: 5_000,
   policyWaitMs: 30_000,
   maxQueued: 100,
   autoConnect: true,
