@@ -58,6 +58,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
       stopped: false,
       registered: false,
       epoch: undefined,
+      drainingAdvertised: false,
     };
     const routing = createRouting(s);
     const probe = createProbe(s);

@@ -3,6 +3,7 @@ import { isWsError } from '@ws/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisCluster } from './redisCluster.js';
+import type { TestNode } from '../test/harness.js';
 import { closeAll, connect, readyNodes } from '../test/harness.js';
 import { createRedisServer, waitFor } from '../test/redisServer.js';
 import type { RedisServer } from '../test/redisServer.js';
@@ -72,6 +73,31 @@ describe('instance registry', () => {
     expect(stats.instances.map((i) => i.instanceId)).toEqual(['drain-1']);
     expect(await b.manager.findUser('x' as UserId)).toBeNull();
     await b.close();
+  });
+
+  it('advertises draining, so a peer draining at the same time sends its clients elsewhere', async () => {
+    const nodes = await readyNodes(server.port, 'twodrain', 3, (i) => ({
+      adapter: { publicUrl: `ws://n${i}.test/ws` },
+      manager: { drain: { ratePerSecond: 10, spreadMs: 0 } },
+    }));
+    const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
+    const onA = await Promise.all([1, 2, 3, 4].map((i) => connect(a.manager, `a${i}`)));
+    const onB = await Promise.all([1, 2].map((i) => connect(b.manager, `b${i}`)));
+    const drainingA = a.close(true);
+    expect(
+      await waitFor(
+        async () =>
+          (await c.manager.getClusterStats()).instances.some(
+            (i) => i.instanceId === 'twodrain-0' && i.state === 'draining',
+          ),
+        3000,
+      ),
+    ).toBe(true);
+    await b.close(true);
+    await drainingA;
+    for (const cl of onB) expect(cl.client.framesOf('reconnect')[0]?.url).toBe('ws://n2.test/ws');
+    for (const cl of onA) expect(cl.client.closed?.code).toBe(1012);
+    await c.close();
   });
 
   it('reports ready with Redis up', async () => {

@@ -21,12 +21,16 @@ function localCounts(s: Shared): { connections: number; users: number } {
   return { connections, users: users.size };
 }
 
+function lifecycleState(s: Shared): 'running' | 'draining' {
+  return s.ctx.lifecycle?.() === 'draining' ? 'draining' : 'running';
+}
+
 function selfInfo(s: Shared): StoredInfo {
   return {
     ...(s.o.publicUrl === undefined ? {} : { url: s.o.publicUrl }),
     at: s.ctx.clock.now(),
     ...localCounts(s),
-    state: 'running',
+    state: lifecycleState(s),
   };
 }
 
@@ -40,7 +44,7 @@ export function selfEntry(s: Shared): InstanceInfo {
     connections: info.connections,
     users: info.users,
     self: true,
-    state: 'running',
+    state: lifecycleState(s),
   };
 }
 
@@ -154,6 +158,16 @@ export async function tick(s: Shared): Promise<void> {
 
 /** Every live instance the registry knows (this one always included). */
 export async function instances(s: Shared): Promise<InstanceInfo[]> {
+  // Core asks for peers as its drain begins: advertise `draining` first, so no peer sends its
+  // own clients here meanwhile.
+  if (lifecycleState(s) === 'draining' && !s.drainingAdvertised) {
+    s.drainingAdvertised = true;
+    try {
+      await heartbeat(s);
+    } catch (err) {
+      s.ctx.logger.debug('could not advertise draining', { error: String(err) });
+    }
+  }
   let reply: [string, string[], string[]];
   try {
     reply = (await s.link.run(listScript, [s.keys.instances, s.keys.alive], [])) as [

@@ -31,6 +31,8 @@ export interface Shared {
   stopped: boolean;
   /** True once this instance registered in Redis at least once. */
   registered: boolean;
+  /** True once the instance record says `draining`. */
+  drainingAdvertised: boolean;
   /** The data epoch last seen (Redis ms), undefined before the first heartbeat. */
   epoch: string | undefined;
 }
