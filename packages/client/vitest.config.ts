@@ -7,5 +7,8 @@ export default defineProject({
     name: 'client',
     include: ['src/**/*.test.ts'],
     restoreMocks: true,
+    // Real servers, Redis and Chromium on a loaded 2-core machine.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

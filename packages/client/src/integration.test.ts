@@ -54,10 +54,9 @@ describe('against a real server (core + protocols)', () => {
     const aliceGot: ClientMessage[] = [];
     const bobGot: ClientMessage[] = [];
     alice.on('message', (m) => aliceGot.push(m));
-    bob.subscribe('room', (m) => bobGot.push(m));
+    const bobRoom = bob.subscribe('room', (m) => bobGot.push(m));
     await alice.join('room');
-    await waitFor('bob joined', () => bob.threads().includes('room') && bob.state === 'open');
-    await sleep(50);
+    await bobRoom.joined;
     const { offset } = await alice.publish('room', { text: 'hello' });
     expect(offset).toMatch(/^\d+-\d+$/);
     await waitFor('both got it', () => aliceGot.length === 1 && bobGot.length === 1);
@@ -251,7 +250,7 @@ describe('against a real server (core + protocols)', () => {
     });
     const reconnecting = record(c, 'reconnecting');
     await opened(c);
-    await waitFor('4102 and back', () => reconnecting.length === 1 && c.state === 'open', 5000);
+    await waitFor('4102 and back', () => reconnecting.length === 1 && c.state === 'open', 15_000);
     expect(reconnecting[0]).toMatchObject({ code: CloseCode.sessionExpired, willRetry: true, delayMs: 0 });
     expect(calls).toBe(2);
     await c.join('room');
