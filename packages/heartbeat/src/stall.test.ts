@@ -26,6 +26,7 @@ interface Harness {
   readonly timeouts: HeartbeatTimeout[];
   readonly stalls: HeartbeatStall[];
   readonly warnings: string[];
+  readonly debugs: string[];
   connect(name: string): Promise<Peer>;
 }
 
@@ -48,8 +49,13 @@ afterEach(async () => {
 
 function setup(): Harness {
   const warnings: string[] = [];
+  const debugs: string[] = [];
   const m = createManager({
-    logger: { ...silentLogger(), warn: (message) => warnings.push(message) },
+    logger: {
+      ...silentLogger(),
+      warn: (message) => warnings.push(message),
+      debug: (message) => debugs.push(message),
+    },
     maxConnectionsPerUser: 100,
   });
   manager = m;
@@ -64,6 +70,7 @@ function setup(): Harness {
     timeouts,
     stalls,
     warnings,
+    debugs,
     async connect(name) {
       const { server, client } = createMemorySocketPair({ autoPong: false });
       const id = await m.connectUser(userId(name), server);
@@ -154,6 +161,20 @@ describe('heartbeat: event-loop stalls', () => {
     expect(metricValue(h.manager, 'ws_heartbeat_event_loop_lag_seconds')).toBeCloseTo(0.06, 9);
     expect(h.stalls).toEqual([]);
     expect(late.client.terminated).toBe(true);
+  });
+
+  it('a stall shorter than the timeout is handled the same, logged at debug level', async () => {
+    const h = setup();
+    const [p] = (await connectMany(h, 1)) as [Peer];
+    await vi.advanceTimersByTimeAsync(1300);
+    blockEventLoop(250);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(h.stalls).toEqual([{ lagMs: 250 }]);
+    expect(p.client.terminated).toBe(false);
+    expect(h.warnings).toEqual([]);
+    expect(h.debugs).toContain(
+      'heartbeat: the event loop was blocked; pings sent before now are not judged',
+    );
   });
 
   it('pings sent after a stall are judged normally', async () => {

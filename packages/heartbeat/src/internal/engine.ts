@@ -169,9 +169,11 @@ export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions):
     forgiveBefore = tickIndex;
     counts.stalls++;
     m.stalls.inc();
-    ctx.logger.warn('heartbeat: the event loop was blocked; pings sent before now are not judged', {
-      lagMs: Math.round(lagMs),
-    });
+    // A block past the timeout is worth a warning; shorter ones (busy CI, GC) only a debug line.
+    const message = 'heartbeat: the event loop was blocked; pings sent before now are not judged';
+    const fields = { lagMs: Math.round(lagMs) };
+    if (lagMs >= o.timeoutMs) ctx.logger.warn(message, fields);
+    else ctx.logger.debug(message, fields);
     emit('heartbeat:stall', { lagMs });
   }
 
