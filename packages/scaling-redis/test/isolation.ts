@@ -85,4 +85,33 @@ export async function checkIsolation(
   await waitFor(() => JSON.stringify(received()) === JSON.stringify(expected), 8000, 50);
   await sleep(100);
   expect(received()).toEqual(expected);
+
+  const gone = new Set<Conn>();
+  // After churn the registry holds exactly the live connections, seen from any instance.
+  const registry = async () =>
+    Promise.all(
+      users.map(async (u) =>
+        (
+          (await pick(nodes).manager.findUser(u as UserId))?.connections.map(
+            (c) => c.connectionId,
+          ) ?? []
+        ).sort(),
+      ),
+    );
+  const live = () =>
+    users.map((u) =>
+      conns
+        .filter((c) => c.user === u && c.c.client.closed === undefined && !gone.has(c))
+        .map((c) => c.c.id)
+        .sort(),
+    );
+  expect(await registry()).toEqual(live());
+  for (const conn of conns) {
+    if (rand() < 0.5) {
+      conn.c.client.close(1000);
+      gone.add(conn);
+    }
+  }
+  await waitFor(async () => JSON.stringify(await registry()) === JSON.stringify(live()), 5000, 50);
+  expect(await registry()).toEqual(live());
 }
