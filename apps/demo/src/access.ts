@@ -1,0 +1,36 @@
+import type { ThreadId, UserId } from '@ws/core';
+import { isUserName } from './names.js';
+
+/** The demo's authorization rules, as `createManager` takes them. */
+export interface AccessRules {
+  /** `dm:<a>:<b>` (sorted) only for a and b; `ops:*` only for admins; every other thread for all. */
+  authorizeThread(userId: UserId, threadId: ThreadId): boolean;
+  /** Any logged-in user may message any valid user name. */
+  authorizeDirect(from: UserId, to: UserId): boolean;
+}
+
+/**
+ * Builds the demo's access rules.
+ * - `dm:<a>:<b>`: private to users a and b; the names must be valid and in sorted order (a < b),
+ *   so each pair has exactly one thread. Anything else starting with `dm:` is refused.
+ * - `ops:*`: the users in `adminUsers` only.
+ * - every other thread name: public.
+ */
+export function createAccessRules(adminUsers: ReadonlySet<string>): AccessRules {
+  return {
+    authorizeThread(userId, threadId) {
+      if (threadId.startsWith('dm:')) {
+        const parts = threadId.split(':');
+        if (parts.length !== 3) return false;
+        const [, a, b] = parts as [string, string, string];
+        if (!isUserName(a) || !isUserName(b) || !(a < b)) return false;
+        return userId === a || userId === b;
+      }
+      if (threadId.startsWith('ops:')) return adminUsers.has(userId);
+      return true;
+    },
+    authorizeDirect(_from, to) {
+      return isUserName(to);
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import { createServer } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createManager } from '@ws/core';
+import type { ClusterAdapter, Logger, Manager } from '@ws/core';
+import { dashboardHandler } from '@ws/dashboard';
+import { heartbeat } from '@ws/heartbeat';
+import { attach } from '@ws/protocols/ws';
+import { memoryRateLimitStore, quality, rateLimitGate, redisRateLimitStore, schemaGate } from '@ws/quality';
+import { redisCluster } from '@ws/scaling-redis';
+import { Redis } from 'ioredis';
+import { createAccessRules } from './access.js';
+import type { DemoConfig } from './config.js';
+import { createRoutes } from './http.js';
+import { frameSchemas } from './schemas.js';
+import { createTokenService } from './token.js';
+import { buildWebBundle } from './webBundle.js';
+
+/** A running demo instance. */
+export interface DemoServer {
+  /** `embedded` (one process, core's local adapter) or `redis` (`@ws/scaling-redis`). */
+  readonly mode: 'embedded' | 'redis';
+  /** The port it listens on. */
+  readonly port: number;
+  /** The public HTTP base URL (`PUBLIC_URL`, else `http://localhost:<port>`). */
+  readonly publicUrl: string;
+  /** The WebSocket URL advertised to peers (drain hints send clients here). */
+  readonly wsUrl: string;
+  readonly manager: Manager;
+  /** Whether `close` has begun. */
+  readonly draining: boolean;
+  /**
+   * Stops accepting, drains (a `reconnect` hint naming a peer, then 1012) or closes every
+   * connection (1001), closes the HTTP server and the Redis client. Idempotent.
+   */
+  close(options?: { readonly drain?: boolean }): Promise<void>;
+}
+
+/** Options of {@link startDemo} beyond the environment. */
+export interface StartOptions {
+  /**
+   * Where the libraries log.
+   * @default core's consoleLogger (warnings and errors)
+   */
+  readonly logger?: Logger;
+  /**
+   * Drain figures (core's `drain` option).
+   * @default core's managerDefaults.drain
+   */
+  readonly drain?: { readonly ratePerSecond?: number; readonly spreadMs?: number; readonly timeoutMs?: number };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Starts the demo: HTTP server, `/ws`, the plugins and, with `REDIS_URL`, the Redis cluster adapter. */
+export async function startDemo(config: DemoConfig, options: StartOptions = {}): Promise<DemoServer> {
+  const script = await buildWebBundle();
+  let routes: RequestListener | undefined;
+  const server = createServer((req, res) => {
+    if (routes === undefined) {
+      res.writeHead(503, { 'retry-after': '1' }).end('starting');
+      return;
+    }
+    routes(req, res);
+  });
+  const port = await listen(server, config.port, config.host);
+  const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
+  const wsUrl = `${publicUrl.replace(/^http/, 'ws')}/ws`;
+
+  const redis =
+    config.redisUrl === undefined
+      ? undefined
+      : new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 3000 });
+  redis?.on('error', () => {
+    // ioredis reconnects by itself; health and /readyz report the outage.
+  });
+  const cluster: ClusterAdapter | undefined =
+    redis === undefined ? undefined : redisCluster({ redis, keyPrefix: config.redisPrefix, publicUrl: wsUrl });
+
+  const rules = createAccessRules(config.adminUsers);
+  const manager = createManager({
+    authorizeThread: rules.authorizeThread,
+    authorizeDirect: rules.authorizeDirect,
+    ...(cluster === undefined ? {} : { cluster }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.drain === undefined ? {} : { drain: options.drain }),
+  });
+  manager.use(heartbeat({ preset: config.heartbeatPreset }));
+  manager.use(
+    quality({
+      inbound: [
+        rateLimitGate({
+          perConnection: { perSecond: 10, burst: 30 },
+          perUser: { perSecond: 20, burst: 60 },
+          store:
+            redis === undefined
+              ? memoryRateLimitStore()
+              : redisRateLimitStore({ client: redis, prefix: `${config.redisPrefix}rl:` }),
+        }),
+        // A schema per client frame type; `publish` and `direct` carry `{ text }`.
+        schemaGate({ frames: frameSchemas }),
+      ],
+      operatorsThread: 'ops:quality',
+    }),
+  );
+  const dashboard = dashboardHandler(manager, { auth: { token: config.adminToken }, path: '/dashboard' });
+  const tokens = createTokenService({ secret: config.secret, ttlMs: config.tokenTtlMs });
+  let draining = false;
+  routes = createRoutes({
+    manager,
+    tokens,
+    dashboard,
+    script,
+    isDraining: () => draining,
+    onError: (err) => (options.logger ?? console).error(`demo: request failed: ${String(err)}`),
+  });
+  const endpoint = attach(manager, {
+    server,
+    path: '/ws',
+    authenticate: (_request, token) => (token === undefined ? null : tokens.verify(token)),
+    ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    mode: redis === undefined ? 'embedded' : 'redis',
+    port,
+    publicUrl,
+    wsUrl,
+    manager,
+    get draining() {
+      return draining;
+    },
+    close({ drain = true } = {}) {
+      closing ??= (async () => {
+        draining = true;
+        await endpoint.close();
+        await manager.close({ drain });
+        dashboard.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        if (redis !== undefined) {
+          await redis.quit().catch(() => redis.disconnect());
+        }
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+const requestId = z.union([z.string().max(64), z.number().int()]).optional();
+const thread = z.string().min(1).max(128);
+const userName = z.string().regex(/^[a-z0-9_-]{1,32}$/, 'a user name: 1-32 of a-z, 0-9, _ and -');
+
+/** The data of every chat message: a text of 1-2000 characters. */
+export const chatData = z.object({ text: z.string().min(1).max(2000) });
+
+/** One schema per client frame type (inbound), for `schemaGate({ frames })`. */
+export const frameSchemas = {
+  join: z.object({ type: z.literal('join'), thread, id: requestId }),
+  leave: z.object({ type: z.literal('leave'), thread, id: requestId }),
+  publish: z.object({ type: z.literal('publish'), thread, data: chatData, id: requestId }),
+  direct: z.object({ type: z.literal('direct'), to: userName, data: chatData, id: requestId }),
+  resume: z.object({
+    type: z.literal('resume'),
+    thread,
+    offset: z.string().min(1).max(64),
+    id: requestId,
+  }),
+} as const;

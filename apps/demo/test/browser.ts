@@ -1,0 +1,66 @@
+/** Test helpers: Debian's Chromium through playwright-core, and the chat page's controls. */
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export const CHROMIUM = '/usr/lib/chromium/chromium';
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `chromium is not installed (${CHROMIUM} is missing): run \`apt-get update && apt-get install -y chromium\` as root, then run this test again`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    timeout: 60_000,
+  });
+}
+
+export interface ChatLine {
+  readonly from: string;
+  readonly text: string;
+}
+
+/** Opens the page, signs in and waits for the connection to be open. */
+export async function signIn(page: Page, baseUrl: string, user: string, protocol: 'json' | 'msgpack' = 'json'): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.fill('#name', user);
+  await page.selectOption('#protocol', protocol);
+  await page.click('#signin');
+  await expect.poll(() => page.getAttribute('#status', 'data-state'), { timeout: 30_000 }).toBe('open');
+}
+
+/** Opens a conversation through the sidebar form: a public thread, a private thread with a user, or directs. */
+export async function open(page: Page, kind: 'thread' | 'private' | 'direct', name: string): Promise<void> {
+  await page.selectOption('#open-kind', kind);
+  await page.fill('#open-name', name);
+  await page.click('#open');
+}
+
+/** Selects a conversation in the sidebar (`thread:<id>` or `direct:<user>`). */
+export async function select(page: Page, key: string): Promise<void> {
+  await page.click(`#conversations button[data-key="${key}"]`);
+  await expect.poll(() => page.getAttribute(`#conversations button[data-key="${key}"]`, 'aria-current')).toBe('true');
+}
+
+export async function send(page: Page, text: string): Promise<void> {
+  await page.fill('#text', text);
+  await page.click('#send');
+}
+
+/** The chat lines of the selected conversation (system notices left out). */
+export async function lines(page: Page): Promise<ChatLine[]> {
+  return page.$$eval('#messages li:not(.system)', (items) =>
+    items.map((li) => ({
+      from: li.querySelector('.from')?.textContent ?? '',
+      text: li.querySelector('.text')?.textContent ?? '',
+    })),
+  );
+}
+
+export async function conversationKeys(page: Page): Promise<string[]> {
+  return page.$$eval('#conversations button', (buttons) => buttons.map((b) => (b as HTMLElement).dataset.key ?? ''));
+}
