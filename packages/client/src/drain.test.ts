@@ -129,4 +129,45 @@ describe.each([
     expect(resumed).toEqual([{ thread: 'room', recovered: true }]);
     expect(c.state).toBe('open');
   });
+
+  it('with nothing received before the drain, resumes from the session join and gets what it missed', async () => {
+    const cluster = await backend();
+    cleanups.push(() => cluster.stop());
+    const a: RealServer = await startServer({ cluster: (url) => cluster.adapter(url), manager: { drain: { spreadMs: 0 } } });
+    cleanups.push(() => a.close());
+    // B holds handshakes until the test opens the gate: the messages are surely published while away.
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const b: RealServer = await startServer({
+      cluster: (url) => cluster.adapter(url),
+      attach: {
+        authenticate: async (_req, token) => {
+          await gate;
+          return token?.startsWith('good-') === true ? { userId: token.slice(5) } : null;
+        },
+      },
+    });
+    cleanups.push(() => b.close());
+    for (let i = 0; i < 100 && (await a.manager.getClusterStats()).instances.length < 2; i++) await sleep(50);
+
+    const c = createClient({ url: a.url, token: 'good-dave', WebSocket });
+    cleanups.push(() => Promise.resolve(c.close()));
+    const got: ClientMessage[] = [];
+    c.on('message', (m) => got.push(m));
+    const resumed = record(c, 'resumed');
+    await c.join('quiet');
+    // Published before the join: never replayed to this session.
+    await b.manager.sendToThread('other' as never, 'unrelated');
+    await a.close({ drain: true });
+    expect(c.state).not.toBe('open');
+    await b.manager.sendToThread('quiet' as never, 'while away 1');
+    await b.manager.sendToThread('quiet' as never, 'while away 2');
+    expect(c.state).not.toBe('open');
+    openGate();
+    await waitFor('resumed on B', () => resumed.length === 1, 15_000);
+    await waitFor('2 messages', () => got.length === 2, 5000);
+    expect(resumed).toEqual([{ thread: 'quiet', recovered: true }]);
+    expect(got.map((m) => m.data)).toEqual(['while away 1', 'while away 2']);
+    expect(c.instanceId).toBe(b.manager.instanceId);
+  });
 });
