@@ -16,6 +16,7 @@ export const pageHtml = `<!doctype html>
   <span id="where"></span>
 </header>
 <p class="dev-note">Development login: anyone may sign in under any name. Do not deploy this login.</p>
+<p id="notice" role="status"></p>
 <form id="login" autocomplete="off">
   <label>Name <input id="name" required maxlength="32" pattern="[a-z0-9_\\-]{1,32}" placeholder="a-z 0-9 _ -"></label>
   <label>Protocol
@@ -48,7 +49,6 @@ export const pageHtml = `<!doctype html>
     </form>
   </section>
 </main>
-<p id="notice" role="status"></p>
 </body>
 </html>
 `;
@@ -56,7 +56,9 @@ export const pageHtml = `<!doctype html>
 /** The page's styles. */
 export const pageCss = `
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.4 system-ui, sans-serif; color: #1d2330; background: #f4f6fa; }
+[hidden] { display: none !important; }
+html, body { height: 100%; }
+body { display: flex; flex-direction: column; overflow: hidden; margin: 0; font: 15px/1.4 system-ui, sans-serif; color: #1d2330; background: #f4f6fa; }
 header { display: flex; gap: 12px; align-items: center; padding: 10px 16px; background: #1d2330; color: #fff; }
 header h1 { font-size: 17px; margin: 0 auto 0 0; }
 .status { padding: 2px 10px; border-radius: 10px; background: #888; font-size: 13px; }
@@ -66,7 +68,7 @@ header h1 { font-size: 17px; margin: 0 auto 0 0; }
 #where { font-size: 12px; opacity: .8; }
 .dev-note { margin: 0; padding: 4px 16px; background: #fff4d6; font-size: 13px; }
 form#login { display: flex; gap: 12px; align-items: end; padding: 24px 16px; }
-main { display: grid; grid-template-columns: 280px 1fr; height: calc(100vh - 110px); }
+main { flex: 1; min-height: 0; display: grid; grid-template-columns: 280px 1fr; }
 aside { border-right: 1px solid #d5dae3; padding: 12px; overflow: auto; background: #fff; }
 aside form { display: grid; grid-template-columns: 1fr; gap: 6px; margin-bottom: 12px; }
 #conversations { list-style: none; margin: 0; padding: 0; }
@@ -83,6 +85,6 @@ section h2 { margin: 0 0 8px; font-size: 16px; }
 #composer { display: flex; gap: 8px; margin-top: 8px; }
 #composer input { flex: 1; }
 input, select, button { font: inherit; padding: 6px 8px; }
-#notice { position: fixed; bottom: 0; left: 0; right: 0; margin: 0; padding: 6px 16px; background: #fde7e7; color: #8a1c1c; }
+#notice { margin: 0; padding: 4px 16px; background: #fde7e7; color: #8a1c1c; font-size: 13px; }
 #notice:empty { display: none; }
 `;

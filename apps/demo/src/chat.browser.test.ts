@@ -1,0 +1,124 @@
+/**
+ * End to end in a real browser (Debian's Chromium through playwright-core), embedded mode:
+ * two users chat in a public thread; a third user's private thread with the first stays
+ * private: the second cannot join it and never receives any of its messages, not even as a
+ * WebSocket frame.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conversationKeys, launchChromium, lines, open, select, send, signIn } from '../test/browser.js';
+import { loadConfig } from './config.js';
+import { startDemo } from './demo.js';
+import type { DemoServer } from './demo.js';
+
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+
+let demo: DemoServer | undefined;
+let browser: Browser | undefined;
+const contexts: BrowserContext[] = [];
+let base = '';
+
+beforeAll(async () => {
+  demo = await startDemo(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DEMO_SECRET: 'browser-test-secret', ADMIN_TOKEN: 'browser-test-admin-token' }),
+  );
+  base = `http://127.0.0.1:${demo.port}`;
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await demo?.close({ drain: false });
+});
+
+async function newPage(): Promise<Page> {
+  if (browser === undefined) throw new Error('no browser');
+  const context = await browser.newContext({ viewport: { width: 1100, height: 620 } });
+  contexts.push(context);
+  return context.newPage();
+}
+
+/** Every frame a page receives over WebSockets, as text (MessagePack frames decoded as UTF-8 bytes). */
+function recordFrames(page: Page): string[] {
+  const frames: string[] = [];
+  page.on('websocket', (ws) => {
+    ws.on('framereceived', ({ payload }) => frames.push(typeof payload === 'string' ? payload : payload.toString('utf8')));
+  });
+  return frames;
+}
+
+describe('the chat page in Chromium', () => {
+  it('two users chat in a public thread; a private thread stays private', async () => {
+    const alice = await newPage();
+    const bob = await newPage();
+    const carol = await newPage();
+    const bobFrames = recordFrames(bob);
+
+    await signIn(alice, base, 'alice', 'json');
+    await signIn(bob, base, 'bob', 'msgpack'); // one thread, two codecs
+    await signIn(carol, base, 'carol', 'json');
+    expect(await alice.textContent('#me')).toBe('alice · JSON');
+    expect(await bob.textContent('#me')).toBe('bob · MessagePack');
+
+    // Public thread.
+    await open(alice, 'thread', 'lobby');
+    await open(bob, 'thread', 'lobby');
+    await expect.poll(() => conversationKeys(alice)).toEqual(['thread:lobby']);
+    await expect.poll(() => conversationKeys(bob)).toEqual(['thread:lobby']);
+    await send(alice, 'hello bob');
+    await expect.poll(() => lines(bob)).toEqual([{ from: 'alice', text: 'hello bob' }]);
+    await send(bob, 'hi alice, over MessagePack');
+    const chat = [
+      { from: 'alice', text: 'hello bob' },
+      { from: 'bob', text: 'hi alice, over MessagePack' },
+    ];
+    await expect.poll(() => lines(alice)).toEqual(chat);
+    await expect.poll(() => lines(bob)).toEqual(chat);
+
+    // alice and carol's private thread.
+    await open(alice, 'private', 'carol');
+    await open(carol, 'private', 'alice');
+    await expect.poll(() => conversationKeys(alice)).toEqual(['thread:lobby', 'thread:dm:alice:carol']);
+    await expect.poll(() => conversationKeys(carol)).toEqual(['thread:dm:alice:carol']);
+    await send(alice, 'secret plan one');
+    await expect.poll(() => lines(carol)).toEqual([{ from: 'alice', text: 'secret plan one' }]);
+
+    // bob tries to join the private thread by its name.
+    await open(bob, 'thread', 'dm:alice:carol');
+    await expect.poll(() => bob.textContent('#notice')).toBe('Cannot join dm:alice:carol: forbidden: not allowed to join "dm:alice:carol"');
+    expect(await conversationKeys(bob)).toEqual(['thread:lobby']);
+
+    await send(alice, 'secret plan two');
+    await send(carol, 'secret reply');
+    const secrets = [
+      { from: 'alice', text: 'secret plan one' },
+      { from: 'alice', text: 'secret plan two' },
+      { from: 'carol', text: 'secret reply' },
+    ];
+    await expect.poll(() => lines(carol)).toEqual(secrets);
+    await expect.poll(() => lines(alice)).toEqual(secrets);
+
+    // A later lobby message reaches bob: anything of the private thread would have come before it.
+    await select(alice, 'thread:lobby');
+    await send(alice, 'bob, are you still there?');
+    await expect.poll(() => lines(bob)).toEqual([...chat, { from: 'alice', text: 'bob, are you still there?' }]);
+    expect(await bob.textContent('body')).not.toContain('secret');
+    expect(bobFrames.length).toBeGreaterThan(3);
+    expect(bobFrames.filter((f) => f.includes('secret'))).toEqual([]);
+    // The only frame naming the private thread is the refusal of bob's own join.
+    const naming = bobFrames.filter((f) => f.includes('dm:alice:carol'));
+    expect(naming).toHaveLength(1);
+    expect(naming[0]).toContain('forbidden');
+
+    // The connection state is visible.
+    expect(await alice.getAttribute('#status', 'data-state')).toBe('open');
+    expect(await alice.textContent('#where')).toMatch(new RegExp(`^127\\.0\\.0\\.1:${demo?.port} · instance [0-9a-f]+$`));
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await send(bob, 'see you in the dashboard');
+    await expect.poll(async () => (await lines(alice)).length).toBe(4);
+    await alice.screenshot({ path: `${ARTIFACTS}chat.png` });
+  });
+});
