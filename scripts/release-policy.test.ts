@@ -193,8 +193,10 @@ describe('release policy', () => {
     const problems: string[] = [];
     for (const [dir, m] of realManifests) {
       if (m.name === CORE) continue;
-      const uses =
-        m.dependencies?.[CORE] ?? m.devDependencies?.[CORE] ?? m.peerDependencies?.[CORE];
+      // A package uses core at run time when it depends or peers on it; a devDependency alone
+      // (@ws/client, which speaks the wire protocol without core and checks its copy in tests)
+      // is test tooling.
+      const uses = m.dependencies?.[CORE] ?? m.peerDependencies?.[CORE];
       if (uses === undefined || m.private === true) continue; // apps/demo, bench compose freely
       if (m.dependencies?.[CORE] !== undefined) {
         problems.push(`${dir}: ${CORE} must be a peerDependency, not a dependency`);
