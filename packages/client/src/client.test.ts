@@ -110,6 +110,25 @@ describe('connecting', () => {
     expect(net.sockets).toHaveLength(2);
   });
 
+  it('validates its options with invalid_options', () => {
+    const bad: Partial<ClientOptions>[] = [
+      { url: 'not a url' },
+      { url: 'http://chat.test/ws' },
+      { requestTimeoutMs: 0 },
+      { connectTimeoutMs: -1 },
+      { maxQueued: 1.5 },
+      { backoff: { factor: 0.5 } },
+      { backoff: { minMs: 1000, maxMs: 10 } },
+      { policyWaitMs: Number.NaN },
+    ];
+    for (const o of bad) {
+      expect(() => createClient({ url: 'ws://chat.test/ws', WebSocket: net.WebSocket, autoConnect: false, ...o })).toThrow(
+        expect.objectContaining({ code: 'invalid_options' }),
+      );
+    }
+    expect(net.sockets).toHaveLength(0);
+  });
+
   it('does not connect before connect() with autoConnect: false', async () => {
     const c = make({ autoConnect: false });
     await tick(1000);
@@ -385,6 +404,17 @@ describe('reconnect hints (1012)', () => {
     expect(s2.url.searchParams.get('resume')).toBe('K1');
     s2.accept();
     expect(c.url).toBe('ws://peer.test:9000/ws');
+  });
+
+  it('survives a hint that is not a URL', async () => {
+    const c = make({ backoff: { minMs: 10 } });
+    const errors = record(c, 'error');
+    net.last().accept();
+    net.last().push({ type: 'reconnect', url: '::not a url::', afterMs: 5 });
+    net.last().drop(1012);
+    await tick(5);
+    expect(errors.map((e) => e.code)).toEqual(['hint_refused']);
+    expect(net.sockets).toHaveLength(2);
   });
 
   it('refuses a hint to another host by default, and stays on its own URL', async () => {

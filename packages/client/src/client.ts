@@ -98,9 +98,55 @@ function toBytes(data: unknown): string | Uint8Array {
   throw new TypeError('unsupported message data (set binaryType to arraybuffer)');
 }
 
+/** The host of a hint for messages (never its query, which may carry secrets). */
+function hintHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'an invalid URL';
+  }
+}
+
+function resolveUrl(url: unknown): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url));
+  } catch (cause) {
+    throw new ClientError('invalid_options', 'url must be an absolute ws: or wss: URL', { cause });
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+    throw new ClientError('invalid_options', `url must be a ws: or wss: URL, got ${parsed.protocol}`);
+  }
+  return parsed.toString();
+}
+
+function checkOptions(o: ClientOptions): void {
+  const bad = (name: string, rule: string): never => {
+    throw new ClientError('invalid_options', `${name} must be ${rule}`);
+  };
+  const nonNegative = (name: string, v: number | undefined): void => {
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) bad(name, 'a non-negative number');
+  };
+  const positive = (name: string, v: number | undefined): void => {
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) bad(name, 'a positive number');
+  };
+  positive('requestTimeoutMs', o.requestTimeoutMs);
+  positive('connectTimeoutMs', o.connectTimeoutMs);
+  nonNegative('stableAfterMs', o.stableAfterMs);
+  nonNegative('policyWaitMs', o.policyWaitMs);
+  if (o.maxQueued !== undefined && !(Number.isInteger(o.maxQueued) && o.maxQueued >= 0)) bad('maxQueued', 'a non-negative integer');
+  positive('backoff.minMs', o.backoff?.minMs);
+  positive('backoff.maxMs', o.backoff?.maxMs);
+  if (o.backoff?.factor !== undefined && !(Number.isFinite(o.backoff.factor) && o.backoff.factor >= 1)) bad('backoff.factor', 'a number >= 1');
+  const min = o.backoff?.minMs ?? clientDefaults.backoff.minMs;
+  const max = o.backoff?.maxMs ?? clientDefaults.backoff.maxMs;
+  if (max < min) bad('backoff.maxMs', `at least backoff.minMs (${min})`);
+}
+
 /** Creates a client for the `wsm.v1` protocol. Connects at once unless `autoConnect: false`. */
 export function createClient(options: ClientOptions): Client {
-  const baseUrl = new URL(options.url).toString();
+  const baseUrl = resolveUrl(options.url);
+  checkOptions(options);
   const WS = resolveWebSocket(options.WebSocket);
   const codec = resolveCodec(options);
   const timers = options.timers ?? defaultTimers();
@@ -300,7 +346,7 @@ export function createClient(options: ClientOptions): Client {
         }
         if (h.url !== undefined) {
           if (isAllowedHint(h.url, baseUrl, allowed)) nextUrl = new URL(h.url).toString();
-          else report(new ClientError('hint_refused', `reconnect hint to ${new URL(h.url).host} refused (not in allowedOrigins)`));
+          else report(new ClientError('hint_refused', `reconnect hint refused (not in allowedOrigins): ${hintHost(h.url)}`));
         }
         retryIn(code, reason, Math.min(Math.max(0, h.afterMs), backoff.maxMs ?? clientDefaults.backoff.maxMs));
         return;
