@@ -197,4 +197,63 @@ describe('on a local 3-node Redis Cluster (sharded pub/sub)', () => {
     });
     await closeAll(nodes);
   });
+
+  it('announces a live-path gap when a shard subscriber connection drops, and resume fills it', async () => {
+    const nodes = await clusterNodes('cgap', 2);
+    const [a, b] = nodes as [TestNode, TestNode];
+    const t = 'cgap-thread' as ThreadId;
+    const reader = await connect(b.manager, 'reader');
+    await b.manager.joinThread(reader.id, t);
+    const acked: Offset[] = [];
+    let stop = false;
+    const traffic = (async () => {
+      for (let i = 0; i < 3000 && !stop; i++) {
+        const r = await a.manager.sendToThread(t, { i });
+        if (r.ok) acked.push(r.offset as Offset);
+        await sleep(2);
+      }
+    })();
+    await sleep(200);
+    // Drop the sharded subscriber connections on every shard.
+    for (const port of cluster.ports) {
+      const r = new Redis({ port, host: '127.0.0.1' });
+      await r.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      r.disconnect();
+    }
+    await sleep(1500);
+    stop = true;
+    await traffic;
+    await sleep(300);
+
+    let last: string | undefined;
+    let resumeFrom: string | undefined;
+    const live: string[] = [];
+    for (const f of reader.client.frames()) {
+      if (f.type === 'message' && f.offset !== undefined) {
+        live.push(f.offset);
+        last = f.offset;
+      } else if (f.type === 'resync') {
+        resumeFrom ??= last;
+      }
+    }
+    const missedLive = acked.filter((o) => !live.includes(o));
+    if (missedLive.length > 0) expect(resumeFrom).toBeDefined();
+    reader.client.sendFrame({ type: 'resume', thread: t, offset: resumeFrom ?? last, id: 'fill' });
+    expect(
+      await waitFor(() => reader.client.framesOf('ack').some((f) => f.id === 'fill'), 5000),
+    ).toBe(true);
+    const frames = reader.client.frames();
+    const ackAt = frames.findIndex((f) => f.type === 'ack' && f.id === 'fill');
+    expect(frames[ackAt]).toMatchObject({ recovered: true });
+    const replay = frames
+      .slice(0, ackAt)
+      .flatMap((f) => (f.type === 'message' && f.offset !== undefined ? [f.offset] : []))
+      .slice(live.length);
+    const received = new Set([...live, ...replay]);
+    expect(acked.filter((o) => !received.has(o))).toEqual([]);
+    console.log(
+      `cluster gap: ${acked.length} acked, ${missedLive.length} missed live, resync ${resumeFrom === undefined ? 'no' : 'yes'}`,
+    );
+    await closeAll(nodes);
+  });
 });

@@ -137,6 +137,11 @@ export function createLink(o: ResolvedOptions, clock: Clock): Link {
     },
     onSubscriber(event, listener) {
       sub.on(event, listener);
+      if (!sharded) return;
+      // Sharded subscribers are per-shard connections that ioredis replaces by itself: one
+      // ending ('-node') may lose publications; 'subscribersReady' follows the replacement.
+      if (event === 'close') sub.on('-node', () => listener());
+      if (event === 'ready') sub.on('subscribersReady', () => listener());
     },
     onMessage(listener) {
       sub.on(sharded ? 'smessage' : 'message', listener);
