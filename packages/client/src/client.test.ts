@@ -552,6 +552,25 @@ describe('threads, resume and duplicates', () => {
     expect(c.threads()).toEqual([]);
   });
 
+  it('does not hold a thread in replay when its interrupted resume is followed by a queued join', async () => {
+    const { c, got } = await joinedClient();
+    const resumed = record(c, 'resumed');
+    net.last().push(msg('room', '1-1', 'a'));
+    net.last().push({ type: 'resync', thread: 'room' });
+    const again = c.join('room');
+    net.last().drop(1006);
+    await tick(10);
+    const s2 = net.last();
+    s2.accept({ restored: [] });
+    await tick();
+    expect(resumed).toEqual([{ thread: 'room', recovered: false }]);
+    expect(s2.sent).toEqual([{ type: 'join', thread: 'room', id: 3 }]);
+    s2.push({ type: 'ack', id: 3 });
+    await again;
+    s2.push(msg('room', '1-2', 'b'));
+    expect(got.map((m) => m.data)).toEqual(['a', 'b']);
+  });
+
   it('answers resync with resume from the last offset', async () => {
     const { c, got } = await joinedClient();
     const s = net.last();

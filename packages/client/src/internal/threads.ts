@@ -187,6 +187,9 @@ export function createThreadTable(o: ThreadTableOptions): ThreadTable {
           startResume(thread, st);
         } else if (!st.joining) {
           rejoin(thread, st);
+        } else if (st.resuming) {
+          // The application's own `join` goes out next; what was buffered is delivered, the gap reported.
+          finish(thread, st, false);
         }
       }
     },
