@@ -199,7 +199,7 @@ describe('on a local 3-node Redis Cluster (sharded pub/sub)', () => {
   });
 
   it('announces a live-path gap when a shard subscriber connection drops, and resume fills it', async () => {
-    const nodes = await clusterNodes('cgap', 2);
+    const nodes = await clusterNodes('cgap', 2, { historyMaxLen: 10_000 });
     const [a, b] = nodes as [TestNode, TestNode];
     const t = 'cgap-thread' as ThreadId;
     const reader = await connect(b.manager, 'reader');

@@ -16,8 +16,14 @@ afterAll(async () => {
 describe('fault: a subscriber connection dropped while others keep publishing', () => {
   it('announces the live-path gap with resync before newer messages, and resume fills it', async () => {
     const prefix = uniquePrefix('gap');
-    const a = createNode(server.port, prefix, { instanceId: 'gap-a' });
-    const b = createNode(server.port, prefix, { instanceId: 'gap-b' });
+    const a = createNode(server.port, prefix, {
+      instanceId: 'gap-a',
+      adapter: { historyMaxLen: 10_000 },
+    });
+    const b = createNode(server.port, prefix, {
+      instanceId: 'gap-b',
+      adapter: { historyMaxLen: 10_000 },
+    });
     for (const n of [a, b])
       expect(await waitFor(async () => (await n.manager.health()).status === 'ready', 5000)).toBe(
         true,

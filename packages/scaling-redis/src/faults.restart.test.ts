@@ -16,8 +16,14 @@ afterAll(async () => {
 describe('fault: Redis killed mid-traffic and restarted (AOF on)', () => {
   it('resubscribes; resume loses 0 acknowledged messages with 0 duplicates; gaps are announced with resync', async () => {
     const prefix = uniquePrefix('restart');
-    const a = createNode(server.port, prefix, { instanceId: 'rs-a' });
-    const b = createNode(server.port, prefix, { instanceId: 'rs-b' });
+    const a = createNode(server.port, prefix, {
+      instanceId: 'rs-a',
+      adapter: { historyMaxLen: 10_000 },
+    });
+    const b = createNode(server.port, prefix, {
+      instanceId: 'rs-b',
+      adapter: { historyMaxLen: 10_000 },
+    });
     for (const n of [a, b])
       expect(await waitFor(async () => (await n.manager.health()).status === 'ready', 5000)).toBe(
         true,
