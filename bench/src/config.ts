@@ -1,0 +1,33 @@
+/** Sizes of every scenario, full (`pnpm bench`) and quick (`pnpm bench --quick`). */
+import type { FanoutSpec, IdleSpec, TargetedSpec } from './scenarios.js';
+
+export interface Sizes {
+  readonly reps: number;
+  readonly fanoutSmall: FanoutSpec;
+  readonly fanoutLarge: FanoutSpec;
+  readonly targeted: TargetedSpec;
+  readonly idle: IdleSpec;
+  readonly cross: FanoutSpec;
+  /** Hard limit of the whole run; past it the runner kills everything and exits 1. */
+  readonly deadlineMs: number;
+}
+
+export const fullSizes: Sizes = {
+  reps: 3,
+  fanoutSmall: { clients: 1000, pacedRate: 20, pacedMessages: 40, burstMessages: 200, window: 32 },
+  fanoutLarge: { clients: 5000, pacedRate: 4, pacedMessages: 10, burstMessages: 40, window: 8 },
+  targeted: { users: 1000, messages: 40_000, window: 256 },
+  idle: { connections: 10_000, heartbeatWindowMs: 20_000, heartbeatIntervalMs: 1000 },
+  cross: { clients: 1000, pacedRate: 20, pacedMessages: 20, burstMessages: 200, window: 32 },
+  deadlineMs: 14 * 60_000,
+};
+
+export const quickSizes: Sizes = {
+  reps: 1,
+  fanoutSmall: { clients: 200, pacedRate: 20, pacedMessages: 10, burstMessages: 50, window: 16 },
+  fanoutLarge: { clients: 500, pacedRate: 10, pacedMessages: 5, burstMessages: 20, window: 8 },
+  targeted: { users: 200, messages: 5000, window: 128 },
+  idle: { connections: 1000, heartbeatWindowMs: 3000, heartbeatIntervalMs: 1000 },
+  cross: { clients: 200, pacedRate: 20, pacedMessages: 5, burstMessages: 50, window: 16 },
+  deadlineMs: 4 * 60_000,
+};
