@@ -295,3 +295,27 @@ describe('wire protocol dispatch', () => {
     await m.close();
   });
 });
+
+describe('answers to a client publish', () => {
+  it('refuses with invalid_message when an outbound filter consumed it (nothing lost silently)', async () => {
+    const m = testManager();
+    m.use({
+      name: 'no-shouting',
+      setup(ctx) {
+        ctx.outbound((_target, frame, next) => {
+          if (frame.type === 'message' && frame.data === 'LOUD') return;
+          return next();
+        });
+      },
+    });
+    const a = await m.connect('alice');
+    a.client.sendFrame({ type: 'join', thread: 't', id: 1 });
+    a.client.sendFrame({ type: 'publish', thread: 't', data: 'LOUD', id: 2 });
+    await flush();
+    expect(a.after()).toEqual([
+      { type: 'ack', id: 1 },
+      { type: 'error', id: 2, code: 'invalid_message', message: 'refused by an outbound filter' },
+    ]);
+    await m.close();
+  });
+});

@@ -7,6 +7,8 @@ import type {
   ResumeFrame,
 } from '../frames.js';
 import { ackFrame } from '../frames.js';
+import type { RequestId } from '../frames.js';
+import type { SendResult } from '../sendResult.js';
 import type { ThreadId, UserId, Offset } from '../ids.js';
 import { compareOffsets } from '../offsets.js';
 import { sendControl } from './deliver.js';
@@ -107,22 +109,7 @@ async function publish(state: ManagerState, rec: ConnRecord, frame: PublishFrame
     );
   }
   const result = await sendToThread(state, threadId, frame.data, { from: rec.userId });
-  if (result.error !== undefined) {
-    return rejectFrame(
-      state,
-      rec,
-      'internal_error',
-      result.failedRemote
-        ? 'not delivered to other instances: cluster unavailable'
-        : result.error.message,
-      frame.id,
-    );
-  }
-  ok(
-    state,
-    rec,
-    ackFrame(frame.id, result.offset === undefined ? undefined : { offset: result.offset }),
-  );
+  answerSend(state, rec, result, frame.id);
 }
 
 async function direct(state: ManagerState, rec: ConnRecord, frame: DirectFrame): Promise<void> {
@@ -136,18 +123,30 @@ async function direct(state: ManagerState, rec: ConnRecord, frame: DirectFrame):
   if (allowed !== true)
     return rejectFrame(state, rec, 'forbidden', 'not allowed to message this user', frame.id);
   const result = await sendToUser(state, to, frame.data, { from: rec.userId });
+  answerSend(state, rec, result, frame.id);
+}
+
+/**
+ * Answers a client's publish or direct message from its `SendResult`: an `ack` (with the offset
+ * of a thread message), `invalid_message` when an outbound filter consumed it, or
+ * `internal_error` when it failed (e.g. other instances unreachable).
+ */
+function answerSend(
+  state: ManagerState,
+  rec: ConnRecord,
+  result: SendResult,
+  id: RequestId | undefined,
+): void {
   if (result.error !== undefined) {
-    return rejectFrame(
-      state,
-      rec,
-      'internal_error',
-      result.failedRemote
-        ? 'not delivered to other instances: cluster unavailable'
-        : result.error.message,
-      frame.id,
-    );
+    const message = result.failedRemote
+      ? 'not delivered to other instances: cluster unavailable'
+      : result.error.message;
+    return rejectFrame(state, rec, 'internal_error', message, id);
   }
-  ok(state, rec, ackFrame(frame.id));
+  if (result.dropped.filtered !== undefined) {
+    return rejectFrame(state, rec, 'invalid_message', 'refused by an outbound filter', id);
+  }
+  ok(state, rec, ackFrame(id, result.offset === undefined ? undefined : { offset: result.offset }));
 }
 
 async function resume(state: ManagerState, rec: ConnRecord, frame: ResumeFrame): Promise<void> {

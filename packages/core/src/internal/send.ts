@@ -134,6 +134,25 @@ function writeAll(
   state.m.sent.inc(tally.delivered);
 }
 
+/** This instance's connections a target addresses (undefined: none here). */
+function localRecipients(
+  state: ManagerState,
+  target: DeliveryTarget,
+): Iterable<ConnRecord> | undefined {
+  switch (target.kind) {
+    case 'thread':
+      return state.threads.get(target.threadId);
+    case 'user':
+      return state.users.get(target.userId);
+    case 'connection': {
+      const rec = state.connections.get(target.connectionId);
+      return rec === undefined ? undefined : [rec];
+    }
+    case 'all':
+      return state.connections.values();
+  }
+}
+
 /** Delivers a frame from another instance to this instance's matching connections. */
 export function deliverLocal(
   state: ManagerState,
@@ -141,25 +160,9 @@ export function deliverLocal(
   frame: ServerFrame,
 ): number {
   const tally = createTally();
-  switch (target.kind) {
-    case 'thread': {
-      const members = state.threads.get(target.threadId);
-      if (members !== undefined) writeAll(state, frame, members, tally, target.threadId);
-      break;
-    }
-    case 'user': {
-      const conns = state.users.get(target.userId);
-      if (conns !== undefined) writeAll(state, frame, conns, tally);
-      break;
-    }
-    case 'connection': {
-      const rec = state.connections.get(target.connectionId);
-      if (rec !== undefined) writeAll(state, frame, [rec], tally);
-      break;
-    }
-    case 'all':
-      writeAll(state, frame, state.connections.values(), tally);
-      break;
+  const recs = localRecipients(state, target);
+  if (recs !== undefined) {
+    writeAll(state, frame, recs, tally, target.kind === 'thread' ? target.threadId : undefined);
   }
   return tally.delivered;
 }
@@ -212,89 +215,65 @@ export async function sendToThread(
   });
 }
 
+/**
+ * Sends a direct `message` (no thread, no offset) to the local connections a target addresses,
+ * then to other instances through `publish` when given.
+ */
+async function sendDirect(
+  state: ManagerState,
+  target: Exclude<DeliveryTarget, { kind: 'thread' }>,
+  data: unknown,
+  options: SendOptions,
+  publish?: (frame: ServerFrame) => Promise<{ published: boolean }>,
+): Promise<SendResult> {
+  const from = options.from ?? null;
+  const prepared = await prepareFrame(state, target, (d) => directMessageFrame(from, d), data);
+  if ('result' in prepared) return prepared.result;
+  const tally = createTally();
+  const recs = localRecipients(state, target);
+  if (recs !== undefined) writeAll(state, prepared.frame, recs, tally);
+  else if (target.kind === 'connection') countDrop(state, tally, 'not_found');
+  if (publish === undefined) return result(tally, {});
+  try {
+    const { published } = await publish(prepared.frame);
+    return result(tally, { published });
+  } catch (err) {
+    const error = toWsError(err, 'cluster_error');
+    state.m.sendFailures.inc(1, { cause: 'cluster' });
+    state.reportError(error, `publish-${target.kind}`);
+    return result(tally, { failedRemote: true, error });
+  }
+}
+
 /** Sends a direct message to every connection of a user, here and on other instances. */
-export async function sendToUser(
+export function sendToUser(
   state: ManagerState,
   userId: UserId,
   data: unknown,
   options: SendOptions = {},
 ): Promise<SendResult> {
-  const from = options.from ?? null;
-  const prepared = await prepareFrame(
-    state,
-    { kind: 'user', userId },
-    (d) => directMessageFrame(from, d),
-    data,
-  );
-  if ('result' in prepared) return prepared.result;
-  const tally = createTally();
-  const conns = state.users.get(userId);
-  if (conns !== undefined) writeAll(state, prepared.frame, conns, tally);
-  return publishRemote(
-    state,
-    tally,
-    () => state.cluster.publishToUser(userId, prepared.frame),
-    'publish-user',
+  return sendDirect(state, { kind: 'user', userId }, data, options, (frame) =>
+    state.cluster.publishToUser(userId, frame),
   );
 }
 
 /** Sends a message to every connection of the cluster. */
-export async function broadcast(
+export function broadcast(
   state: ManagerState,
   data: unknown,
   options: SendOptions = {},
 ): Promise<SendResult> {
-  const from = options.from ?? null;
-  const prepared = await prepareFrame(
-    state,
-    { kind: 'all' },
-    (d) => directMessageFrame(from, d),
-    data,
+  return sendDirect(state, { kind: 'all' }, data, options, (frame) =>
+    state.cluster.publishAll(frame),
   );
-  if ('result' in prepared) return prepared.result;
-  const tally = createTally();
-  writeAll(state, prepared.frame, state.connections.values(), tally);
-  return publishRemote(state, tally, () => state.cluster.publishAll(prepared.frame), 'publish-all');
 }
 
 /** Sends a message to one connection of this instance. */
-export async function sendToConnection(
+export function sendToConnection(
   state: ManagerState,
   connectionId: ConnectionId,
   data: unknown,
   options: SendOptions = {},
 ): Promise<SendResult> {
-  const from = options.from ?? null;
-  const prepared = await prepareFrame(
-    state,
-    { kind: 'connection', connectionId },
-    (d) => directMessageFrame(from, d),
-    data,
-  );
-  if ('result' in prepared) return prepared.result;
-  const tally = createTally();
-  const rec = state.connections.get(connectionId);
-  if (rec === undefined) {
-    countDrop(state, tally, 'not_found');
-    return result(tally, {});
-  }
-  writeAll(state, prepared.frame, [rec], tally);
-  return result(tally, {});
-}
-
-async function publishRemote(
-  state: ManagerState,
-  tally: Tally,
-  publish: () => Promise<{ published: boolean }>,
-  stage: string,
-): Promise<SendResult> {
-  try {
-    const { published } = await publish();
-    return result(tally, { published });
-  } catch (err) {
-    const error = toWsError(err, 'cluster_error');
-    state.m.sendFailures.inc(1, { cause: 'cluster' });
-    state.reportError(error, stage);
-    return result(tally, { failedRemote: true, error });
-  }
+  return sendDirect(state, { kind: 'connection', connectionId }, data, options);
 }
