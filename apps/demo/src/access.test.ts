@@ -4,7 +4,8 @@ import { createAccessRules } from './access.js';
 import { dmThread, isUserName } from './names.js';
 
 const rules = createAccessRules(new Set(['root']));
-const can = (user: string, thread: string): boolean => rules.authorizeThread(user as UserId, thread as ThreadId);
+const can = (user: string, thread: string): boolean =>
+  rules.authorizeThread(user as UserId, thread as ThreadId);
 
 describe('access rules', () => {
   it('dm:<a>:<b> (sorted) is private to a and b', () => {
@@ -24,11 +25,14 @@ describe('access rules', () => {
   it('ops:* is for ADMIN_USERS only', () => {
     expect(can('root', 'ops:quality')).toBe(true);
     expect(can('alice', 'ops:quality')).toBe(false);
-    expect(createAccessRules(new Set()).authorizeThread('root' as UserId, 'ops:x' as ThreadId)).toBe(false);
+    expect(
+      createAccessRules(new Set()).authorizeThread('root' as UserId, 'ops:x' as ThreadId),
+    ).toBe(false);
   });
 
   it('every other thread name is public', () => {
-    for (const t of ['lobby', 'random', 'dm', 'dmx:alice:bob', 'ops', 'team:ops:x']) expect(can('bob', t)).toBe(true);
+    for (const t of ['lobby', 'random', 'dm', 'dmx:alice:bob', 'ops', 'team:ops:x'])
+      expect(can('bob', t)).toBe(true);
   });
 
   it('direct messages: any logged-in user to any valid user name', () => {
@@ -38,7 +42,9 @@ describe('access rules', () => {
 
   it('user names and dm thread names', () => {
     expect(['a', 'a-b_c9', 'x'.repeat(32)].map(isUserName)).toEqual([true, true, true]);
-    expect(['', 'A', 'x'.repeat(33), 'a b', 'a:b', 'é', 42, null].map(isUserName)).toEqual(Array(8).fill(false));
+    expect(['', 'A', 'x'.repeat(33), 'a b', 'a:b', 'é', 42, null].map(isUserName)).toEqual(
+      Array(8).fill(false),
+    );
     expect(dmThread('bob', 'alice')).toBe('dm:alice:bob');
     expect(dmThread('alice', 'bob')).toBe('dm:alice:bob');
   });

@@ -4,9 +4,9 @@ import { isUserName } from './names.js';
 /** The demo's authorization rules, as `createManager` takes them. */
 export interface AccessRules {
   /** `dm:<a>:<b>` (sorted) only for a and b; `ops:*` only for admins; every other thread for all. */
-  authorizeThread(userId: UserId, threadId: ThreadId): boolean;
+  readonly authorizeThread: (userId: UserId, threadId: ThreadId) => boolean;
   /** Any logged-in user may message any valid user name. */
-  authorizeDirect(from: UserId, to: UserId): boolean;
+  readonly authorizeDirect: (from: UserId, to: UserId) => boolean;
 }
 
 /**
@@ -18,7 +18,7 @@ export interface AccessRules {
  */
 export function createAccessRules(adminUsers: ReadonlySet<string>): AccessRules {
   return {
-    authorizeThread(userId, threadId) {
+    authorizeThread: (userId, threadId) => {
       if (threadId.startsWith('dm:')) {
         const parts = threadId.split(':');
         if (parts.length !== 3) return false;
@@ -29,7 +29,7 @@ export function createAccessRules(adminUsers: ReadonlySet<string>): AccessRules 
       if (threadId.startsWith('ops:')) return adminUsers.has(userId);
       return true;
     },
-    authorizeDirect(_from, to) {
+    authorizeDirect: (_from, to) => {
       return isUserName(to);
     },
   };

@@ -8,7 +8,15 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversationKeys, launchChromium, lines, open, select, send, signIn } from '../test/browser.js';
+import {
+  conversationKeys,
+  launchChromium,
+  lines,
+  open,
+  select,
+  send,
+  signIn,
+} from '../test/browser.js';
 import { loadConfig } from './config.js';
 import { startDemo } from './demo.js';
 import type { DemoServer } from './demo.js';
@@ -22,7 +30,12 @@ let base = '';
 
 beforeAll(async () => {
   demo = await startDemo(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DEMO_SECRET: 'browser-test-secret', ADMIN_TOKEN: 'browser-test-admin-token' }),
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DEMO_SECRET: 'browser-test-secret',
+      ADMIN_TOKEN: 'browser-test-admin-token',
+    }),
   );
   base = `http://127.0.0.1:${demo.port}`;
   browser = await launchChromium();
@@ -44,7 +57,9 @@ async function newPage(): Promise<Page> {
 function recordFrames(page: Page): string[] {
   const frames: string[] = [];
   page.on('websocket', (ws) => {
-    ws.on('framereceived', ({ payload }) => frames.push(typeof payload === 'string' ? payload : payload.toString('utf8')));
+    ws.on('framereceived', ({ payload }) =>
+      frames.push(typeof payload === 'string' ? payload : payload.toString('utf8')),
+    );
   });
   return frames;
 }
@@ -80,14 +95,18 @@ describe('the chat page in Chromium', () => {
     // alice and carol's private thread.
     await open(alice, 'private', 'carol');
     await open(carol, 'private', 'alice');
-    await expect.poll(() => conversationKeys(alice)).toEqual(['thread:lobby', 'thread:dm:alice:carol']);
+    await expect
+      .poll(() => conversationKeys(alice))
+      .toEqual(['thread:lobby', 'thread:dm:alice:carol']);
     await expect.poll(() => conversationKeys(carol)).toEqual(['thread:dm:alice:carol']);
     await send(alice, 'secret plan one');
     await expect.poll(() => lines(carol)).toEqual([{ from: 'alice', text: 'secret plan one' }]);
 
     // bob tries to join the private thread by its name.
     await open(bob, 'thread', 'dm:alice:carol');
-    await expect.poll(() => bob.textContent('#notice')).toBe('Cannot join dm:alice:carol: forbidden: not allowed to join "dm:alice:carol"');
+    await expect
+      .poll(() => bob.textContent('#notice'))
+      .toBe('Cannot join dm:alice:carol: forbidden: not allowed to join "dm:alice:carol"');
     expect(await conversationKeys(bob)).toEqual(['thread:lobby']);
 
     await send(alice, 'secret plan two');
@@ -103,7 +122,9 @@ describe('the chat page in Chromium', () => {
     // A later lobby message reaches bob: anything of the private thread would have come before it.
     await select(alice, 'thread:lobby');
     await send(alice, 'bob, are you still there?');
-    await expect.poll(() => lines(bob)).toEqual([...chat, { from: 'alice', text: 'bob, are you still there?' }]);
+    await expect
+      .poll(() => lines(bob))
+      .toEqual([...chat, { from: 'alice', text: 'bob, are you still there?' }]);
     expect(await bob.textContent('body')).not.toContain('secret');
     expect(bobFrames.length).toBeGreaterThan(3);
     expect(bobFrames.filter((f) => f.includes('secret'))).toEqual([]);
@@ -114,7 +135,9 @@ describe('the chat page in Chromium', () => {
 
     // The connection state is visible.
     expect(await alice.getAttribute('#status', 'data-state')).toBe('open');
-    expect(await alice.textContent('#where')).toMatch(new RegExp(`^127\\.0\\.0\\.1:${demo?.port} · instance [0-9a-f]+$`));
+    expect(await alice.textContent('#where')).toMatch(
+      new RegExp(`^127\\.0\\.0\\.1:${demo?.port} · instance [0-9a-f]+$`),
+    );
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await send(bob, 'see you in the dashboard');

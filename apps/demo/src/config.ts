@@ -50,12 +50,20 @@ function nonEmpty(value: string | undefined): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
 
-function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+function integer(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const v = nonEmpty(value);
   if (v === undefined) return fallback;
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }
@@ -84,7 +92,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): D
   const presetName = nonEmpty(env.HEARTBEAT_PRESET) ?? configDefaults.heartbeatPreset;
   const preset = PRESETS.find((p) => p === presetName);
   if (preset === undefined) {
-    throw new Error(`HEARTBEAT_PRESET must be one of ${PRESETS.join(', ')}, got ${JSON.stringify(presetName)}`);
+    throw new Error(
+      `HEARTBEAT_PRESET must be one of ${PRESETS.join(', ')}, got ${JSON.stringify(presetName)}`,
+    );
   }
   const origins = list(env.ALLOWED_ORIGINS);
   return {
@@ -101,7 +111,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): D
     allowedOrigins: origins.includes('*') ? '*' : origins.length > 0 ? origins : undefined,
     heartbeatPreset: preset,
     tokenTtlMs:
-      integer('TOKEN_TTL_SECONDS', env.TOKEN_TTL_SECONDS, configDefaults.tokenTtlSeconds, 10, 30 * 24 * 3600) *
-      1000,
+      integer(
+        'TOKEN_TTL_SECONDS',
+        env.TOKEN_TTL_SECONDS,
+        configDefaults.tokenTtlSeconds,
+        10,
+        30 * 24 * 3600,
+      ) * 1000,
   };
 }

@@ -6,7 +6,13 @@ import type { ClusterAdapter, Logger, Manager } from '@ws/core';
 import { dashboardHandler } from '@ws/dashboard';
 import { heartbeat } from '@ws/heartbeat';
 import { attach } from '@ws/protocols/ws';
-import { memoryRateLimitStore, quality, rateLimitGate, redisRateLimitStore, schemaGate } from '@ws/quality';
+import {
+  memoryRateLimitStore,
+  quality,
+  rateLimitGate,
+  redisRateLimitStore,
+  schemaGate,
+} from '@ws/quality';
 import { redisCluster } from '@ws/scaling-redis';
 import { Redis } from 'ioredis';
 import { createAccessRules } from './access.js';
@@ -47,7 +53,11 @@ export interface StartOptions {
    * Drain figures (core's `drain` option).
    * @default core's managerDefaults.drain
    */
-  readonly drain?: { readonly ratePerSecond?: number; readonly spreadMs?: number; readonly timeoutMs?: number };
+  readonly drain?: {
+    readonly ratePerSecond?: number;
+    readonly spreadMs?: number;
+    readonly timeoutMs?: number;
+  };
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -61,15 +71,19 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /** Starts the demo: HTTP server, `/ws`, the plugins and, with `REDIS_URL`, the Redis cluster adapter. */
-export async function startDemo(config: DemoConfig, options: StartOptions = {}): Promise<DemoServer> {
+export async function startDemo(
+  config: DemoConfig,
+  options: StartOptions = {},
+): Promise<DemoServer> {
   const script = await buildWebBundle();
-  let routes: RequestListener | undefined;
+  // The routes need the manager, which needs the port (PUBLIC_URL default): listen first.
+  const handler: { routes?: RequestListener } = {};
   const server = createServer((req, res) => {
-    if (routes === undefined) {
+    if (handler.routes === undefined) {
       res.writeHead(503, { 'retry-after': '1' }).end('starting');
       return;
     }
-    routes(req, res);
+    handler.routes(req, res);
   });
   const port = await listen(server, config.port, config.host);
   const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
@@ -83,7 +97,9 @@ export async function startDemo(config: DemoConfig, options: StartOptions = {}):
     // ioredis reconnects by itself; health and /readyz report the outage.
   });
   const cluster: ClusterAdapter | undefined =
-    redis === undefined ? undefined : redisCluster({ redis, keyPrefix: config.redisPrefix, publicUrl: wsUrl });
+    redis === undefined
+      ? undefined
+      : redisCluster({ redis, keyPrefix: config.redisPrefix, publicUrl: wsUrl });
 
   const rules = createAccessRules(config.adminUsers);
   const manager = createManager({
@@ -111,10 +127,13 @@ export async function startDemo(config: DemoConfig, options: StartOptions = {}):
       operatorsThread: 'ops:quality',
     }),
   );
-  const dashboard = dashboardHandler(manager, { auth: { token: config.adminToken }, path: '/dashboard' });
+  const dashboard = dashboardHandler(manager, {
+    auth: { token: config.adminToken },
+    path: '/dashboard',
+  });
   const tokens = createTokenService({ secret: config.secret, ttlMs: config.tokenTtlMs });
   let draining = false;
-  routes = createRoutes({
+  handler.routes = createRoutes({
     manager,
     tokens,
     dashboard,

@@ -33,8 +33,17 @@ const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -59,7 +68,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
   });
 }
 
-async function login(req: IncomingMessage, res: ServerResponse, tokens: TokenService): Promise<void> {
+async function login(
+  req: IncomingMessage,
+  res: ServerResponse,
+  tokens: TokenService,
+): Promise<void> {
   if (req.method !== 'POST') {
     json(res, 405, { error: 'use POST' }, { allow: 'POST' });
     return;
@@ -76,7 +89,8 @@ async function login(req: IncomingMessage, res: ServerResponse, tokens: TokenSer
     json(res, 400, { error: 'body must be JSON: {"user": NAME}' });
     return;
   }
-  const user = typeof parsed === 'object' && parsed !== null ? (parsed as { user?: unknown }).user : undefined;
+  const user =
+    typeof parsed === 'object' && parsed !== null ? (parsed as { user?: unknown }).user : undefined;
   if (!isUserName(user)) {
     json(res, 400, { error: 'user must be 1-32 characters of a-z, 0-9, _ and -' });
     return;
@@ -88,7 +102,9 @@ async function login(req: IncomingMessage, res: ServerResponse, tokens: TokenSer
  * The demo's HTTP routes: the chat page, `/api/login`, `/healthz`, `/readyz`, and the dashboard
  * (`/dashboard`, `/metrics`). Returns a Node request listener.
  */
-export function createRoutes(options: RoutesOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRoutes(
+  options: RoutesOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const { manager, tokens, dashboard, script, isDraining } = options;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (dashboard(req, res)) return;
@@ -129,10 +145,18 @@ export function createRoutes(options: RoutesOptions): (req: IncomingMessage, res
       });
       res.end(pageHtml);
     } else if (path === '/app.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' });
+      res.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-cache',
+      });
       res.end(script);
     } else if (path === '/app.css') {
-      res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' });
+      res.writeHead(200, {
+        'content-type': 'text/css; charset=utf-8',
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-cache',
+      });
       res.end(pageCss);
     } else if (path === '/favicon.ico') {
       res.writeHead(204).end();

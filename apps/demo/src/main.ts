@@ -36,12 +36,16 @@ async function main(): Promise<void> {
     `  admins:     ${config.adminUsers.size === 0 ? '(none: set ADMIN_USERS to allow ops:* threads)' : [...config.adminUsers].join(', ')}`,
   ];
   if (config.adminTokenGenerated) {
-    lines.push(`  admin token (generated, shown once; set ADMIN_TOKEN to choose it): ${config.adminToken}`);
+    lines.push(
+      `  admin token (generated, shown once; set ADMIN_TOKEN to choose it): ${config.adminToken}`,
+    );
   } else {
     lines.push('  admin token: from ADMIN_TOKEN');
   }
   if (demo.mode === 'redis' && config.allowedOrigins === undefined) {
-    lines.push('  note: set ALLOWED_ORIGINS to every instance\'s page origin so drained browsers may move between instances');
+    lines.push(
+      "  note: set ALLOWED_ORIGINS to every instance's page origin so drained browsers may move between instances",
+    );
   }
   console.log(lines.join('\n'));
 

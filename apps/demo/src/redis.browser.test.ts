@@ -6,7 +6,15 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversationKeys, launchChromium, lines, open, select, send, signIn } from '../test/browser.js';
+import {
+  conversationKeys,
+  launchChromium,
+  lines,
+  open,
+  select,
+  send,
+  signIn,
+} from '../test/browser.js';
 import { freePort, spawnDemo, startRedis, waitFor } from '../test/processes.js';
 import type { DemoProcess, RedisProcess } from '../test/processes.js';
 
@@ -38,7 +46,12 @@ beforeAll(async () => {
   const [pa, pb] = [await freePort(), await freePort()];
   [a, b] = await Promise.all([startInstance(pa, [pa, pb]), startInstance(pb, [pa, pb])]);
   for (const d of [a, b]) {
-    await waitFor(`${d.url}/readyz`, async () => ((await fetch(`${d.url}/readyz`)).status === 200 ? true : undefined), 30_000, 200);
+    await waitFor(
+      `${d.url}/readyz`,
+      async () => ((await fetch(`${d.url}/readyz`)).status === 200 ? true : undefined),
+      30_000,
+      200,
+    );
   }
   browser = await launchChromium();
 });
@@ -72,7 +85,9 @@ describe('two demo processes over Redis', () => {
     await signIn(bob, b?.url ?? '', 'bob', 'msgpack');
     expect(await alice.getAttribute('#where', 'data-host')).toBe(`127.0.0.1:${a?.port}`);
     expect(await bob.getAttribute('#where', 'data-host')).toBe(`127.0.0.1:${b?.port}`);
-    expect(await alice.getAttribute('#where', 'data-instance')).not.toBe(await bob.getAttribute('#where', 'data-instance'));
+    expect(await alice.getAttribute('#where', 'data-instance')).not.toBe(
+      await bob.getAttribute('#where', 'data-instance'),
+    );
 
     await open(alice, 'direct', 'bob');
     await send(alice, 'hello bob, from instance A');
@@ -80,18 +95,24 @@ describe('two demo processes over Redis', () => {
     await select(bob, 'direct:alice');
     expect(await lines(bob)).toEqual([{ from: 'alice', text: 'hello bob, from instance A' }]);
     // The sender sees their own direct message once it is acknowledged.
-    await expect.poll(() => lines(alice)).toEqual([{ from: 'alice', text: 'hello bob, from instance A' }]);
+    await expect
+      .poll(() => lines(alice))
+      .toEqual([{ from: 'alice', text: 'hello bob, from instance A' }]);
 
     await open(alice, 'private', 'bob');
     await open(bob, 'private', 'alice');
     await expect.poll(() => conversationKeys(bob)).toEqual(['direct:alice', 'thread:dm:alice:bob']);
     await send(alice, 'private, across instances');
-    await expect.poll(() => lines(bob), { timeout: 20_000 }).toEqual([{ from: 'alice', text: 'private, across instances' }]);
+    await expect
+      .poll(() => lines(bob), { timeout: 20_000 })
+      .toEqual([{ from: 'alice', text: 'private, across instances' }]);
     await send(bob, 'received');
-    await expect.poll(() => lines(alice), { timeout: 20_000 }).toEqual([
-      { from: 'alice', text: 'private, across instances' },
-      { from: 'bob', text: 'received' },
-    ]);
+    await expect
+      .poll(() => lines(alice), { timeout: 20_000 })
+      .toEqual([
+        { from: 'alice', text: 'private, across instances' },
+        { from: 'bob', text: 'received' },
+      ]);
   });
 
   it('SIGTERM drains one instance: its browser moves to the other and shows every message published meanwhile', async () => {
@@ -109,24 +130,36 @@ describe('two demo processes over Redis', () => {
     const say = async (text: string): Promise<void> => {
       sent.push(text);
       await send(carol, text);
-      await expect.poll(async () => (await lines(carol)).at(-1)?.text, { timeout: 20_000 }).toBe(text);
+      await expect
+        .poll(async () => (await lines(carol)).at(-1)?.text, { timeout: 20_000 })
+        .toBe(text);
     };
     await say('before the drain');
-    await expect.poll(() => lines(dave), { timeout: 20_000 }).toEqual([{ from: 'carol', text: 'before the drain' }]);
+    await expect
+      .poll(() => lines(dave), { timeout: 20_000 })
+      .toEqual([{ from: 'carol', text: 'before the drain' }]);
 
     await dave.clock.pauseAt(Date.now() + 1000);
     const bExit = b?.exited;
     b?.child.kill('SIGTERM');
-    await expect.poll(() => dave.getAttribute('#status', 'data-state'), { timeout: 30_000 }).toBe('reconnecting');
-    expect(await dave.textContent('#where')).toMatch(new RegExp(`^closed 1012; retrying 127\\.0\\.0\\.1:${a?.port} in \\d+ ms$`));
+    await expect
+      .poll(() => dave.getAttribute('#status', 'data-state'), { timeout: 30_000 })
+      .toBe('reconnecting');
+    expect(await dave.textContent('#where')).toMatch(
+      new RegExp(`^closed 1012; retrying 127\\.0\\.0\\.1:${a?.port} in \\d+ ms$`),
+    );
     for (let i = 1; i <= 5; i++) await say(`while dave is away #${i}`);
     expect(await bExit).toBe(0);
     expect(b?.output()).toContain('drained, bye');
     expect(await lines(dave)).toEqual([{ from: 'carol', text: 'before the drain' }]);
 
     await dave.clock.resume();
-    await expect.poll(() => dave.getAttribute('#where', 'data-host'), { timeout: 30_000 }).toBe(`127.0.0.1:${a?.port}`);
-    await expect.poll(() => dave.getAttribute('#status', 'data-state'), { timeout: 30_000 }).toBe('open');
+    await expect
+      .poll(() => dave.getAttribute('#where', 'data-host'), { timeout: 30_000 })
+      .toBe(`127.0.0.1:${a?.port}`);
+    await expect
+      .poll(() => dave.getAttribute('#status', 'data-state'), { timeout: 30_000 })
+      .toBe('open');
     expect(await dave.textContent('#where')).toMatch(/· resumed$/);
 
     const expected = sent.map((text) => ({ from: 'carol', text }));
@@ -134,6 +167,8 @@ describe('two demo processes over Redis', () => {
     expect(await dave.textContent('#messages')).not.toContain('may be missing');
     // Live again, now through A.
     await say('after the move');
-    await expect.poll(() => lines(dave), { timeout: 20_000 }).toEqual([...expected, { from: 'carol', text: 'after the move' }]);
+    await expect
+      .poll(() => lines(dave), { timeout: 20_000 })
+      .toEqual([...expected, { from: 'carol', text: 'after the move' }]);
   });
 });

@@ -17,7 +17,13 @@ let base = '';
 
 beforeAll(async () => {
   demo = await startDemo(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DEMO_SECRET: SECRET, ADMIN_TOKEN: ADMIN, ADMIN_USERS: 'root' }),
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DEMO_SECRET: SECRET,
+      ADMIN_TOKEN: ADMIN,
+      ADMIN_USERS: 'root',
+    }),
   );
   base = `http://127.0.0.1:${demo.port}`;
 });
@@ -25,7 +31,10 @@ afterAll(async () => {
   await demo?.close({ drain: false });
 });
 
-async function login(body: unknown, raw?: string): Promise<{ status: number; body: { token?: string; error?: string } }> {
+async function login(
+  body: unknown,
+  raw?: string,
+): Promise<{ status: number; body: { token?: string; error?: string } }> {
   const res = await fetch(`${base}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -43,9 +52,14 @@ interface Peer {
 }
 
 async function connect(token: string): Promise<Peer> {
-  const ws = new WebSocket(`ws://127.0.0.1:${demo.port}/ws?token=${encodeURIComponent(token)}`, ['wsm.v1.json']);
+  const ws = new WebSocket(`ws://127.0.0.1:${demo.port}/ws?token=${encodeURIComponent(token)}`, [
+    'wsm.v1.json',
+  ]);
   const frames: Record<string, unknown>[] = [];
-  const waiters: { match: (f: Record<string, unknown>) => boolean; resolve: (f: Record<string, unknown>) => void }[] = [];
+  const waiters: {
+    match: (f: Record<string, unknown>) => boolean;
+    resolve: (f: Record<string, unknown>) => void;
+  }[] = [];
   ws.on('message', (data: Buffer) => {
     const f = JSON.parse(data.toString()) as Record<string, unknown>;
     frames.push(f);
@@ -70,7 +84,10 @@ async function connect(token: string): Promise<Peer> {
           resolve(seen);
           return;
         }
-        const timer = setTimeout(() => reject(new Error(`no matching frame; got ${JSON.stringify(frames)}`)), 10_000);
+        const timer = setTimeout(
+          () => reject(new Error(`no matching frame; got ${JSON.stringify(frames)}`)),
+          10_000,
+        );
         waiters.push({ match, resolve: (f) => (clearTimeout(timer), resolve(f)) });
       }),
     send: (frame) => ws.send(JSON.stringify(frame)),
@@ -97,7 +114,9 @@ describe('POST /api/login', () => {
   it('answers {token} for a valid name; the token verifies with DEMO_SECRET', async () => {
     const r = await login({ user: 'alice_01-x' });
     expect(r.status).toBe(200);
-    expect(createTokenService({ secret: SECRET }).verify(r.body.token ?? '')?.userId).toBe('alice_01-x');
+    expect(createTokenService({ secret: SECRET }).verify(r.body.token ?? '')?.userId).toBe(
+      'alice_01-x',
+    );
   });
 
   it('answers 400 for anything but 1-32 of a-z0-9_-', async () => {
@@ -113,7 +132,9 @@ describe('POST /api/login', () => {
     const get = await fetch(`${base}/api/login`);
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
-    expect((await login(undefined, JSON.stringify({ user: 'a', pad: 'x'.repeat(4000) }))).status).toBe(413);
+    expect(
+      (await login(undefined, JSON.stringify({ user: 'a', pad: 'x'.repeat(4000) }))).status,
+    ).toBe(413);
   });
 });
 
@@ -124,7 +145,11 @@ describe('HTTP routes', () => {
     expect(await h.json()).toEqual({ status: 'ok' });
     const r = await fetch(`${base}/readyz`);
     expect(r.status).toBe(200);
-    expect(await r.json()).toMatchObject({ status: 'ready', state: 'running', cluster: { status: 'ready' } });
+    expect(await r.json()).toMatchObject({
+      status: 'ready',
+      state: 'running',
+      cluster: { status: 'ready' },
+    });
   });
 
   it('serves the page, its script (the bundled @ws/client) and styles, no CDN', async () => {
@@ -156,7 +181,8 @@ describe('HTTP routes', () => {
     const metrics = await fetch(`${base}/metrics`, auth);
     expect(metrics.status).toBe(200);
     const text = await metrics.text();
-    for (const name of ['ws_connections', 'ws_heartbeat_', 'ws_quality_']) expect(text).toContain(name);
+    for (const name of ['ws_connections', 'ws_heartbeat_', 'ws_quality_'])
+      expect(text).toContain(name);
   });
 });
 
@@ -166,7 +192,10 @@ describe('/ws', () => {
     expect(await refusedStatus(url)).toBe(401);
     const other = createTokenService({ secret: 'another-secret' }).issue('alice');
     expect(await refusedStatus(`${url}?token=${other}`)).toBe(401);
-    const expired = createTokenService({ secret: SECRET, now: () => Date.now() - 13 * 3600_000 }).issue('alice');
+    const expired = createTokenService({
+      secret: SECRET,
+      now: () => Date.now() - 13 * 3600_000,
+    }).issue('alice');
     expect(await refusedStatus(`${url}?token=${expired}`)).toBe(401);
   });
 
@@ -189,13 +218,23 @@ describe('/ws', () => {
 
     // A schema per frame type: chat data is { text: 1-2000 characters }.
     alice.send({ type: 'publish', thread: 'dm:alice:bob', data: { text: 42 }, id: 6 });
-    expect(await alice.next(byId(6))).toMatchObject({ type: 'error', id: 6, code: 'invalid_message' });
+    expect(await alice.next(byId(6))).toMatchObject({
+      type: 'error',
+      id: 6,
+      code: 'invalid_message',
+    });
     alice.send({ type: 'direct', to: 'bob', data: { text: '' }, id: 7 });
-    expect(await alice.next(byId(7))).toMatchObject({ type: 'error', id: 7, code: 'invalid_message' });
+    expect(await alice.next(byId(7))).toMatchObject({
+      type: 'error',
+      id: 7,
+      code: 'invalid_message',
+    });
 
     alice.send({ type: 'publish', thread: 'dm:alice:bob', data: { text: 'hi' }, id: 8 });
     expect(await alice.next(byId(8))).toMatchObject({ type: 'ack', id: 8 });
-    expect(await alice.next((f) => f.type === 'message' && f.thread === 'dm:alice:bob')).toMatchObject({
+    expect(
+      await alice.next((f) => f.type === 'message' && f.thread === 'dm:alice:bob'),
+    ).toMatchObject({
       from: 'alice',
       data: { text: 'hi' },
     });
@@ -215,7 +254,8 @@ describe('/ws', () => {
     const carol = await connect((await login({ user: 'carol' })).body.token ?? '');
     carol.send({ type: 'join', thread: 'flood', id: 0 });
     await carol.next(byId(0));
-    for (let i = 1; i <= 60; i++) carol.send({ type: 'publish', thread: 'flood', data: { text: `m${i}` }, id: i });
+    for (let i = 1; i <= 60; i++)
+      carol.send({ type: 'publish', thread: 'flood', data: { text: `m${i}` }, id: i });
     // Burst 30 per connection: then refusals; the 10th consecutive violation closes (core's maxViolations).
     expect(await carol.closed).toBe(1008);
     // Every frame type counts (the join too).
@@ -234,7 +274,10 @@ describe('token expiry', () => {
       tokenTtlMs: 1500,
     });
     try {
-      const res = await fetch(`http://127.0.0.1:${short.port}/api/login`, { method: 'POST', body: '{"user":"dave"}' });
+      const res = await fetch(`http://127.0.0.1:${short.port}/api/login`, {
+        method: 'POST',
+        body: '{"user":"dave"}',
+      });
       const { token } = (await res.json()) as { token: string };
       const ws = new WebSocket(`ws://127.0.0.1:${short.port}/ws?token=${token}`, ['wsm.v1.json']);
       const code = await new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));

@@ -19,7 +19,8 @@ describe('login tokens (HMAC-SHA256)', () => {
     const forged = Buffer.from(JSON.stringify({ u: 'root', e: 9e15 })).toString('base64url');
     expect(t.verify(`${forged}.${sig}`)).toBeNull();
     expect(t.verify(`${payload}.${sig.slice(0, -2)}`)).toBeNull();
-    for (const bad of ['', '.', 'abc', `${payload}.`, `.${sig}`, 'x'.repeat(600)]) expect(t.verify(bad)).toBeNull();
+    for (const bad of ['', '.', 'abc', `${payload}.`, `.${sig}`, 'x'.repeat(600)])
+      expect(t.verify(bad)).toBeNull();
   });
 
   it('refuses a well-signed payload with an invalid user name', () => {

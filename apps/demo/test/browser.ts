@@ -25,16 +25,27 @@ export interface ChatLine {
 }
 
 /** Opens the page, signs in and waits for the connection to be open. */
-export async function signIn(page: Page, baseUrl: string, user: string, protocol: 'json' | 'msgpack' = 'json'): Promise<void> {
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  user: string,
+  protocol: 'json' | 'msgpack' = 'json',
+): Promise<void> {
   await page.goto(`${baseUrl}/`);
   await page.fill('#name', user);
   await page.selectOption('#protocol', protocol);
   await page.click('#signin');
-  await expect.poll(() => page.getAttribute('#status', 'data-state'), { timeout: 30_000 }).toBe('open');
+  await expect
+    .poll(() => page.getAttribute('#status', 'data-state'), { timeout: 30_000 })
+    .toBe('open');
 }
 
 /** Opens a conversation through the sidebar form: a public thread, a private thread with a user, or directs. */
-export async function open(page: Page, kind: 'thread' | 'private' | 'direct', name: string): Promise<void> {
+export async function open(
+  page: Page,
+  kind: 'thread' | 'private' | 'direct',
+  name: string,
+): Promise<void> {
   await page.selectOption('#open-kind', kind);
   await page.fill('#open-name', name);
   await page.click('#open');
@@ -43,7 +54,9 @@ export async function open(page: Page, kind: 'thread' | 'private' | 'direct', na
 /** Selects a conversation in the sidebar (`thread:<id>` or `direct:<user>`). */
 export async function select(page: Page, key: string): Promise<void> {
   await page.click(`#conversations button[data-key="${key}"]`);
-  await expect.poll(() => page.getAttribute(`#conversations button[data-key="${key}"]`, 'aria-current')).toBe('true');
+  await expect
+    .poll(() => page.getAttribute(`#conversations button[data-key="${key}"]`, 'aria-current'))
+    .toBe('true');
 }
 
 export async function send(page: Page, text: string): Promise<void> {
@@ -62,5 +75,7 @@ export async function lines(page: Page): Promise<ChatLine[]> {
 }
 
 export async function conversationKeys(page: Page): Promise<string[]> {
-  return page.$$eval('#conversations button', (buttons) => buttons.map((b) => (b as HTMLElement).dataset.key ?? ''));
+  return page.$$eval('#conversations button', (buttons) =>
+    buttons.map((b) => (b as HTMLElement).dataset.key ?? ''),
+  );
 }

@@ -10,7 +10,8 @@ export const DEMO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 /** The repository root. */
 export const REPO_ROOT = path.resolve(DEMO_DIR, '../..');
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A port that was free a moment ago (never 6379). */
 export async function freePort(): Promise<number> {
@@ -47,7 +48,9 @@ export async function waitFor<T>(
     }
     await sleep(everyMs);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+  );
 }
 
 export interface RedisProcess {
@@ -61,7 +64,18 @@ export async function startRedis(): Promise<RedisProcess> {
   const port = await freePort();
   const child = spawn(
     '/usr/bin/redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+    ],
     { stdio: 'ignore' },
   );
   const ping = (): Promise<boolean> =>
@@ -77,7 +91,12 @@ export async function startRedis(): Promise<RedisProcess> {
       sock.once('data', (d) => done(d.toString().startsWith('+PONG')));
     });
   try {
-    await waitFor('redis-server', async () => ((await ping()) ? true : child.exitCode !== null ? false : undefined), 15_000, 50);
+    await waitFor(
+      'redis-server',
+      async () => ((await ping()) ? true : child.exitCode !== null ? false : undefined),
+      15_000,
+      50,
+    );
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
@@ -90,7 +109,11 @@ export async function startRedis(): Promise<RedisProcess> {
 }
 
 /** Signals a child (its process group when it leads one) and waits for it to exit, SIGKILL after 15 s. */
-export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', group = false): Promise<void> {
+export async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  group = false,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const pid = child.pid;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -132,9 +155,16 @@ export async function spawnDemo(options: {
   readonly group?: boolean;
   readonly timeoutMs?: number;
 }): Promise<DemoProcess> {
-  const [cmd, ...args] = options.command ?? [process.execPath, '--conditions=@ws/source', '--import', 'tsx', 'src/main.ts'];
+  const [cmd, ...args] = options.command ?? [
+    process.execPath,
+    '--conditions=@ws/source',
+    '--import',
+    'tsx',
+    'src/main.ts',
+  ];
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, ...options.env })) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries({ ...process.env, ...options.env }))
+    if (v !== undefined) env[k] = v;
   const child = spawn(cmd, args, {
     cwd: options.cwd ?? DEMO_DIR,
     env,
@@ -144,7 +174,9 @@ export async function spawnDemo(options: {
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const url = `http://127.0.0.1:${options.port}`;
   const proc: DemoProcess = {
     child,
@@ -158,7 +190,8 @@ export async function spawnDemo(options: {
     await waitFor(
       `the demo on port ${options.port} to answer /healthz`,
       async () => {
-        if (child.exitCode !== null) throw new Error(`the demo exited with ${child.exitCode}:\n${out}`);
+        if (child.exitCode !== null)
+          throw new Error(`the demo exited with ${child.exitCode}:\n${out}`);
         const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
         return res.status === 200 ? true : undefined;
       },

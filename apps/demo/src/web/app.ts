@@ -32,7 +32,11 @@ function byId<T extends HTMLElement>(id: string): T {
 }
 
 function textOf(data: unknown): string {
-  if (typeof data === 'object' && data !== null && typeof (data as { text?: unknown }).text === 'string') {
+  if (
+    typeof data === 'object' &&
+    data !== null &&
+    typeof (data as { text?: unknown }).text === 'string'
+  ) {
     return (data as { text: string }).text;
   }
   return JSON.stringify(data);
@@ -108,7 +112,8 @@ function start(): void {
 
   const renderMessages = (): void => {
     const c = session.active === undefined ? undefined : conversations.get(session.active);
-    ui.title.textContent = c === undefined ? '' : c.kind === 'direct' ? `Direct with ${c.name}` : `#${c.name}`;
+    ui.title.textContent =
+      c === undefined ? '' : c.kind === 'direct' ? `Direct with ${c.name}` : `#${c.name}`;
     ui.messages.replaceChildren(
       ...(c?.lines ?? []).map((line) => {
         const li = document.createElement('li');
@@ -171,26 +176,42 @@ function start(): void {
       ...(protocol === 'msgpack' ? { codec: msgpackCodec() } : {}),
     };
     const client = createClient(options);
-    client.on('connecting', ({ url, attempt }) => setState('connecting', `${new URL(url).host} (attempt ${attempt + 1})`));
+    client.on('connecting', ({ url, attempt }) =>
+      setState('connecting', `${new URL(url).host} (attempt ${attempt + 1})`),
+    );
     client.on('open', ({ url, instanceId, resumed }) => {
-      setState('open', `${new URL(url).host} · instance ${instanceId}${resumed ? ' · resumed' : ''}`);
+      setState(
+        'open',
+        `${new URL(url).host} · instance ${instanceId}${resumed ? ' · resumed' : ''}`,
+      );
       ui.where.dataset.host = new URL(url).host;
       ui.where.dataset.instance = instanceId;
     });
     client.on('reconnecting', ({ code, delayMs, url }) =>
       setState('reconnecting', `closed ${code}; retrying ${new URL(url).host} in ${delayMs} ms`),
     );
-    client.on('closed', ({ code, reason }) => setState('closed', `closed ${code}${reason === '' ? '' : ` (${reason})`}`));
+    client.on('closed', ({ code, reason }) =>
+      setState('closed', `closed ${code}${reason === '' ? '' : ` (${reason})`}`),
+    );
     client.on('message', (m) => {
       const text = textOf(m.data);
       if (m.thread !== undefined) {
-        append(conversation('thread', m.thread), { from: m.from, text, ...(m.offset === undefined ? {} : { offset: m.offset }) });
+        append(conversation('thread', m.thread), {
+          from: m.from,
+          text,
+          ...(m.offset === undefined ? {} : { offset: m.offset }),
+        });
       } else {
         append(conversation('direct', m.from ?? 'server'), { from: m.from, text });
       }
     });
     client.on('resumed', ({ thread, recovered }) => {
-      if (!recovered) append(conversation('thread', thread), { from: null, text: 'Some messages may be missing here.', system: true });
+      if (!recovered)
+        append(conversation('thread', thread), {
+          from: null,
+          text: 'Some messages may be missing here.',
+          system: true,
+        });
     });
     client.on('error', (err) => notify(describeError(err)));
     return client;
@@ -257,7 +278,9 @@ function start(): void {
     ui.text.value = '';
     if (c.kind === 'thread') {
       // The server sends the message back to every member, this connection included.
-      client.publish(c.name, { text }).catch((err: unknown) => notify(`Not sent: ${describeError(err)}`));
+      client
+        .publish(c.name, { text })
+        .catch((err: unknown) => notify(`Not sent: ${describeError(err)}`));
       return;
     }
     client.direct(c.name, { text }).then(
