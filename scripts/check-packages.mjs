@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Checks the published shape of every public package under packages/*:
 //   1. `publint --strict` on the package dir (packed with pnpm, so publishConfig applies);
-//   2. `pnpm pack` into a temp dir; the packed package.json must not say `workspace:`;
+//   2. `pnpm pack` into a temp dir; the packed package.json must not say `workspace:` nor export
+//      the `@ws/source` development condition (publishConfig.exports drops it);
 //   3. `attw <tgz>` (Are the Types Wrong) on that tarball. Not `attw --pack`: it runs `npm pack`,
 //      which leaves `workspace:` ranges in place.
 // Needs `dist/` (run `pnpm build` first).
@@ -100,6 +101,11 @@ function checkPackage(dir) {
       ok = false;
     } else if (packed.stdout.includes('workspace:')) {
       console.error('the packed package.json still contains a `workspace:` range');
+      ok = false;
+    } else if (packed.stdout.includes('@ws/source')) {
+      // The development condition points at src/, which is not shipped: publishConfig.exports
+      // must replace the exports map without it.
+      console.error('the packed package.json still exports the @ws/source condition');
       ok = false;
     }
 

@@ -123,6 +123,9 @@ describe('@ws/core as published', () => {
   it('ships dist only, with no workspace: ranges left in package.json', () => {
     const installed = path.join(consumerDir, 'node_modules', '@ws', 'core');
     expect(existsSync(path.join(installed, 'src'))).toBe(false);
-    expect(readFileSync(path.join(installed, 'package.json'), 'utf8')).not.toContain('workspace:');
+    const manifest = readFileSync(path.join(installed, 'package.json'), 'utf8');
+    expect(manifest).not.toContain('workspace:');
+    // The development condition points at src/, which is not shipped.
+    expect(manifest).not.toContain('@ws/source');
   });
 });
