@@ -44,7 +44,9 @@ async function startInstance(port: number, peers: readonly number[]): Promise<De
 beforeAll(async () => {
   redis = await startRedis();
   const [pa, pb] = [await freePort(), await freePort()];
-  [a, b] = await Promise.all([startInstance(pa, [pa, pb]), startInstance(pb, [pa, pb])]);
+  // One after the other, each assigned at once, so afterAll stops whatever did start.
+  a = await startInstance(pa, [pa, pb]);
+  b = await startInstance(pb, [pa, pb]);
   for (const d of [a, b]) {
     await waitFor(
       `${d.url}/readyz`,
