@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { userId } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   conversationKeys,
@@ -143,5 +144,38 @@ describe('the chat page in Chromium', () => {
     await send(bob, 'see you in the dashboard');
     await expect.poll(async () => (await lines(alice)).length).toBe(4);
     await alice.screenshot({ path: `${ARTIFACTS}chat.png` });
+  });
+  it('after a dropped connection the page reconnects, resumes and shows what it missed', async () => {
+    const erin = await newPage();
+    const frank = await newPage();
+    await frank.clock.install(); // holds frank's reconnect timer while erin publishes
+    await signIn(erin, base, 'erin');
+    await signIn(frank, base, 'frank', 'msgpack');
+    await open(erin, 'thread', 'standup');
+    await open(frank, 'thread', 'standup');
+    await send(erin, 'first');
+    await expect.poll(() => lines(frank)).toEqual([{ from: 'erin', text: 'first' }]);
+
+    await frank.clock.pauseAt(Date.now() + 1000);
+    expect(
+      await demo?.manager.disconnectUser(userId('frank'), { code: 1011, reason: 'test drop' }),
+    ).toBe(1);
+    await expect.poll(() => frank.getAttribute('#status', 'data-state')).toBe('reconnecting');
+    expect(await frank.textContent('#where')).toMatch(/^closed 1011; retrying /);
+    for (const text of ['missed one', 'missed two', 'missed three']) await send(erin, text);
+    await expect.poll(async () => (await lines(erin)).length).toBe(4);
+
+    await frank.clock.resume();
+    await expect
+      .poll(() => frank.getAttribute('#status', 'data-state'), { timeout: 30_000 })
+      .toBe('open');
+    expect(await frank.textContent('#where')).toMatch(/· resumed$/);
+    const all = ['first', 'missed one', 'missed two', 'missed three'].map((text) => ({
+      from: 'erin',
+      text,
+    }));
+    await expect.poll(() => lines(frank)).toEqual(all);
+    await send(erin, 'live again');
+    await expect.poll(() => lines(frank)).toEqual([...all, { from: 'erin', text: 'live again' }]);
   });
 });
