@@ -137,7 +137,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     publishAll: (frame) => need().routing.publishAll(frame),
     publishToThread: (threadId, frame) =>
       publishToThread(need().s, need().routing, threadId, frame),
-    threadOffset: (threadId) => threadOffset(need().s, threadId),
+    threadOffset: (threadId) => threadOffset(need().s, need().routing, threadId),
     history: (threadId, afterOffset, notBefore) =>
       history(need().s, threadId, afterOffset, notBefore),
     saveSession: (token, session, generation) => saveSession(need().s, token, session, generation),

@@ -63,6 +63,25 @@ describe('routing between instances', () => {
     await closeAll(nodes);
   });
 
+  it('subscribes a thread before its join resolves: a publication right after reaches the new member', async () => {
+    const nodes = await readyNodes(server.port, 'joinpoint', 2);
+    const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+    const cb = await connect(b.manager, 'joiner');
+    for (let i = 0; i < 20; i++) {
+      const t = `jp-${i}` as ThreadId;
+      await a.manager.sendToThread(t, 'before');
+      await b.manager.joinThread(cb.id, t);
+      const r = await a.manager.sendToThread(t, `after-${i}`);
+      expect(r.published).toBe(true);
+    }
+    expect(await waitFor(() => cb.messages().length === 20)).toBe(true);
+    await sleep(100);
+    expect(cb.messages().map((m) => m.data)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `after-${i}`),
+    );
+    await closeAll(nodes);
+  });
+
   it('broadcasts to every connection of the cluster once', async () => {
     const nodes = await readyNodes(server.port, 'all', 3);
     const clients = await Promise.all(nodes.map((n, i) => connect(n.manager, `user${i}`)));
@@ -81,6 +100,7 @@ describe('routing between instances', () => {
     const cb = await connect(b.manager, 'u');
     await b.manager.joinThread(cb.id, t);
     expect((await a.manager.sendToThread(t, 1)).published).toBe(true);
+    expect(await waitFor(() => cb.messages().length === 1)).toBe(true);
     await b.manager.leaveThread(cb.id, t);
     await sleep(50);
     expect((await a.manager.sendToThread(t, 2)).published).toBe(false);

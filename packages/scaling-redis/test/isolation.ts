@@ -52,7 +52,8 @@ export async function checkIsolation(
       conns.push({ user, threads: joined, c });
     }
   }
-  await sleep(50);
+  // User channels are subscribed in the background after connect (core does not wait for it).
+  await sleep(300);
 
   const ops = Array.from({ length: sends }, (_, i) => {
     const node = pick(nodes);

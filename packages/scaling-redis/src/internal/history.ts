@@ -73,12 +73,19 @@ export async function publishToThread(
  * is unreachable a join still works locally: it starts at this instance's clock (`<now>-0`, the
  * shape of a stream id), which a later `resume` answers honestly.
  */
-export async function threadOffset(s: Shared, threadId: ThreadId): Promise<Offset> {
-  try {
+export async function threadOffset(
+  s: Shared,
+  routing: Routing,
+  threadId: ThreadId,
+): Promise<Offset> {
+  const fetchLast = async (): Promise<Offset> => {
     const last = (await s.link.call('HGET', s.keys.threadMeta(threadId), 'last')) as string | null;
     if (last !== null) return last as Offset;
     const epoch = (await s.link.call('GET', s.keys.epoch)) as string | null;
     return `${epoch ?? s.ctx.clock.now()}-0` as Offset;
+  };
+  try {
+    return await routing.joinPoint(threadId, fetchLast);
   } catch (err) {
     s.m.commandFailures.inc(1, { op: 'thread-offset' });
     s.ctx.logger.debug('thread offset unavailable: joining at the local clock', {

@@ -14,6 +14,9 @@ import type { Shared } from './shared.js';
 
 type Route = DeliveryTarget | { readonly kind: 'control' };
 
+/** How long a join may take between subscribing its thread and holding a member, in ms. */
+const UNCLAIMED_MS = 30_000;
+
 /**
  * Channel routing: this instance subscribes to the channels of the users and threads it holds,
  * plus the broadcast channel and its own control channel; it skips its own publications. Per
@@ -28,6 +31,13 @@ export interface Routing {
    * with a possible gap gets its `resync` first, so the client resumes from before the gap.
    */
   seen(threadId: ThreadId, offset: Offset): void;
+  /**
+   * Where a join of this thread starts: everything after it reaches the new member live. When
+   * this instance already receives the thread, that is the newest offset it delivered (answered
+   * without I/O, so nothing can slip in before the member is added); otherwise the thread is
+   * subscribed first and then its newest offset read (`fetchLast`).
+   */
+  joinPoint(threadId: ThreadId, fetchLast: () => Promise<Offset>): Promise<Offset>;
   publishToUser(userId: UserId, frame: ServerFrame): Promise<PublishOutcome>;
   publishAll(frame: ServerFrame): Promise<PublishOutcome>;
   /** Whether this instance is subscribed to a channel (so a publish count includes it). */
@@ -44,6 +54,10 @@ export function createRouting(s: Shared): Routing {
   const gapChecks = new Map<ThreadId, Offset | undefined>();
   let wasReady = false;
   let checking = false;
+  /** Channels whose SUBSCRIBE completed on the current subscriber connection. */
+  const active = new Set<string>();
+  /** Threads subscribed by a join in progress, not yet held by a member (time subscribed). */
+  const presubscribed = new Map<ThreadId, number>();
 
   routes.set(s.keys.allChannel, { kind: 'all' });
   routes.set(s.keys.controlChannel(s.self), { kind: 'control' });
@@ -101,7 +115,9 @@ export function createRouting(s: Shared): Routing {
 
   async function resubscribe(): Promise<void> {
     try {
-      await s.link.subscribe([...routes.keys()]);
+      const channels = [...routes.keys()];
+      await s.link.subscribe(channels);
+      for (const c of channels) if (routes.has(c)) active.add(c);
     } catch (err) {
       s.m.commandFailures.inc(1, { op: 'subscribe' });
       s.ctx.logger.debug('resubscribe failed; waiting for the next reconnect', {
@@ -113,6 +129,7 @@ export function createRouting(s: Shared): Routing {
   }
 
   s.link.onSubscriber('close', () => {
+    active.clear();
     if (!wasReady) return;
     // Whatever is published from now until the subscription is back may be missed.
     for (const route of routes.values()) {
@@ -170,9 +187,44 @@ export function createRouting(s: Shared): Routing {
     }
   }
 
+  /** Drops subscriptions of joins that never got a member (the connection went away). */
+  async function dropUnclaimed(): Promise<void> {
+    if (presubscribed.size === 0) return;
+    const now = s.ctx.clock.now();
+    const held = new Set<ThreadId>();
+    for (const c of s.ctx.localConnections()) for (const t of c.threads) held.add(t);
+    for (const [threadId, at] of [...presubscribed]) {
+      if (now - at < UNCLAIMED_MS) continue;
+      presubscribed.delete(threadId);
+      if (held.has(threadId)) continue;
+      const channel = s.keys.threadChannel(threadId);
+      routes.delete(channel);
+      active.delete(channel);
+      lastSeen.delete(threadId);
+      gapChecks.delete(threadId);
+      if (s.link.subReady()) await s.link.unsubscribe([channel]);
+    }
+  }
+
   return {
+    async joinPoint(threadId, fetchLast) {
+      const channel = s.keys.threadChannel(threadId);
+      const known = lastSeen.get(threadId);
+      if (active.has(channel) && !gapChecks.has(threadId) && known !== undefined) return known;
+      if (!routes.has(channel) && s.link.subReady()) {
+        routes.set(channel, { kind: 'thread', threadId });
+        presubscribed.set(threadId, s.ctx.clock.now());
+        await s.link.subscribe([channel]);
+        if (routes.has(channel)) active.add(channel);
+      }
+      const last = await fetchLast();
+      seen(threadId, last);
+      // A publication delivered here while the offset was read is before the join, not lost.
+      return lastSeen.get(threadId) ?? last;
+    },
     async join(scope) {
       const channel = channelOf(scope);
+      if (scope.kind === 'thread') presubscribed.delete(scope.threadId);
       if (routes.has(channel)) return;
       routes.set(channel, scope);
       if (!s.link.subReady()) {
@@ -189,6 +241,7 @@ export function createRouting(s: Shared): Routing {
         return;
       }
       await s.link.subscribe([channel]);
+      if (routes.has(channel)) active.add(channel);
       if (scope.kind === 'thread') {
         // The baseline for gap detection: everything up to here is not this subscription's.
         try {
@@ -201,6 +254,7 @@ export function createRouting(s: Shared): Routing {
     async leave(scope) {
       const channel = channelOf(scope);
       if (!routes.delete(channel)) return;
+      active.delete(channel);
       if (scope.kind === 'thread') {
         lastSeen.delete(scope.threadId);
         gapChecks.delete(scope.threadId);
@@ -211,6 +265,13 @@ export function createRouting(s: Shared): Routing {
     publishToUser: (userId, frame) => publish(s.keys.userChannel(userId), frame),
     publishAll: (frame) => publish(s.keys.allChannel, frame),
     holds: (channel) => routes.has(channel) && s.link.subReady(),
-    tick: runGapChecks,
+    async tick() {
+      await runGapChecks();
+      try {
+        await dropUnclaimed();
+      } catch (err) {
+        s.ctx.logger.debug('unsubscribe of an unclaimed thread failed', { error: String(err) });
+      }
+    },
   };
 }
