@@ -1,4 +1,4 @@
-import type { Manager, UserId } from '@ws/core';
+import type { Logger, Manager, UserId } from '@ws/core';
 import { WsError, consoleLogger, isUserId, redactUrl, systemClock, toWsError } from '@ws/core';
 import type { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
@@ -34,6 +34,15 @@ export interface AttachHandle {
 }
 
 const keyPattern = /^[+/0-9A-Za-z]{22}==$/;
+
+/**
+ * Logs the upgrade socket's errors. A function of its own, so the listener (which lives as long as
+ * the connection) closes over `logger` and `ip` only, not over the upgrade handler's scope, which
+ * holds the request (`IncomingMessage`, headers and all) for the connection's whole life.
+ */
+function logSocketErrors(socket: Duplex, logger: Logger, ip: string): void {
+  socket.on('error', (err: Error) => logger.debug('upgrade socket error', { error: err.message, ip }));
+}
 
 function normalizeIp(ip: string | undefined): string {
   if (ip === undefined || ip === '') return 'unknown';
@@ -169,7 +178,7 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
       return;
     }
     const ip = clientIp(req);
-    socket.on('error', (err: Error) => logger.debug('upgrade socket error', { error: err.message, ip }));
+    logSocketErrors(socket, logger, ip);
 
     if (closed) return refuse(req, socket, ip, 503, 'endpoint closed');
     const version = requestHeader(req, 'sec-websocket-version');
