@@ -19,7 +19,7 @@ export function toWireData(data: unknown): WireData {
   if (data === null || t === 'string' || t === 'boolean') return { ok: true, value: data };
   if (t === 'number') return { ok: true, value: Number.isFinite(data) ? data : null };
   try {
-    return { ok: true, value: normalize(data, new Set<object>(), 0, '$') };
+    return { ok: true, value: normalize(data, new Set<object>(), 0, []) };
   } catch (err) {
     return {
       ok: false,
@@ -31,7 +31,23 @@ export function toWireData(data: unknown): WireData {
   }
 }
 
-function normalize(value: unknown, seen: Set<object>, depth: number, path: string): unknown {
+/** The JSONPath-like location of the value being normalized (`$.a[0].b`), built only on error. */
+function pathText(path: readonly (string | number)[]): string {
+  let out = '$';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${key}`;
+  return out;
+}
+
+/**
+ * Normalizes one value. `path` is a stack of the keys leading to it, pushed and popped around
+ * each child, so a send builds no path strings unless it fails.
+ */
+function normalize(
+  value: unknown,
+  seen: Set<object>,
+  depth: number,
+  path: (string | number)[],
+): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -50,32 +66,31 @@ function normalize(value: unknown, seen: Set<object>, depth: number, path: strin
   if (value === null) return null;
   const obj = value;
   if (depth > MAX_DEPTH) {
-    throw new WsError('unserializable', `message nests deeper than ${MAX_DEPTH} levels at ${path}`);
+    throw new WsError(
+      'unserializable',
+      `message nests deeper than ${MAX_DEPTH} levels at ${pathText(path)}`,
+    );
   }
-  if (seen.has(obj)) throw new WsError('unserializable', `message has a cycle at ${path}`);
+  if (seen.has(obj)) {
+    throw new WsError('unserializable', `message has a cycle at ${pathText(path)}`);
+  }
   if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? null : obj.toISOString();
   if (ArrayBuffer.isView(obj)) return obj;
   seen.add(obj);
   try {
     if (Array.isArray(obj)) {
-      return obj.map((v, i) => {
-        const n = normalize(v, seen, depth + 1, `${path}[${i}]`);
-        return n === undefined ? null : n;
-      });
+      return obj.map((v, i) => child(v, seen, depth, path, i) ?? null);
     }
     if (obj instanceof Map) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of obj) {
-        const n = normalize(v, seen, depth + 1, `${path}.${String(k)}`);
+        const n = child(v, seen, depth, path, String(k));
         if (n !== undefined) defineKey(out, String(k), n);
       }
       return out;
     }
     if (obj instanceof Set) {
-      return [...obj].map((v, i) => {
-        const n = normalize(v, seen, depth + 1, `${path}[${i}]`);
-        return n === undefined ? null : n;
-      });
+      return [...obj].map((v, i) => child(v, seen, depth, path, i) ?? null);
     }
     if (obj instanceof Error) return { name: obj.name, message: obj.message };
     const toJSON = (obj as { toJSON?: unknown }).toJSON;
@@ -84,13 +99,29 @@ function normalize(value: unknown, seen: Set<object>, depth: number, path: strin
     }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(obj)) {
-      const n = normalize((obj as Record<string, unknown>)[key], seen, depth + 1, `${path}.${key}`);
+      const n = child((obj as Record<string, unknown>)[key], seen, depth, path, key);
       if (n !== undefined) defineKey(out, key, n);
     }
     return out;
   } finally {
     seen.delete(obj);
   }
+}
+
+/** Normalizes a child value at `key` (one level deeper). */
+function child(
+  value: unknown,
+  seen: Set<object>,
+  depth: number,
+  path: (string | number)[],
+  key: string | number,
+): unknown {
+  // Primitives need neither the path nor the depth: the common leaves return at once.
+  if (typeof value !== 'object' || value === null) return normalize(value, seen, depth + 1, path);
+  path.push(key);
+  const n = normalize(value, seen, depth + 1, path);
+  path.pop();
+  return n;
 }
 
 /** Sets an own property even for `__proto__`, never touching the prototype. */
