@@ -70,10 +70,17 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     let onRegistered: (() => void) | undefined;
     const registered = new Promise<void>((resolve) => (onRegistered = resolve));
 
+    let beating = false;
     const beat = async (): Promise<void> => {
-      await tick(s);
-      if (s.registered) onRegistered?.();
-      await routing.tick();
+      if (beating) return; // one tick at a time: a slow Redis must not stack them up
+      beating = true;
+      try {
+        await tick(s);
+        if (s.registered) onRegistered?.();
+        await routing.tick();
+      } finally {
+        beating = false;
+      }
     };
     const report = (err?: Error): void => {
       if (outage || s.stopped) return;
