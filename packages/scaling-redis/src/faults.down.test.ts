@@ -52,4 +52,19 @@ describe('fault: Redis down at start', () => {
     expect(a.errors.some((e) => e.stage === 'redis-connection')).toBe(true);
     await Promise.all([a.close(), b.close()]);
   });
+
+  it('closes promptly while Redis is still down', async () => {
+    const port = await freePort();
+    const a = createNode(port, uniquePrefix('down-close'), {
+      instanceId: 'down-close',
+      adapter: { startTimeoutMs: 100 },
+    });
+    const c = await connect(a.manager, 'u');
+    expect((await a.manager.health()).status).toBe('down');
+    const t0 = performance.now();
+    await a.close(true);
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(c.client.closed?.code).toBe(1012);
+    expect(a.manager.state).toBe('closed');
+  });
 });

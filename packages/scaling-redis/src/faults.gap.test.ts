@@ -83,6 +83,10 @@ describe('fault: a subscriber connection dropped while others keep publishing', 
     expect(new Set(replay).size).toBe(replay.length);
     const received = new Set([...live, ...replay]);
     expect(acked.filter((o) => !received.has(o))).toEqual([]);
+    const resyncMetric = b.manager.metrics.read('ws_redis_resyncs_total');
+    expect(
+      resyncMetric?.kind === 'counter' ? resyncMetric.samples[0]?.value : 0,
+    ).toBeGreaterThanOrEqual(1);
     console.log(
       `gap: ${acked.length} acked, ${missedLive.length} missed live, all recovered by resume`,
     );
