@@ -51,4 +51,31 @@ describe('fault: network partition between an instance and Redis', () => {
     console.log(`partition detected after ${Math.round(detectMs)} ms`);
     await Promise.all([a.close(), b.close()]);
   });
+
+  it('reopens the command connection after a long partition (probe failures), and recovers', async () => {
+    const prefix = uniquePrefix('longpart');
+    const a = createNode(proxy.port, prefix, {
+      instanceId: 'longpart-a',
+      adapter: { probeFailuresBeforeReconnect: 3 },
+    });
+    expect(await waitFor(async () => (await a.manager.health()).status === 'ready', 5000)).toBe(
+      true,
+    );
+    proxy.partition();
+    // 3 failed probes (about 1.5-2 s), then the connection is dropped: `down` until it is back.
+    expect(await waitFor(async () => (await a.manager.health()).status === 'down', 6000, 20)).toBe(
+      true,
+    );
+    const failures = a.manager.metrics.read('ws_redis_command_failures_total');
+    const probeFailures =
+      failures?.kind === 'counter'
+        ? failures.samples.find((x) => x.labels.op === 'probe')?.value
+        : 0;
+    expect(probeFailures).toBeGreaterThanOrEqual(3);
+    proxy.heal();
+    expect(await waitFor(async () => (await a.manager.health()).status === 'ready', 8000)).toBe(
+      true,
+    );
+    await a.close();
+  });
 });
