@@ -38,7 +38,7 @@ export interface SpawnOptions {
   /** Where `buildServers` put the bundles. */
   readonly buildDir: string;
   readonly env?: Record<string, string>;
-  /** Directory for `--cpu-prof` output; no profiling when undefined. */
+  /** Directory for per-phase CPU profiles (inspector Profiler); none when undefined. */
   readonly profileDir?: string | undefined;
   readonly readyTimeoutMs?: number;
 }
@@ -60,11 +60,14 @@ export async function spawnServer(
   const file = `${options.buildDir}${serverEntries[kind]}.mjs`;
   const benchDir = fileURLToPath(new URL('..', import.meta.url));
   const nodeArgs = ['--expose-gc', '--enable-source-maps'];
-  if (options.profileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
   const script = `ulimit -n 20000 2>/dev/null; exec "${process.execPath}" ${nodeArgs.join(' ')} "$0"`;
   const child = spawn('bash', ['-c', script, file], {
     cwd: benchDir,
-    env: { ...process.env, ...options.env },
+    env: {
+      ...process.env,
+      ...options.env,
+      ...(options.profileDir ? { BENCH_PROFILE_DIR: options.profileDir } : {}),
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   registry.children.add(child);

@@ -15,11 +15,11 @@ export interface Sizes {
 export const fullSizes: Sizes = {
   reps: 3,
   fanoutSmall: { clients: 1000, pacedRate: 20, pacedMessages: 40, burstMessages: 200, window: 32 },
-  fanoutLarge: { clients: 5000, pacedRate: 4, pacedMessages: 10, burstMessages: 40, window: 8 },
+  fanoutLarge: { clients: 5000, pacedRate: 2, pacedMessages: 6, burstMessages: 40, window: 8 },
   targeted: { users: 1000, messages: 40_000, window: 256 },
   idle: { connections: 10_000, heartbeatWindowMs: 20_000, heartbeatIntervalMs: 1000 },
   cross: { clients: 1000, pacedRate: 20, pacedMessages: 20, burstMessages: 200, window: 32 },
-  deadlineMs: 14 * 60_000,
+  deadlineMs: 20 * 60_000,
 };
 
 export const quickSizes: Sizes = {
@@ -27,7 +27,7 @@ export const quickSizes: Sizes = {
   fanoutSmall: { clients: 200, pacedRate: 20, pacedMessages: 10, burstMessages: 50, window: 16 },
   fanoutLarge: { clients: 500, pacedRate: 10, pacedMessages: 5, burstMessages: 20, window: 8 },
   targeted: { users: 200, messages: 5000, window: 128 },
-  idle: { connections: 1000, heartbeatWindowMs: 3000, heartbeatIntervalMs: 1000 },
+  idle: { connections: 1000, heartbeatWindowMs: 2000, heartbeatIntervalMs: 1000 },
   cross: { clients: 200, pacedRate: 20, pacedMessages: 5, burstMessages: 50, window: 16 },
   deadlineMs: 4 * 60_000,
 };

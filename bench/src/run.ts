@@ -30,6 +30,7 @@ interface Args {
   readonly only: readonly string[] | undefined;
   readonly servers: readonly ServerKind[] | undefined;
   readonly profile: boolean;
+  readonly verbose: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -50,6 +51,7 @@ function parseArgs(argv: readonly string[]): Args {
       ?.split(',')
       .filter((s): s is ServerKind => s === 'ours' || s === 'raw' || s === 'sio'),
     profile: argv.includes('--profile'),
+    verbose: argv.includes('--verbose'),
   };
 }
 
@@ -205,7 +207,7 @@ function scenarios(sizes: Sizes): ScenarioDef[] {
     {
       id: 'idle',
       title: `(3)+(5) ${sizes.idle.connections} idle connections: memory, accept cost, heartbeat`,
-      description: `Connects ${sizes.idle.connections} clients (200 handshakes in flight): server CPU per accepted connection, then RSS after GC (\`--expose-gc\`) per connection, heartbeat on. Then (5): server CPU over ${sizes.idle.heartbeatWindowMs / 1000} s of idle connections with a ${sizes.idle.heartbeatIntervalMs} ms heartbeat: ours (\`@ws/heartbeat\`) beside a raw \`ws\` ping sweep at the same interval (Socket.IO runs its default 25 s heartbeat and is measured for memory and accept cost only).`,
+      description: `Connects ${sizes.idle.connections} clients (200 handshakes in flight): server CPU per accepted connection. Then (5), heartbeat cost: the 1 s heartbeat is started over the connections that are all up (ours: \`@ws/heartbeat\` with intervalMs ${sizes.idle.heartbeatIntervalMs}, timeoutMs ${sizes.idle.heartbeatIntervalMs * 0.9}; raw ws: the classic ping sweep at the same interval), and the server's CPU is measured over ${sizes.idle.heartbeatWindowMs / 1000} s with every connection idle. Last, RSS and JS heap after GC (\`--expose-gc\`, two full GCs) per connection, heartbeat on. Socket.IO runs its default heartbeat (25 s) and is measured for memory and accept cost only.`,
       servers: three,
       labels: single,
       instances: 1,
@@ -390,6 +392,16 @@ async function main(): Promise<number> {
     killAll(registry);
     process.exit(130);
   };
+  process.on('uncaughtException', (err) => {
+    harnessErrors.push(`uncaught: ${err.stack ?? err.message}`);
+    log(`uncaught exception: ${err.stack ?? err.message}`);
+    killAll(registry);
+    try {
+      write();
+    } finally {
+      process.exit(1);
+    }
+  });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
@@ -397,27 +409,40 @@ async function main(): Promise<number> {
   let runIndex = 0;
   try {
     const buildDir = await buildServers();
-    if (defs.some((d) => d.redis)) {
-      redis = await startRedis(registry);
-      log(`redis-server on port ${redis.port}`);
-    }
     for (const def of defs) {
       const kinds = def.servers.filter((k) => !args.servers || args.servers.includes(k));
+      if (def.redis && !redis) {
+        try {
+          redis = await startRedis(registry);
+          log(`redis-server on port ${redis.port}`);
+        } catch (err) {
+          const message = `${err instanceof Error ? err.message : String(err)} (install redis-server, or leave this scenario out with --only)`;
+          harnessErrors.push(`${def.id}: ${message}`);
+          log(`${def.id}: ERROR ${message}`);
+          for (const kind of kinds)
+            runs.push({ scenario: def.id, server: kind, rep: 0, error: message });
+          continue;
+        }
+      }
       const skip = new Set<ServerKind>();
       for (let rep = 0; rep < sizes.reps && !deadlineHit; rep++) {
         for (const kind of kinds) {
           if (skip.has(kind)) continue;
           runIndex += 1;
           const env: Record<string, string> = { BENCH_KEY_PREFIX: `bench${runIndex}` };
-          if (def.heartbeatMs !== undefined && kind !== 'sio')
-            env.BENCH_HEARTBEAT_MS = String(def.heartbeatMs);
+          if (def.heartbeatMs !== undefined && kind !== 'sio') env.BENCH_HEARTBEAT_MS = '0';
           if (def.redis && redis) env.BENCH_REDIS_PORT = String(redis.port);
-          const profileDir =
-            args.profile && kind === 'ours' ? `${resultsDir}profiles/${def.id}-${rep}` : undefined;
+          const profileDir = args.profile
+            ? `${resultsDir}profiles/${def.id}-${rep}-${kind}`
+            : undefined;
+          if (profileDir) mkdirSync(profileDir, { recursive: true });
           const servers: ServerHandle[] = [];
+          const t0 = Date.now();
+          let t1 = t0;
           try {
             for (let i = 0; i < def.instances; i++)
               servers.push(await spawnServer(registry, kind, { env, profileDir, buildDir }));
+            t1 = Date.now();
             const figures = await def.run(kind, servers);
             runs.push({ scenario: def.id, server: kind, rep, figures });
             const brief = Object.entries(figures)
@@ -436,7 +461,11 @@ async function main(): Promise<number> {
               log(`${def.id} rep ${rep + 1} ${kind}: ERROR ${message}`);
             }
           } finally {
+            const t2 = Date.now();
             await Promise.all(servers.map((s) => s.stop()));
+            if (args.verbose) {
+              log(`  timing: spawn ${t1 - t0} ms, run ${t2 - t1} ms, stop ${Date.now() - t2} ms`);
+            }
           }
         }
       }

@@ -267,9 +267,12 @@ export interface IdleSpec {
 }
 
 /**
- * Idle connections: server CPU per accepted connection, RSS per connection after GC, and (for
- * servers whose heartbeat runs at `heartbeatIntervalMs`) the server's CPU over a window of
- * heartbeats with every connection idle.
+ * Idle connections. Connects `connections` clients: server CPU per accepted connection. Then
+ * (servers with a heartbeat command: ours and raw ws) starts the heartbeat at
+ * `heartbeatIntervalMs` over the connections that are all up, lets it settle, and measures the
+ * server's CPU over `heartbeatWindowMs`. Last, RSS and JS heap after GC per connection, with the
+ * heartbeat on (Socket.IO: its own default heartbeat). Connecting first keeps the load
+ * generator's connect burst from delaying pongs past the deadline.
  */
 export async function idle(
   kind: ServerKind,
@@ -295,18 +298,14 @@ export async function idle(
   try {
     const connectMs = performance.now() - t0;
     const acceptCpu = (await server.cpuStop()).cpuUs;
-    await sleep(500);
-    const after = await server.gcRss();
     const figures: Figures = {
       connections: n,
       connect_s: connectMs / 1000,
       cpu_us_per_accept: acceptCpu / n,
-      rss_kib_per_conn: (after.rss - baseRss.rss) / n / 1024,
-      heap_kib_per_conn: (after.heapUsed - baseRss.heapUsed) / n / 1024,
-      rss_mib_total: after.rss / 1024 / 1024,
     };
     if (spec.heartbeatWindowMs > 0 && kind !== 'sio') {
-      await sleep(Math.min(1500, spec.heartbeatIntervalMs * 1.5));
+      await server.request('heartbeat', { intervalMs: spec.heartbeatIntervalMs });
+      await sleep(Math.max(1500, spec.heartbeatIntervalMs * 2));
       await server.cpuStart();
       await sleep(spec.heartbeatWindowMs);
       const cpu = (await server.cpuStop()).cpuUs;
@@ -314,7 +313,13 @@ export async function idle(
       figures.hb_cpu_ms_per_s = cpu / 1000 / (spec.heartbeatWindowMs / 1000);
       figures.hb_cpu_us_per_ping = cpu / pings;
       figures.hb_cpu_pct = (cpu / 1000 / spec.heartbeatWindowMs) * 100;
+    } else {
+      await sleep(500);
     }
+    const after = await server.gcRss();
+    figures.rss_kib_per_conn = (after.rss - baseRss.rss) / n / 1024;
+    figures.heap_kib_per_conn = (after.heapUsed - baseRss.heapUsed) / n / 1024;
+    figures.rss_mib_total = after.rss / 1024 / 1024;
     figures.dropped = clients.filter((c) => !c.isOpen()).length;
     figures.errors = counters.errors + counters.unexpectedCloses;
     return figures;

@@ -6,6 +6,8 @@
  */
 import { createInterface } from 'node:readline';
 import { writeHeapSnapshot } from 'node:v8';
+import { Session } from 'node:inspector';
+import { writeFileSync } from 'node:fs';
 
 export interface Command {
   readonly id: number;
@@ -21,6 +23,28 @@ export function serveControl(
   close: () => Promise<void>,
   extra: Readonly<Record<string, Handler>> = {},
 ): void {
+  // BENCH_PROFILE_DIR: a CPU profile of each measured phase (cpu-start .. cpu-stop), written
+  // as <dir>/<phase>.cpuprofile, so start-up and connection set-up stay out of it.
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const session = profileDir ? new Session() : undefined;
+  let phase = 0;
+  if (session) {
+    session.connect();
+    session.post('Profiler.enable');
+    session.post('Profiler.setSamplingInterval', { interval: 200 });
+  }
+  const profileStart = (): void => {
+    session?.post('Profiler.start');
+  };
+  const profileStop = (): void => {
+    if (!session) return;
+    phase += 1;
+    const n = phase;
+    session.post('Profiler.stop', (err, result) => {
+      if (!err)
+        writeFileSync(`${profileDir}/phase-${n}.cpuprofile`, JSON.stringify(result.profile));
+    });
+  };
   let cpuMark = process.cpuUsage();
   let wallMark = process.hrtime.bigint();
   const write = (value: unknown): void => {
@@ -50,6 +74,7 @@ export function serveControl(
     try {
       switch (command.cmd) {
         case 'cpu-start':
+          profileStart();
           cpuMark = process.cpuUsage();
           wallMark = process.hrtime.bigint();
           answer({ ok: true });
@@ -57,6 +82,7 @@ export function serveControl(
         case 'cpu-stop': {
           const d = process.cpuUsage(cpuMark);
           const wallUs = Number(process.hrtime.bigint() - wallMark) / 1000;
+          profileStop();
           answer({ userUs: d.user, systemUs: d.system, cpuUs: d.user + d.system, wallUs });
           return;
         }

@@ -38,7 +38,15 @@ async function main(): Promise<void> {
     onError: (err, info) => process.stderr.write(`ours onError ${info.stage}: ${err.message}\n`),
     ...(cluster ? { cluster } : {}),
   });
-  manager.use(heartbeat({ intervalMs: heartbeatMs, timeoutMs: Math.min(heartbeatMs, 20_000) / 2 }));
+  // BENCH_HEARTBEAT_MS=0: no heartbeat until the `heartbeat` command installs one (the idle
+  // scenario connects first, then measures the heartbeat over connections that are all up).
+  let heartbeatOn = false;
+  const startHeartbeat = (intervalMs: number): void => {
+    if (heartbeatOn) return;
+    heartbeatOn = true;
+    manager.use(heartbeat({ intervalMs, timeoutMs: Math.min(intervalMs * 0.9, 20_000) }));
+  };
+  if (heartbeatMs > 0) startHeartbeat(heartbeatMs);
   const server = createServer();
   const endpoint = attach(manager, {
     server,
@@ -66,6 +74,10 @@ async function main(): Promise<void> {
       await quitRedis();
     },
     {
+      heartbeat: (command) => {
+        startHeartbeat(Number(command.intervalMs));
+        return true;
+      },
       stats: () => {
         const s = manager.getStats();
         return { connections: s.connections };

@@ -116,17 +116,23 @@ async function main(): Promise<void> {
     ws.on('error', () => {});
   });
 
-  const sweep = setInterval(() => {
-    for (const c of clients) {
-      if (!c.alive) {
-        c.ws.terminate();
-        continue;
+  // BENCH_HEARTBEAT_MS=0: no sweep until the `heartbeat` command starts one.
+  let sweep: NodeJS.Timeout | undefined;
+  const startSweep = (intervalMs: number): void => {
+    if (sweep !== undefined) return;
+    sweep = setInterval(() => {
+      for (const c of clients) {
+        if (!c.alive) {
+          c.ws.terminate();
+          continue;
+        }
+        c.alive = false;
+        c.ws.ping();
       }
-      c.alive = false;
-      c.ws.ping();
-    }
-  }, heartbeatMs);
-  sweep.unref();
+    }, intervalMs);
+    sweep.unref();
+  };
+  if (heartbeatMs > 0) startSweep(heartbeatMs);
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -139,7 +145,13 @@ async function main(): Promise<void> {
       server.close();
       await quitRedis();
     },
-    { stats: () => ({ connections: clients.size }) },
+    {
+      heartbeat: (command) => {
+        startSweep(Number(command.intervalMs));
+        return true;
+      },
+      stats: () => ({ connections: clients.size }),
+    },
   );
 }
 
