@@ -10,6 +10,8 @@ export interface MetricDef {
   /** Whether a ratio to the baselines is shown for this metric. */
   readonly ratio?: boolean;
   readonly digits?: number;
+  /** Shown in the one summary table at the top of the results. */
+  readonly headline?: boolean;
 }
 
 export interface TargetDef {
@@ -163,6 +165,26 @@ export function toMarkdown(meta: RunMeta, results: readonly ScenarioResult[]): s
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}. Median of ${meta.reps} interleaved repetition(s), (min-max) in brackets.`,
   );
+  lines.push('');
+  lines.push('## Summary');
+  lines.push('');
+  lines.push('| scenario | figure | ours | raw ws | Socket.IO | ours / raw | ours / Socket.IO |');
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    for (const m of r.metrics) {
+      if (!m.headline) continue;
+      const v = (k: ServerKind): string =>
+        !r.servers.includes(k)
+          ? '-'
+          : r.unavailable[k]
+            ? 'not available'
+            : cell(r.summary[k]?.[m.key], m.digits ?? 1);
+      const ratio = r.ratios[m.key];
+      lines.push(
+        `| ${r.title} | ${m.label} | ${v('ours')} | ${v('raw')} | ${v('sio')} | ${ratio?.vsRaw === undefined ? '-' : `${fmt(ratio.vsRaw, 2)}x`} | ${ratio?.vsSio === undefined ? '-' : `${fmt(ratio.vsSio, 2)}x`} |`,
+      );
+    }
+  }
   lines.push('');
   lines.push('## Targets');
   lines.push('');

@@ -42,7 +42,10 @@ export function serveControl(
     const n = phase;
     session.post('Profiler.stop', (err, result) => {
       if (!err)
-        writeFileSync(`${profileDir}/phase-${n}.cpuprofile`, JSON.stringify(result.profile));
+        writeFileSync(
+          `${profileDir}/phase-${n}-pid${process.pid}.cpuprofile`,
+          JSON.stringify(result.profile),
+        );
     });
   };
   let cpuMark = process.cpuUsage();
