@@ -6,11 +6,12 @@ import { Buffer } from 'node:buffer';
  * written to any number of sockets that negotiated no extension.
  */
 export function frameMessage(data: string | Uint8Array): Buffer {
-  const payload = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const length = payload.byteLength;
+  // A string is encoded straight into the frame buffer (no intermediate Buffer and copy).
+  const text = typeof data === 'string';
+  const length = text ? Buffer.byteLength(data, 'utf8') : data.byteLength;
   const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   const out = Buffer.allocUnsafe(headerLength + length);
-  out[0] = 0x80 | (typeof data === 'string' ? 0x01 : 0x02);
+  out[0] = 0x80 | (text ? 0x01 : 0x02);
   if (length < 126) {
     out[1] = length;
   } else if (length < 65_536) {
@@ -21,6 +22,7 @@ export function frameMessage(data: string | Uint8Array): Buffer {
     out.writeUInt16BE(0, 2);
     out.writeUIntBE(length, 4, 6);
   }
-  out.set(payload, headerLength);
+  if (text) out.write(data, headerLength, 'utf8');
+  else out.set(data, headerLength);
   return out;
 }

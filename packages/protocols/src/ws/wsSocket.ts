@@ -190,9 +190,16 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
       [kWs]: ws,
       protocol,
       send(data) {
-        if (ws.readyState !== 1) return;
-        corkFor(rawSocketOf(ws));
-        ws.send(data, { binary: typeof data !== 'string' });
+        // The same fast path as sendPrepared: one frame buffer, one write (corked after the
+        // tick's first), bypassing ws's Sender; ws.send whenever the fast path does not apply.
+        const raw = rawSocketOf(ws);
+        if (canWriteRaw(ws, raw)) {
+          corkFor(raw);
+          raw.write(frameMessage(data));
+        } else if (ws.readyState === 1) {
+          corkFor(raw);
+          ws.send(data, { binary: typeof data !== 'string' });
+        }
       },
       close,
       terminate() {
