@@ -31,6 +31,16 @@ describe('JSON codec', () => {
     expect(jsonDepthExceeds('{"a":"[[[[[[[[[[\\"[[["}', 2)).toBe(false);
   });
 
+  it('measures depth, not bracket count: many shallow siblings pass, the exact limit decides', () => {
+    const siblings = `[${Array.from({ length: 50 }, () => '{"a":[1]}').join(',')}]`;
+    expect(jsonDepthExceeds(siblings, 3)).toBe(false);
+    expect(jsonDepthExceeds(siblings, 2)).toBe(true);
+    expect(jsonDepthExceeds('[[[]]]', 3)).toBe(false);
+    expect(jsonDepthExceeds('[[[[]]]]', 3)).toBe(true);
+    expect(jsonDepthExceeds('{}', 1)).toBe(false);
+    expect(jsonDepthExceeds('"no brackets"', 0)).toBe(false);
+  });
+
   it('never lets __proto__, constructor or prototype reach an object prototype', () => {
     const decoded = codec.decode(
       '{"type":"publish","data":{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":2}},"ok":1}}',

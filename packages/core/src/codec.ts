@@ -38,6 +38,9 @@ export const jsonCodecDefaults = { maxDepth: 32, name: 'wsm.v1.json' } as const;
  * exceeded. Brackets inside strings are skipped.
  */
 export function jsonDepthExceeds(text: string, limit: number): boolean {
+  // Nesting deeper than `limit` needs more than `limit` opening brackets: counting them with
+  // indexOf (native) settles almost every frame without the character loop below.
+  if (openingBracketsAtMost(text, limit)) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -51,6 +54,18 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
     } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
   }
   return false;
+}
+
+/** True when `text` holds at most `limit` `{` and `[` characters (inside strings or not). */
+function openingBracketsAtMost(text: string, limit: number): boolean {
+  let n = 0;
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) {
+    if (++n > limit) return false;
+  }
+  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1)) {
+    if (++n > limit) return false;
+  }
+  return true;
 }
 
 /** Parses JSON so that `__proto__`, `constructor` and `prototype` keys are dropped. */
