@@ -196,13 +196,13 @@ describe('outcomes in core', () => {
 });
 
 describe('outbound gates and client publishes', () => {
-  it('a client publish refused outbound reaches nobody; the sender gets an ack without offset', async () => {
+  it('a client publish refused outbound reaches nobody; the sender gets invalid_message from core', async () => {
     h = await harness({ outbound: [customGate(({ frame }) => (frame.type === 'message' && frame.data === 'secret' ? reject('forbidden', 'no') : pass()))] });
     const alice = await h.connect('alice', ['t']);
     const bob = await h.connect('bob', ['t']);
     await alice.send({ type: 'publish', thread: 't', data: 'secret', id: 1 });
     await alice.send({ type: 'publish', thread: 't', data: 'public', id: 2 });
-    expect(alice.frames()[0]).toEqual({ type: 'ack', id: 1 });
+    expect(alice.frames()[0]).toEqual({ type: 'error', id: 1, code: 'invalid_message', message: 'refused by an outbound filter' });
     expect(bob.frames().map((f) => f.type === 'message' && f.data)).toEqual(['public']);
     expect(h.manager.metrics.read('ws_messages_dropped_total')?.samples).toContainEqual({ labels: { cause: 'filtered' }, value: 1 });
   });
