@@ -3,6 +3,11 @@ import type { FanoutSpec, IdleSpec, TargetedSpec } from './scenarios.js';
 
 export interface Sizes {
   readonly reps: number;
+  /**
+   * More repetitions for scenarios whose targets sit inside the machine's +-10-15 % noise and
+   * that are short enough to repeat within the 10-minute budget.
+   */
+  readonly repsFor: Readonly<Record<string, number>>;
   readonly fanoutSmall: FanoutSpec;
   readonly fanoutLarge: FanoutSpec;
   readonly targeted: TargetedSpec;
@@ -14,6 +19,7 @@ export interface Sizes {
 
 export const fullSizes: Sizes = {
   reps: 3,
+  repsFor: { 'fanout-small': 5, targeted: 5 },
   fanoutSmall: { clients: 1000, pacedRate: 20, pacedMessages: 40, burstMessages: 200, window: 32 },
   fanoutLarge: { clients: 5000, pacedRate: 2, pacedMessages: 6, burstMessages: 40, window: 8 },
   targeted: { users: 1000, messages: 40_000, window: 256 },
@@ -24,6 +30,7 @@ export const fullSizes: Sizes = {
 
 export const quickSizes: Sizes = {
   reps: 1,
+  repsFor: {},
   fanoutSmall: { clients: 200, pacedRate: 20, pacedMessages: 10, burstMessages: 50, window: 16 },
   fanoutLarge: { clients: 500, pacedRate: 10, pacedMessages: 5, burstMessages: 20, window: 8 },
   targeted: { users: 200, messages: 5000, window: 128 },

@@ -48,6 +48,8 @@ export interface ScenarioResult {
   readonly servers: readonly ServerKind[];
   readonly labels: Readonly<Record<ServerKind, string>>;
   readonly metrics: readonly MetricDef[];
+  /** Repetitions run (per server). */
+  readonly reps: number;
   readonly summary: Partial<Record<ServerKind, Record<string, Summary | undefined>>>;
   readonly unavailable: Partial<Record<ServerKind, string>>;
   readonly ratios: Record<string, { vsRaw?: number; vsSio?: number }>;
@@ -121,6 +123,7 @@ export function summarizeScenario(meta: ScenarioMeta, runs: readonly RunRecord[]
     servers: meta.servers,
     labels: meta.labels,
     metrics: meta.metrics,
+    reps: runs.filter((r) => r.scenario === meta.id).reduce((n, r) => Math.max(n, r.rep + 1), 0),
     summary,
     unavailable,
     ratios,
@@ -163,7 +166,9 @@ export function toMarkdown(meta: RunMeta, results: readonly ScenarioResult[]): s
   lines.push(
     `Versions: ${Object.entries(meta.versions)
       .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}. Median of ${meta.reps} interleaved repetition(s), (min-max) in brackets.`,
+      .join(
+        ', ',
+      )}. Medians of interleaved repetitions (how many: per scenario below), (min-max) in brackets.`,
   );
   lines.push('');
   lines.push('## Summary');
@@ -200,7 +205,7 @@ export function toMarkdown(meta: RunMeta, results: readonly ScenarioResult[]): s
   for (const r of results) {
     lines.push(`## ${r.title}`);
     lines.push('');
-    lines.push(r.description);
+    lines.push(`${r.description} Repetitions: ${r.reps}.`);
     lines.push('');
     const hasRaw = r.servers.includes('raw');
     const hasSio = r.servers.includes('sio');

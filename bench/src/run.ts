@@ -354,7 +354,11 @@ function versions(): Record<string, string> {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const base = args.quick ? quickSizes : fullSizes;
-  const sizes: Sizes = { ...base, reps: args.reps ?? base.reps };
+  const sizes: Sizes = {
+    ...base,
+    reps: args.reps ?? base.reps,
+    repsFor: args.reps === undefined ? base.repsFor : {},
+  };
   const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
   mkdirSync(resultsDir, { recursive: true });
   const outName = args.quick ? 'quick' : 'latest';
@@ -443,7 +447,8 @@ async function main(): Promise<number> {
         }
       }
       const skip = new Set<ServerKind>();
-      for (let rep = 0; rep < sizes.reps && !deadlineHit; rep++) {
+      const reps = sizes.repsFor[def.id] ?? sizes.reps;
+      for (let rep = 0; rep < reps && !deadlineHit; rep++) {
         for (const kind of kinds) {
           if (skip.has(kind)) continue;
           runIndex += 1;
@@ -467,7 +472,7 @@ async function main(): Promise<number> {
               .filter(([k]) => /msgs_per_s|cpu_us|p99|kib|lost|hb_cpu_ms|dropped/.test(k))
               .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`)
               .join(' ');
-            log(`${def.id} rep ${rep + 1}/${sizes.reps} ${kind}: ${brief}`);
+            log(`${def.id} rep ${rep + 1}/${reps} ${kind}: ${brief}`);
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
             runs.push({ scenario: def.id, server: kind, rep, error: message });
