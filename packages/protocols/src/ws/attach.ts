@@ -1,5 +1,5 @@
 import type { Logger, Manager, UserId } from '@ws/core';
-import { WsError, consoleLogger, isUserId, redactUrl, systemClock, toWsError } from '@ws/core';
+import { WsError, consoleLogger, isUserId, redactUrl, subprotocols, systemClock, toWsError } from '@ws/core';
 import type { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -70,6 +70,10 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
   const retryAfter = String(options.retryAfterSeconds ?? d.retryAfterSeconds);
   const authTimeoutMs = options.authenticateTimeoutMs ?? d.authenticateTimeoutMs;
   const maxDepth = options.maxDepth ?? d.maxDepth;
+  const sharedCodecs = {
+    json: createCodec(subprotocols.json, { maxDepth }),
+    msgpack: createCodec(subprotocols.msgpack, { maxDepth }),
+  };
   const legacyVersions = options.legacyClientVersions ?? d.legacyClientVersions;
   const allowMissingOrigin = options.allowMissingOrigin ?? d.allowMissingOrigin;
   const clock = options.clock ?? systemClock();
@@ -140,13 +144,20 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
     connections.inc(ip);
     ws.once('close', () => connections.dec(ip));
     const url = redactUrl(req.url ?? '');
-    const codec = createCodec(subprotocol, {
-      maxDepth,
-      logger,
-      metrics: manager.metrics,
-      clientVersion: clientVersionBucket(clientVersion, legacyVersions),
-      fields: { path, ip },
-    });
+    // JSON and MessagePack codecs are stateless: one of each per attach. Only the legacy codec
+    // keeps per-connection state (its one warning).
+    const codec =
+      subprotocol === subprotocols.json
+        ? sharedCodecs.json
+        : subprotocol === subprotocols.msgpack
+          ? sharedCodecs.msgpack
+          : createCodec(subprotocol, {
+              maxDepth,
+              logger,
+              metrics: manager.metrics,
+              clientVersion: clientVersionBucket(clientVersion, legacyVersions),
+              fields: { path, ip },
+            });
     const socket = adapter.wrap(ws, {
       textOnly: !codec.binary,
       protocol: subprotocol,
