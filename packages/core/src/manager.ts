@@ -22,6 +22,7 @@ import {
 import type { SendOptions, ThreadSendOptions } from './internal/send.js';
 import type { ManagerState } from './internal/state.js';
 import { startSweep } from './internal/sweep.js';
+import { createViewFactory } from './internal/view.js';
 import { consoleLogger } from './logger.js';
 import type { MetricsRegistry } from './metrics.js';
 import { createMetricsRegistry } from './metrics.js';
@@ -196,6 +197,7 @@ export function createManager(options: ManagerOptions = {}): Manager {
     logger,
     metrics,
     m: undefined as unknown as ManagerState['m'],
+    createView: undefined as unknown as ManagerState['createView'],
     emitter,
     validator: createFrameValidator(),
     connections: new Map(),
@@ -222,6 +224,7 @@ export function createManager(options: ManagerOptions = {}): Manager {
     },
   };
   (state as { m: ManagerState['m'] }).m = registerCoreMetrics(state);
+  (state as { createView: ManagerState['createView'] }).createView = createViewFactory(state);
 
   const clusterCtx: ClusterContext = {
     instanceId,

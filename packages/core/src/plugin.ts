@@ -10,7 +10,8 @@ import type { MetricsRegistry } from './metrics.js';
 /**
  * A read-only view of one connection, given to plugins and event listeners. Per-connection plugin
  * state belongs in a `WeakMap` keyed by this object (it is the same object for the connection's
- * whole life); a plugin never keeps its own connection table.
+ * whole life); a plugin never keeps its own connection table. Its methods live on a shared
+ * prototype: call them on the view (`conn.ping()`), or bind them (`conn.ping.bind(conn)`).
  */
 export interface Connection {
   readonly id: ConnectionId;

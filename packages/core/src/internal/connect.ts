@@ -8,8 +8,6 @@ import { sendControl } from './deliver.js';
 import { handleInbound, processQueue } from './inbound.js';
 import { addMembership, removeRecord, saveSession } from './lifecycle.js';
 import type { ConnRecord, ManagerState } from './state.js';
-import { createTokenBucket } from './tokenBucket.js';
-import { createView } from './view.js';
 
 /** 128 random bits, base64url. */
 function newResumeToken(): string {
@@ -115,10 +113,12 @@ export async function connectUser(
     connectedAt: now,
     threads: new Map(),
     threadIds: new Set(),
-    bucket: createTokenBucket(limits.inboundRate.perSecond, limits.inboundRate.burst, now),
+    tokens: limits.inboundRate.burst,
+    tokensAt: now,
     queue: [],
-    resyncPending: new Set(),
-    pendingJoins: new Set(),
+    resyncPending: undefined,
+    pendingJoins: undefined,
+    sessionSaved: false,
     unsubscribe: [],
     view: undefined as unknown as ConnRecord['view'],
     lastActivityAt: now,
@@ -130,7 +130,7 @@ export async function connectUser(
     resumeToken: newResumeToken(),
     generation: 1,
   };
-  rec.view = createView(state, rec);
+  rec.view = state.createView(rec);
   rec.unsubscribe.push(
     socket.onMessage((data) => handleInbound(state, rec, data)),
     socket.onClose((code, reason) => removeRecord(state, rec, code, reason, 'client')),

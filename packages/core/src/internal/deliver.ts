@@ -73,7 +73,7 @@ export function createFrameWriter(state: ManagerState, frame: ServerFrame): Fram
         slowConsumer(state, rec, tally, threadId);
         return;
       }
-      if (rec.resyncPending.size !== 0) flushResyncs(state, rec);
+      if (rec.resyncPending !== undefined && rec.resyncPending.size !== 0) flushResyncs(state, rec);
       try {
         const payload = payloadFor(rec);
         // Sockets whose `prepare` is the same function share one prepared frame per send.
@@ -109,7 +109,7 @@ function slowConsumer(
     closeRecord(state, rec, CloseCode.tryAgainLater, 'slow consumer');
     return;
   }
-  if (threadId !== undefined) rec.resyncPending.add(threadId);
+  if (threadId !== undefined) (rec.resyncPending ??= new Set()).add(threadId);
   state.emitter.emit('dropped', {
     connectionId: rec.id,
     userId: rec.userId,
@@ -121,6 +121,7 @@ function slowConsumer(
 /** Sends the `resync` frames a drained slow consumer is owed. */
 export function flushResyncs(state: ManagerState, rec: ConnRecord): void {
   if (rec.socket.bufferedAmount > state.limits.maxBufferedBytes) return;
+  if (rec.resyncPending === undefined) return;
   const threads = [...rec.resyncPending];
   rec.resyncPending.clear();
   for (const t of threads) {

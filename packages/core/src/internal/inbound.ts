@@ -6,6 +6,7 @@ import { errorFrame, pongFrame } from '../frames.js';
 import { dispatch } from './dispatch.js';
 import { sendControl } from './deliver.js';
 import { closeRecord } from './lifecycle.js';
+import { takeToken } from './tokenBucket.js';
 import type { ConnRecord, ManagerState, QueueItem } from './state.js';
 
 const MAX_QUEUED_FRAMES = 1000;
@@ -94,7 +95,8 @@ export function handleInbound(
     state.emitter.emit('pong', rec.view, 'application');
     return;
   }
-  if (!rec.bucket.take(now) || rec.queue.length >= MAX_QUEUED_FRAMES) {
+  const rate = state.limits.inboundRate;
+  if (!takeToken(rec, now, rate.perSecond, rate.burst) || rec.queue.length >= MAX_QUEUED_FRAMES) {
     refuseInOrder(state, rec, 'rate_limited', 'inbound frame budget exceeded', frame.id);
     return;
   }

@@ -9,6 +9,9 @@ export type ClosedBy = 'server' | 'client';
 
 /** Writes the connection's session (memberships and first-join offsets) under its token. */
 export function saveSession(state: ManagerState, rec: ConnRecord): void {
+  // A session without threads restores nothing: no write until it has some (then every change).
+  if (rec.threads.size === 0 && !rec.sessionSaved) return;
+  rec.sessionSaved = true;
   const threads: Record<string, Offset> = {};
   for (const [t, offset] of rec.threads) threads[t] = offset;
   const session: SessionRecord = { userId: rec.userId, threads, generation: rec.generation };
@@ -50,7 +53,7 @@ export function addMembership(
 export function removeMembership(state: ManagerState, rec: ConnRecord, threadId: ThreadId): void {
   rec.threads.delete(threadId);
   rec.threadIds.delete(threadId);
-  rec.resyncPending.delete(threadId);
+  rec.resyncPending?.delete(threadId);
   const members = state.threads.get(threadId);
   if (members === undefined) return;
   members.delete(rec);

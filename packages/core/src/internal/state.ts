@@ -11,7 +11,7 @@ import type { ManagerOptions, ResolvedLimits } from '../options.js';
 import type { Connection, InboundMiddleware, OutboundMiddleware } from '../plugin.js';
 import type { SocketLike } from '../socket.js';
 import type { FrameValidator } from '../validateFrame.js';
-import type { TokenBucket } from './tokenBucket.js';
+import type { TokenBucketState } from './tokenBucket.js';
 
 /** A refusal decided on arrival but sent in order, after the frames queued before it. */
 export interface QueuedRejection {
@@ -26,7 +26,7 @@ export interface QueuedRejection {
 export type QueueItem = ClientFrame | QueuedRejection;
 
 /** Everything the manager knows of one connection. Internal: plugins see `view`. */
-export interface ConnRecord {
+export interface ConnRecord extends TokenBucketState {
   readonly id: ConnectionId;
   readonly userId: UserId;
   readonly socket: SocketLike;
@@ -36,11 +36,13 @@ export interface ConnRecord {
   /** Thread -> the offset at which this session first joined it. */
   readonly threads: Map<ThreadId, Offset>;
   readonly threadIds: Set<ThreadId>;
-  readonly bucket: TokenBucket;
   readonly queue: QueueItem[];
-  readonly resyncPending: Set<ThreadId>;
-  /** Joins waiting for the cluster; a leave meanwhile cancels them (the later call wins). */
-  readonly pendingJoins: Set<ThreadId>;
+  /** Threads owed a `resync` once the slow consumer drains (created on first need). */
+  resyncPending: Set<ThreadId> | undefined;
+  /** Joins waiting for the cluster; a leave meanwhile cancels them (created on first need). */
+  pendingJoins: Set<ThreadId> | undefined;
+  /** True once a session with threads was written (an empty one needs no write before that). */
+  sessionSaved: boolean;
   readonly unsubscribe: (() => void)[];
   view: Connection;
   lastActivityAt: number;
@@ -91,5 +93,7 @@ export interface ManagerState {
   nextConnection: number;
   /** Connections between `connectUser`'s start and their registration. */
   pendingConnects: number;
+  /** Builds a connection's read-only view (methods shared per manager). */
+  createView: (rec: ConnRecord) => Connection;
   reportError(err: unknown, stage: string, connectionId?: ConnectionId): WsError;
 }

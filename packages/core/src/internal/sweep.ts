@@ -17,7 +17,7 @@ export function startSweep(state: ManagerState): () => void {
           closeRecord(state, rec, CloseCode.sessionExpired, 'session expired');
         } else if (now - rec.lastActivityAt >= limits.idleTimeoutMs) {
           closeRecord(state, rec, CloseCode.idleTimeout, 'idle timeout');
-        } else if (rec.resyncPending.size !== 0) {
+        } else if (rec.resyncPending !== undefined && rec.resyncPending.size !== 0) {
           flushResyncs(state, rec);
         }
       }

@@ -1,21 +1,21 @@
-/** A token bucket: `take(now)` spends one token, refilled at `perSecond` up to `burst`. */
-export interface TokenBucket {
-  take(now: number): boolean;
+/** The state of a token bucket, kept inline on its owner (no object per connection). */
+export interface TokenBucketState {
+  tokens: number;
+  tokensAt: number;
 }
 
-/** Creates a full token bucket. */
-export function createTokenBucket(perSecond: number, burst: number, now: number): TokenBucket {
-  let tokens = burst;
-  let last = now;
-  return {
-    take(t) {
-      if (t > last) {
-        tokens = Math.min(burst, tokens + ((t - last) * perSecond) / 1000);
-        last = t;
-      }
-      if (tokens < 1) return false;
-      tokens -= 1;
-      return true;
-    },
-  };
+/** Spends one token of `bucket`, refilled at `perSecond` up to `burst`; false when empty. */
+export function takeToken(
+  bucket: TokenBucketState,
+  now: number,
+  perSecond: number,
+  burst: number,
+): boolean {
+  if (now > bucket.tokensAt) {
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.tokensAt) * perSecond) / 1000);
+    bucket.tokensAt = now;
+  }
+  if (bucket.tokens < 1) return false;
+  bucket.tokens -= 1;
+  return true;
 }

@@ -1,47 +1,53 @@
 import { CloseCode } from '../closeCodes.js';
+import type { ServerFrame } from '../frames.js';
 import { pingFrame } from '../frames.js';
+import type { ThreadId } from '../ids.js';
 import type { Connection } from '../plugin.js';
 import { createFrameWriter, createTally, sendControl } from './deliver.js';
 import { rejectFrame } from './inbound.js';
 import { closeRecord, terminateRecord } from './lifecycle.js';
 import type { ConnRecord, ManagerState } from './state.js';
 
-/** Builds the read-only view plugins and listeners see of a connection record. */
-export function createView(state: ManagerState, rec: ConnRecord): Connection {
-  return Object.freeze({
-    id: rec.id,
-    userId: rec.userId,
-    threads: rec.threadIds,
-    context: rec.context,
-    protocol: rec.codec.name,
-    connectedAt: rec.connectedAt,
-    get lastActivityAt() {
-      return rec.lastActivityAt;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Creates the view builder of one manager: the read-only `Connection` plugins and listeners see.
+ * The methods live once on a per-manager prototype (not as closures per connection) and find
+ * their record in a per-manager `WeakMap`: a connection costs a small frozen object.
+ */
+export function createViewFactory(state: ManagerState): (rec: ConnRecord) => Connection {
+  const records = new WeakMap<object, ConnRecord>();
+  const recordOf = (view: object): ConnRecord => records.get(view) as ConnRecord;
+
+  const proto = {
+    get lastActivityAt(): number {
+      return recordOf(this).lastActivityAt;
     },
-    get isOpen() {
+    get isOpen(): boolean {
+      const rec = recordOf(this);
       return !rec.closed && rec.socket.readyState === 1;
     },
-    hasProtocolPing:
-      typeof rec.socket.ping === 'function' && typeof rec.socket.onPong === 'function',
-    send(frame) {
+    send(frame: ServerFrame): boolean {
+      const rec = recordOf(this);
       if (frame.type === 'message') {
         const tally = createTally();
-        createFrameWriter(state, frame).write(rec, tally, frame.thread as never);
+        createFrameWriter(state, frame).write(rec, tally, frame.thread as ThreadId | undefined);
         state.m.sent.inc(tally.delivered);
         return tally.delivered === 1;
       }
       return sendControl(state, rec, frame);
     },
-    reject(code, message, id) {
-      rejectFrame(state, rec, code, message, id);
+    reject(...args: Parameters<Connection['reject']>): void {
+      rejectFrame(state, recordOf(this), args[0], args[1], args[2]);
     },
-    close(code = CloseCode.normal, reason = '') {
-      closeRecord(state, rec, code, reason);
+    close(code: number = CloseCode.normal, reason = ''): void {
+      closeRecord(state, recordOf(this), code, reason);
     },
-    terminate() {
-      terminateRecord(state, rec);
+    terminate(): void {
+      terminateRecord(state, recordOf(this));
     },
-    ping() {
+    ping(): void {
+      const rec = recordOf(this);
       if (rec.closed) return;
       if (typeof rec.socket.ping === 'function' && typeof rec.socket.onPong === 'function') {
         try {
@@ -53,5 +59,19 @@ export function createView(state: ManagerState, rec: ConnRecord): Connection {
         sendControl(state, rec, pingFrame);
       }
     },
-  } satisfies Connection);
+  };
+
+  return (rec) => {
+    const view = Object.create(proto) as Mutable<Connection>;
+    view.id = rec.id;
+    view.userId = rec.userId;
+    view.threads = rec.threadIds;
+    view.context = rec.context;
+    view.protocol = rec.codec.name;
+    view.connectedAt = rec.connectedAt;
+    view.hasProtocolPing =
+      typeof rec.socket.ping === 'function' && typeof rec.socket.onPong === 'function';
+    records.set(view, rec);
+    return Object.freeze(view);
+  };
 }
