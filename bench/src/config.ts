@@ -20,11 +20,11 @@ export interface Sizes {
 export const fullSizes: Sizes = {
   reps: 3,
   repsFor: { 'fanout-small': 5, targeted: 5 },
-  fanoutSmall: { clients: 1000, pacedRate: 20, pacedMessages: 40, burstMessages: 200, window: 32 },
-  fanoutLarge: { clients: 5000, pacedRate: 2, pacedMessages: 6, burstMessages: 40, window: 8 },
-  targeted: { users: 1000, messages: 40_000, window: 256 },
+  fanoutSmall: { clients: 1000, pacedRate: 20, pacedMessages: 30, burstMessages: 150, window: 32 },
+  fanoutLarge: { clients: 5000, pacedRate: 2, pacedMessages: 4, burstMessages: 24, window: 8 },
+  targeted: { users: 1000, messages: 30_000, window: 256 },
   idle: { connections: 10_000, heartbeatWindowMs: 20_000, heartbeatIntervalMs: 1000 },
-  cross: { clients: 1000, pacedRate: 20, pacedMessages: 20, burstMessages: 200, window: 32 },
+  cross: { clients: 1000, pacedRate: 20, pacedMessages: 20, burstMessages: 150, window: 32 },
   deadlineMs: 20 * 60_000,
 };
 
