@@ -32,18 +32,19 @@ export type WireErrorCode =
   | 'invalid_message'
   | 'internal_error';
 
-const wireCodes: ReadonlySet<string> = new Set<WireErrorCode>([
-  'bad_request',
-  'unknown_type',
-  'forbidden',
-  'rate_limited',
-  'invalid_message',
-  'internal_error',
-]);
-
 /** True when `code` belongs to the wire protocol's closed set of error codes. */
 export function isWireErrorCode(code: string): code is WireErrorCode {
-  return wireCodes.has(code);
+  switch (code) {
+    case 'bad_request':
+    case 'unknown_type':
+    case 'forbidden':
+    case 'rate_limited':
+    case 'invalid_message':
+    case 'internal_error':
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** The one error class of the project: a stable `code`, a human `message`, an optional `cause`. */

@@ -73,7 +73,7 @@ export const heartbeatLimits = {
   maxMissed: 100,
 } as const;
 
-const knownKeys: ReadonlySet<string> = new Set(['preset', 'intervalMs', 'timeoutMs', 'maxMissed']);
+const knownKeys: readonly string[] = Object.freeze(['preset', 'intervalMs', 'timeoutMs', 'maxMissed']);
 
 function isPreset(value: unknown): value is HeartbeatPreset {
   return typeof value === 'string' && Object.hasOwn(heartbeatDefaults.presets, value);
@@ -113,7 +113,7 @@ export function resolveHeartbeatOptions(options: HeartbeatOptions = {}): Resolve
     throw invalid('options must be an object');
   }
   for (const key of Object.keys(options)) {
-    if (!knownKeys.has(key)) throw invalid(`unknown option "${key}"`);
+    if (!knownKeys.includes(key)) throw invalid(`unknown option "${key}"`);
   }
   if (options.preset !== undefined && !isPreset(options.preset)) {
     throw invalid(
