@@ -1,7 +1,7 @@
 import type { SocketLike } from '@ws/core';
 import { CloseCode } from '@ws/core';
 import { closeReason } from './internal/closeReason.js';
-import { createListenerSet } from './internal/listeners.js';
+import { addCloseListener, createListenerSet } from './internal/listeners.js';
 import { toWhatwgCloseCode } from './whatwgCloseCode.js';
 
 /** The part of a WHATWG `WebSocket` (browsers, undici, Deno, Bun) the adapter uses. */
@@ -162,18 +162,6 @@ export function wrapWhatwgSocket(socket: WhatwgWebSocket, options: WhatwgSocketO
       }
       return off;
     },
-    onClose(listener) {
-      if (closeInfo !== undefined) {
-        const [code, reason] = closeInfo;
-        let active = true;
-        queueMicrotask(() => {
-          if (active) listener(code, reason);
-        });
-        return () => {
-          active = false;
-        };
-      }
-      return closes.add(listener);
-    },
+    onClose: (listener) => addCloseListener(closes, closeInfo, listener),
   };
 }

@@ -49,3 +49,23 @@ export function createListenerSet<A extends unknown[]>(
   };
   return set;
 }
+
+/**
+ * Adds a close listener; when the socket already closed (`closeInfo` set), the listener is
+ * called on a microtask instead, as a real close event would arrive after the call.
+ */
+export function addCloseListener(
+  closes: ListenerSet<[number, string]>,
+  closeInfo: readonly [number, string] | undefined,
+  listener: (code: number, reason: string) => void,
+): () => void {
+  if (closeInfo === undefined) return closes.add(listener);
+  const [code, reason] = closeInfo;
+  let active = true;
+  queueMicrotask(() => {
+    if (active) listener(code, reason);
+  });
+  return () => {
+    active = false;
+  };
+}

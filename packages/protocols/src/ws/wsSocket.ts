@@ -3,7 +3,7 @@ import { CloseCode } from '@ws/core';
 import { Buffer } from 'node:buffer';
 import type { WebSocket } from 'ws';
 import { closeReason } from '../internal/closeReason.js';
-import { createListenerSet } from '../internal/listeners.js';
+import { addCloseListener, createListenerSet } from '../internal/listeners.js';
 import { frameMessage } from './frame.js';
 
 /** Options of {@link createWsAdapter}. */
@@ -215,19 +215,7 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
         if (ws.isPaused && ws.readyState === 1) ws.resume();
         return off;
       },
-      onClose(listener) {
-        if (closeInfo !== undefined) {
-          const [code, reason] = closeInfo;
-          let active = true;
-          queueMicrotask(() => {
-            if (active) listener(code, reason);
-          });
-          return () => {
-            active = false;
-          };
-        }
-        return closes.add(listener);
-      },
+      onClose: (listener) => addCloseListener(closes, closeInfo, listener),
       onPong: (listener) => pongs.add(listener),
       prepare,
       sendPrepared(prepared) {
