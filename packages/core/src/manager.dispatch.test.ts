@@ -33,6 +33,35 @@ describe('wire protocol dispatch', () => {
     await m.close();
   });
 
+  it('acknowledges only requests with an id: without one a request is fire-and-forget', async () => {
+    const m = testManager();
+    const a = await m.connect('alice');
+    const b = await m.connect('bob');
+    a.client.sendFrame({ type: 'join', thread: 'room:1' });
+    b.client.sendFrame({ type: 'join', thread: 'room:1', id: 'j' });
+    await flush();
+    a.client.sendFrame({ type: 'publish', thread: 'room:1', data: 'no-id' });
+    a.client.sendFrame({ type: 'direct', to: 'bob', data: 'dm' });
+    a.client.sendFrame({ type: 'publish', thread: 'room:1', data: 'with-id', id: 9 });
+    a.client.sendFrame({ type: 'publish', thread: 'other', data: 'refused' });
+    await flush();
+    const seen = a.after();
+    expect(seen.filter((f) => f.type === 'ack').map((f) => (f as { id: unknown }).id)).toEqual([9]);
+    // A failure is never silent, id or not.
+    expect(seen.filter((f) => f.type === 'error')).toEqual([
+      {
+        type: 'error',
+        code: 'forbidden',
+        message: 'join "other" before publishing to it',
+      },
+    ]);
+    expect(
+      b.after().flatMap((f) => (f.type === 'message' ? [(f as { data: unknown }).data] : [])),
+    ).toEqual(['no-id', 'dm', 'with-id']);
+    expect(b.after().filter((f) => f.type === 'ack')).toEqual([{ type: 'ack', id: 'j' }]);
+    await m.close();
+  });
+
   it('denies every join and direct message until authorizers are supplied', async () => {
     const m = createManager({ logger: silentLogger() });
     const pair = createMemorySocketPair();

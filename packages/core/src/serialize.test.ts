@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toWireData } from './serialize.js';
+import { toWireData, toWireDataOwned } from './serialize.js';
 
 describe('toWireData', () => {
   it('passes plain data through and normalizes special values', () => {
@@ -50,5 +50,39 @@ describe('toWireData', () => {
     });
     const r = toWireData(bad);
     expect(r.ok === false && r.error.code).toBe('unserializable');
+  });
+});
+
+describe('toWireDataOwned (data a codec just decoded)', () => {
+  it('uses plain wire data as is, without a copy', () => {
+    const data = { s: 1, t: 2.5, p: 'x', nested: [{ a: null, b: true }], bytes: new Uint8Array(2) };
+    const r = toWireDataOwned(data);
+    expect(r.ok && r.value).toBe(data);
+  });
+
+  it('falls back to the normalizing copy for anything else', () => {
+    const withUndefined = { a: undefined, b: 1 };
+    expect(toWireDataOwned(withUndefined)).toEqual({ ok: true, value: { b: 1 } });
+    expect(toWireDataOwned({ at: new Date(0) })).toEqual({
+      ok: true,
+      value: { at: '1970-01-01T00:00:00.000Z' },
+    });
+    expect(toWireDataOwned([Number.NaN])).toEqual({ ok: true, value: [null] });
+    const proto = JSON.parse('{"__proto__": {"polluted": true}}') as object;
+    const r = toWireDataOwned(proto);
+    expect(r.ok && r.value).not.toBe(proto);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const c = toWireDataOwned(cyclic);
+    expect(c.ok === false && c.error.code).toBe('unserializable');
+    const throwing = Object.defineProperty({}, 'x', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    const t = toWireDataOwned(throwing);
+    expect(t.ok === false && t.error.code).toBe('unserializable');
   });
 });

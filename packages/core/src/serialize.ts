@@ -18,6 +18,62 @@ export function toWireData(data: unknown): WireData {
   const t = typeof data;
   if (data === null || t === 'string' || t === 'boolean') return { ok: true, value: data };
   if (t === 'number') return { ok: true, value: Number.isFinite(data) ? data : null };
+  return normalizeAll(data);
+}
+
+/**
+ * {@link toWireData} for data nobody else holds (what a codec just decoded from a client): when
+ * it is already plain wire data it is used as is, without a copy.
+ */
+export function toWireDataOwned(data: unknown): WireData {
+  try {
+    if (isWireReady(data, 0)) return { ok: true, value: data };
+  } catch {
+    // A throwing getter: toWireData reports it.
+  }
+  return toWireData(data);
+}
+
+/**
+ * True when `value` can be encoded as is: strings, finite numbers, booleans, null, typed arrays,
+ * and arrays and plain objects of those (no own `__proto__` key, no `undefined`), at most
+ * {@link MAX_DEPTH} levels deep (a cycle fails the depth bound). Allocates nothing.
+ */
+function isWireReady(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    case 'bigint':
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return false;
+  }
+  if (value === null) return true;
+  if (depth > MAX_DEPTH) return false;
+  if (ArrayBuffer.isView(value)) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (!isWireReady(value[i], depth + 1)) return false;
+    }
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) return false;
+    if (key === '__proto__') return false;
+    if (!isWireReady((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
+function normalizeAll(data: unknown): WireData {
   try {
     return { ok: true, value: normalize(data, new Set<object>(), 0, []) };
   } catch (err) {

@@ -40,9 +40,18 @@ export function dispatch(
   }
 }
 
-function ok(state: ManagerState, rec: ConnRecord, ack: Parameters<typeof sendControl>[2]): void {
+/**
+ * A request succeeded: resets the violation streak and acknowledges it. Only a request with an
+ * `id` is acknowledged; one without is fire-and-forget (errors are still sent).
+ */
+function ok(
+  state: ManagerState,
+  rec: ConnRecord,
+  id: RequestId | undefined,
+  extra?: Parameters<typeof ackFrame>[1],
+): void {
   rec.violations = 0;
-  sendControl(state, rec, ack);
+  if (id !== undefined) sendControl(state, rec, ackFrame(id, extra));
 }
 
 /** Joins a connection to a thread at the thread's current offset; no authorization here. */
@@ -71,7 +80,7 @@ export function leaveRecord(state: ManagerState, rec: ConnRecord, threadId: Thre
 
 async function join(state: ManagerState, rec: ConnRecord, frame: JoinFrame): Promise<void> {
   const threadId = frame.thread as ThreadId;
-  if (rec.threads.has(threadId)) return ok(state, rec, ackFrame(frame.id));
+  if (rec.threads.has(threadId)) return ok(state, rec, frame.id);
   if (rec.threads.size >= state.limits.maxThreadsPerConnection) {
     return rejectFrame(
       state,
@@ -90,15 +99,15 @@ async function join(state: ManagerState, rec: ConnRecord, frame: JoinFrame): Pro
   if (allowed !== true)
     return rejectFrame(state, rec, 'forbidden', `not allowed to join "${threadId}"`, frame.id);
   await joinRecord(state, rec, threadId);
-  ok(state, rec, ackFrame(frame.id));
+  ok(state, rec, frame.id);
 }
 
 function leave(state: ManagerState, rec: ConnRecord, frame: LeaveFrame): void {
   leaveRecord(state, rec, frame.thread as ThreadId);
-  ok(state, rec, ackFrame(frame.id));
+  ok(state, rec, frame.id);
 }
 
-async function publish(state: ManagerState, rec: ConnRecord, frame: PublishFrame): Promise<void> {
+function publish(state: ManagerState, rec: ConnRecord, frame: PublishFrame): void | Promise<void> {
   const threadId = frame.thread as ThreadId;
   if (!rec.threads.has(threadId)) {
     return rejectFrame(
@@ -109,22 +118,36 @@ async function publish(state: ManagerState, rec: ConnRecord, frame: PublishFrame
       frame.id,
     );
   }
-  const result = await sendToThread(state, threadId, frame.data, { from: rec.userId });
-  answerSend(state, rec, result, frame.id);
+  return sendToThread(state, threadId, frame.data, { from: rec.userId }, true).then((result) =>
+    answerSend(state, rec, result, frame.id),
+  );
 }
 
-async function direct(state: ManagerState, rec: ConnRecord, frame: DirectFrame): Promise<void> {
-  const to = frame.to as UserId;
+function direct(state: ManagerState, rec: ConnRecord, frame: DirectFrame): void | Promise<void> {
   const authorize = state.options.authorizeDirect;
-  const allowed =
-    authorize === undefined
-      ? false
-      : await authorize(rec.userId, to, { connectionId: rec.id, context: rec.context });
+  if (authorize === undefined) return directAllowed(state, rec, frame, false);
+  const allowed = authorize(rec.userId, frame.to as UserId, {
+    connectionId: rec.id,
+    context: rec.context,
+  });
+  // A synchronous answer is used at once: no microtask per message on the common path.
+  return typeof allowed === 'boolean'
+    ? directAllowed(state, rec, frame, allowed)
+    : Promise.resolve(allowed).then((a) => directAllowed(state, rec, frame, a));
+}
+
+function directAllowed(
+  state: ManagerState,
+  rec: ConnRecord,
+  frame: DirectFrame,
+  allowed: boolean,
+): void | Promise<void> {
   if (rec.closed) return;
   if (allowed !== true)
     return rejectFrame(state, rec, 'forbidden', 'not allowed to message this user', frame.id);
-  const result = await sendToUser(state, to, frame.data, { from: rec.userId });
-  answerSend(state, rec, result, frame.id);
+  return sendToUser(state, frame.to as UserId, frame.data, { from: rec.userId }, true).then(
+    (result) => answerSend(state, rec, result, frame.id),
+  );
 }
 
 /**
@@ -147,7 +170,7 @@ function answerSend(
   if (result.dropped.filtered !== undefined) {
     return rejectFrame(state, rec, 'invalid_message', 'refused by an outbound filter', id);
   }
-  ok(state, rec, ackFrame(id, result.offset === undefined ? undefined : { offset: result.offset }));
+  ok(state, rec, id, result.offset === undefined ? undefined : { offset: result.offset });
 }
 
 async function resume(state: ManagerState, rec: ConnRecord, frame: ResumeFrame): Promise<void> {
@@ -167,5 +190,5 @@ async function resume(state: ManagerState, rec: ConnRecord, frame: ResumeFrame):
       }
     }
   }
-  ok(state, rec, ackFrame(frame.id, { recovered: history.recoverable }));
+  ok(state, rec, frame.id, { recovered: history.recoverable });
 }

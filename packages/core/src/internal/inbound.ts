@@ -117,6 +117,10 @@ function failFrame(state: ManagerState, rec: ConnRecord, frame: ClientFrame, err
 
 function runChain(state: ManagerState, rec: ConnRecord, frame: ClientFrame): void | Promise<void> {
   const chain = state.inbound;
+  if (chain.length === 0) {
+    state.emitter.emit('message', rec.view, frame);
+    return dispatch(state, rec, frame);
+  }
   const step = (i: number, f: ClientFrame): void | Promise<void> => {
     if (rec.closed) return;
     if (i === chain.length) {

@@ -1,11 +1,11 @@
 import type { DeliveryTarget } from '../cluster.js';
 import { WsError, toWsError } from '../errors.js';
-import type { ServerFrame } from '../frames.js';
+import type { MessageFrame, ServerFrame } from '../frames.js';
 import { directMessageFrame, threadMessageFrame } from '../frames.js';
 import type { ConnectionId, Offset, ThreadId, UserId } from '../ids.js';
 import { compareOffsets } from '../offsets.js';
 import type { SendResult } from '../sendResult.js';
-import { toWireData } from '../serialize.js';
+import { toWireData, toWireDataOwned } from '../serialize.js';
 import { countDrop, createFrameWriter, createTally, type Tally } from './deliver.js';
 import type { ConnRecord, ManagerState } from './state.js';
 
@@ -70,39 +70,50 @@ async function runOutbound(
   return passed;
 }
 
-/** Normalizes data and applies outbound middleware; a failure becomes a `SendResult`. */
-async function prepareFrame<F extends ServerFrame>(
+type Prepared<F> = { frame: F } | { result: SendResult };
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
+}
+
+/**
+ * Normalizes data and applies outbound middleware; a failure becomes a `SendResult`. Settles
+ * synchronously when no outbound middleware is installed. `owned`: the data came from a client's
+ * frame (nobody else holds it), so plain data needs no copy.
+ */
+function prepareFrame<F extends ServerFrame>(
   state: ManagerState,
   target: DeliveryTarget,
   build: (data: unknown) => F,
   data: unknown,
-): Promise<{ frame: F } | { result: SendResult }> {
+  owned: boolean,
+): Prepared<F> | Promise<Prepared<F>> {
   if (state.lifecycle === 'closed') {
     return { result: failedSend(new WsError('closed', 'the manager is closed')) };
   }
-  const wire = toWireData(data);
+  const wire = owned ? toWireDataOwned(data) : toWireData(data);
   if (!wire.ok) {
     state.m.sendFailures.inc(1, { cause: 'unserializable' });
     return { result: failedSend(wire.error) };
   }
   const frame = build(wire.value);
   if (state.outbound.length === 0) return { frame };
-  try {
-    const out = await runOutbound(state, target, frame);
-    if (out === undefined) {
+  return runOutbound(state, target, frame).then(
+    (out): Prepared<F> => {
+      if (out !== undefined) return { frame: out as F };
       const tally = createTally();
       countDrop(state, tally, 'filtered');
       return { result: result(tally, {}) };
-    }
-    return { frame: out as F };
-  } catch (err) {
-    const error = state.reportError(err, 'outbound-middleware');
-    return {
-      result: failedSend(
-        new WsError('internal_error', 'outbound middleware failed', { cause: error }),
-      ),
-    };
-  }
+    },
+    (err: unknown): Prepared<F> => {
+      const error = state.reportError(err, 'outbound-middleware');
+      return {
+        result: failedSend(
+          new WsError('internal_error', 'outbound middleware failed', { cause: error }),
+        ),
+      };
+    },
+  );
 }
 
 function writeAll(
@@ -168,32 +179,60 @@ export function deliverLocal(
 }
 
 /** Sends a thread message: offset from the cluster (history + remote publish), then local fan-out. */
-export async function sendToThread(
+export function sendToThread(
   state: ManagerState,
   threadId: ThreadId,
   data: unknown,
   options: ThreadSendOptions = {},
+  owned = false,
 ): Promise<SendResult> {
   const from = options.from ?? null;
-  const prepared = await prepareFrame(
+  const prepared = prepareFrame(
     state,
     { kind: 'thread', threadId },
     (d) => threadMessageFrame(threadId, from, d),
     data,
+    owned,
   );
-  if ('result' in prepared) return prepared.result;
-  let frame = prepared.frame;
-  let offset: Offset | undefined;
-  let published = false;
-  let failedRemote = false;
-  let error: WsError | undefined;
+  return isPromise(prepared)
+    ? prepared.then((p) => publishThread(state, threadId, p, options))
+    : publishThread(state, threadId, prepared, options);
+}
+
+function publishThread(
+  state: ManagerState,
+  threadId: ThreadId,
+  prepared: Prepared<MessageFrame>,
+  options: ThreadSendOptions,
+): Promise<SendResult> {
+  if ('result' in prepared) return Promise.resolve(prepared.result);
+  const frame = prepared.frame;
+  let pending: ReturnType<ManagerState['cluster']['publishToThread']>;
   try {
-    const outcome = await state.cluster.publishToThread(threadId, frame);
-    offset = outcome.offset;
-    published = outcome.published;
-    frame = { ...frame, offset };
+    pending = state.cluster.publishToThread(threadId, frame);
   } catch (err) {
-    failedRemote = true;
+    return Promise.resolve(fanOutThread(state, threadId, frame, options, err));
+  }
+  return pending.then(
+    (outcome) => fanOutThread(state, threadId, frame, options, undefined, outcome),
+    (err: unknown) => fanOutThread(state, threadId, frame, options, err),
+  );
+}
+
+/** Local fan-out of a thread message once the cluster answered (or failed: `err`). */
+function fanOutThread(
+  state: ManagerState,
+  threadId: ThreadId,
+  prepared: MessageFrame,
+  options: ThreadSendOptions,
+  err: unknown,
+  outcome?: { offset: Offset; published: boolean },
+): SendResult {
+  let frame = prepared;
+  let error: WsError | undefined;
+  if (outcome !== undefined) {
+    frame = { ...frame, offset: outcome.offset };
+  } else {
     error = toWsError(err, 'cluster_error');
     state.m.sendFailures.inc(1, { cause: 'cluster' });
     state.reportError(error, 'publish-thread');
@@ -208,9 +247,9 @@ export async function sendToThread(
     writeAll(state, frame, members, tally, threadId, except);
   }
   return result(tally, {
-    published,
-    failedRemote,
-    ...(offset === undefined ? {} : { offset }),
+    published: outcome?.published ?? false,
+    failedRemote: outcome === undefined,
+    ...(outcome === undefined ? {} : { offset: outcome.offset }),
     ...(error === undefined ? {} : { error }),
   });
 }
@@ -219,29 +258,43 @@ export async function sendToThread(
  * Sends a direct `message` (no thread, no offset) to the local connections a target addresses,
  * then to other instances through `publish` when given.
  */
-async function sendDirect(
+function sendDirect(
   state: ManagerState,
   target: Exclude<DeliveryTarget, { kind: 'thread' }>,
   data: unknown,
   options: SendOptions,
-  publish?: (frame: ServerFrame) => Promise<{ published: boolean }>,
+  publish: ((frame: ServerFrame) => Promise<{ published: boolean }>) | undefined,
+  owned: boolean,
 ): Promise<SendResult> {
   const from = options.from ?? null;
-  const prepared = await prepareFrame(state, target, (d) => directMessageFrame(from, d), data);
-  if ('result' in prepared) return prepared.result;
+  const prepared = prepareFrame(state, target, (d) => directMessageFrame(from, d), data, owned);
+  return isPromise(prepared)
+    ? prepared.then((p) => deliverDirect(state, target, p, publish))
+    : deliverDirect(state, target, prepared, publish);
+}
+
+function deliverDirect(
+  state: ManagerState,
+  target: Exclude<DeliveryTarget, { kind: 'thread' }>,
+  prepared: Prepared<ServerFrame>,
+  publish: ((frame: ServerFrame) => Promise<{ published: boolean }>) | undefined,
+): Promise<SendResult> {
+  if ('result' in prepared) return Promise.resolve(prepared.result);
   const tally = createTally();
   const recs = localRecipients(state, target);
   if (recs !== undefined) writeAll(state, prepared.frame, recs, tally);
   else if (target.kind === 'connection') countDrop(state, tally, 'not_found');
-  if (publish === undefined) return result(tally, {});
-  try {
-    const { published } = await publish(prepared.frame);
-    return result(tally, { published });
-  } catch (err) {
+  if (publish === undefined) return Promise.resolve(result(tally, {}));
+  const failed = (err: unknown): SendResult => {
     const error = toWsError(err, 'cluster_error');
     state.m.sendFailures.inc(1, { cause: 'cluster' });
     state.reportError(error, `publish-${target.kind}`);
     return result(tally, { failedRemote: true, error });
+  };
+  try {
+    return publish(prepared.frame).then(({ published }) => result(tally, { published }), failed);
+  } catch (err) {
+    return Promise.resolve(failed(err));
   }
 }
 
@@ -251,9 +304,15 @@ export function sendToUser(
   userId: UserId,
   data: unknown,
   options: SendOptions = {},
+  owned = false,
 ): Promise<SendResult> {
-  return sendDirect(state, { kind: 'user', userId }, data, options, (frame) =>
-    state.cluster.publishToUser(userId, frame),
+  return sendDirect(
+    state,
+    { kind: 'user', userId },
+    data,
+    options,
+    (frame) => state.cluster.publishToUser(userId, frame),
+    owned,
   );
 }
 
@@ -263,8 +322,13 @@ export function broadcast(
   data: unknown,
   options: SendOptions = {},
 ): Promise<SendResult> {
-  return sendDirect(state, { kind: 'all' }, data, options, (frame) =>
-    state.cluster.publishAll(frame),
+  return sendDirect(
+    state,
+    { kind: 'all' },
+    data,
+    options,
+    (frame) => state.cluster.publishAll(frame),
+    false,
   );
 }
 
@@ -275,5 +339,5 @@ export function sendToConnection(
   data: unknown,
   options: SendOptions = {},
 ): Promise<SendResult> {
-  return sendDirect(state, { kind: 'connection', connectionId }, data, options);
+  return sendDirect(state, { kind: 'connection', connectionId }, data, options, undefined, false);
 }
