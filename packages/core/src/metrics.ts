@@ -145,13 +145,17 @@ export function createMetricsRegistry(): MetricsRegistry {
 
   function makeSeries(names: readonly string[]) {
     const values = new Map<string, { labels: Labels; value: number }>();
+    // The series without labels is the hot one (counted per frame): found without a Map lookup.
+    let unlabeled: { labels: Labels; value: number } | undefined;
     const slot = (labels: Labels | undefined) => {
+      if (labels === undefined && unlabeled !== undefined) return unlabeled;
       const key = keyOf(labels, names);
       let s = values.get(key);
       if (s === undefined) {
         s = { labels: labels === undefined || names.length === 0 ? {} : { ...labels }, value: 0 };
         values.set(key, s);
       }
+      if (labels === undefined) unlabeled = s;
       return s;
     };
     return { values, slot };
@@ -241,7 +245,9 @@ export function createMetricsRegistry(): MetricsRegistry {
         string,
         { labels: Labels; counts: number[]; sum: number; count: number }
       >();
+      let unlabeled: { labels: Labels; counts: number[]; sum: number; count: number } | undefined;
       const slot = (labels: Labels | undefined) => {
+        if (labels === undefined && unlabeled !== undefined) return unlabeled;
         const key = keyOf(labels, names);
         let s = series.get(key);
         if (s === undefined) {
@@ -253,6 +259,7 @@ export function createMetricsRegistry(): MetricsRegistry {
           };
           series.set(key, s);
         }
+        if (labels === undefined) unlabeled = s;
         return s;
       };
       const histogram: Histogram = {
