@@ -112,6 +112,9 @@ export interface ClusterContext {
   readonly lifecycle?: () => 'running' | 'draining' | 'closed';
 }
 
+/** A value, or a promise of it: what a port method that may answer synchronously returns. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /**
  * The remote half of every operation and the cross-instance state. Core ships a local adapter
  * (one instance, bounded in-memory history and sessions); `@ws/scaling-redis` ships the Redis one.
@@ -127,13 +130,18 @@ export interface ClusterAdapter {
   release(userId: UserId, connectionId: ConnectionId): Promise<void>;
   onLocalJoin(scope: LocalScope): Promise<void>;
   onLocalLeave(scope: LocalScope): Promise<void>;
-  publishToUser(userId: UserId, frame: ServerFrame): Promise<PublishOutcome>;
-  publishAll(frame: ServerFrame): Promise<PublishOutcome>;
+  /**
+   * Publishes a direct message to the user's connections on other instances. The three publish
+   * methods may answer synchronously (the in-memory cluster does): a send that never leaves the
+   * process then costs no promise and no microtask.
+   */
+  publishToUser(userId: UserId, frame: ServerFrame): MaybePromise<PublishOutcome>;
+  publishAll(frame: ServerFrame): MaybePromise<PublishOutcome>;
   /**
    * Assigns the frame's offset, appends it to the thread's history (when kept) and publishes it
    * to the other instances, in one atomic step; returns the offset.
    */
-  publishToThread(threadId: ThreadId, frame: MessageFrame): Promise<ThreadPublishOutcome>;
+  publishToThread(threadId: ThreadId, frame: MessageFrame): MaybePromise<ThreadPublishOutcome>;
   /** The thread's newest offset: where a join starts (replays never reach before it). */
   threadOffset(threadId: ThreadId): Promise<Offset>;
   /** The thread's frames after `afterOffset` and after `notBefore`, or not recoverable. */

@@ -89,6 +89,7 @@ export type {
   InstanceInfo,
   LocalConnectionInfo,
   LocalScope,
+  MaybePromise,
   PublishOutcome,
   SessionRecord,
   ThreadPublishOutcome,

@@ -134,8 +134,9 @@ const scheduled: AdapterWrap = (inner, s) => {
     'findUser',
   ] as const;
   for (const k of keys) {
-    const fn = inner[k] as (...args: unknown[]) => Promise<unknown>;
-    (wrapped as Record<string, unknown>)[k] = (...args: unknown[]) => s.schedule(fn(...args));
+    const fn = inner[k] as (...args: unknown[]) => unknown;
+    (wrapped as Record<string, unknown>)[k] = (...args: unknown[]) =>
+      s.schedule(Promise.resolve(fn(...args)));
   }
   return wrapped;
 };

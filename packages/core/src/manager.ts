@@ -1,6 +1,6 @@
 import EventEmitter from 'eventemitter3';
 import { systemClock } from './clock.js';
-import type { ClusterContext, ClusterHealth, InstanceInfo } from './cluster.js';
+import type { ClusterContext, ClusterHealth, InstanceInfo, MaybePromise } from './cluster.js';
 import type { Codec } from './codec.js';
 import { createJsonCodec } from './codec.js';
 import { WsError, toWsError } from './errors.js';
@@ -165,6 +165,15 @@ export interface Manager {
   close(options?: CloseOptions): Promise<void>;
 }
 
+/** A send's outcome as a promise, also when it settled synchronously or threw. */
+function settled<T>(send: () => MaybePromise<T>): Promise<T> {
+  try {
+    return Promise.resolve(send());
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
 function randomHex(bytes: number): string {
   const buf = new Uint8Array(bytes);
   globalThis.crypto.getRandomValues(buf);
@@ -297,13 +306,14 @@ export function createManager(options: ManagerOptions = {}): Manager {
       return Promise.resolve();
     },
 
-    sendToUser: (userId, data, o) => sendToUser(state, userId, data, o),
+    sendToUser: (userId, data, o) => settled(() => sendToUser(state, userId, data, o)),
     sendToThread: (threadId, data, o) => {
       requireThread(threadId);
-      return sendToThread(state, threadId, data, o);
+      return settled(() => sendToThread(state, threadId, data, o));
     },
-    sendToConnection: (connectionId, data, o) => sendToConnection(state, connectionId, data, o),
-    broadcast: (data, o) => broadcast(state, data, o),
+    sendToConnection: (connectionId, data, o) =>
+      settled(() => sendToConnection(state, connectionId, data, o)),
+    broadcast: (data, o) => settled(() => broadcast(state, data, o)),
 
     async findUser(userId) {
       if (!isUserId(userId)) return null;

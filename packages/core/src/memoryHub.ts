@@ -251,9 +251,9 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
 
         onLocalJoin: () => Promise.resolve(),
         onLocalLeave: () => Promise.resolve(),
-        publishToUser: (userId, frame) =>
-          Promise.resolve({ published: publish(frame, { kind: 'user', userId }) }),
-        publishAll: (frame) => Promise.resolve({ published: publish(frame, { kind: 'all' }) }),
+        // The publish methods answer synchronously: a send inside one process needs no microtask.
+        publishToUser: (userId, frame) => ({ published: publish(frame, { kind: 'user', userId }) }),
+        publishAll: (frame) => ({ published: publish(frame, { kind: 'all' }) }),
 
         publishToThread(threadId, frame) {
           const offset = offsetOf(++seq);
@@ -268,7 +268,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
             h.trimmedUpTo = offset;
           }
           const published = publish(stamped, { kind: 'thread', threadId });
-          return Promise.resolve({ offset, published });
+          return { offset, published };
         },
         threadOffset: () => Promise.resolve(offsetOf(seq)),
 

@@ -14,7 +14,7 @@ import { compareOffsets } from '../offsets.js';
 import { sendControl } from './deliver.js';
 import { rejectFrame } from './inbound.js';
 import { addMembership, removeMembership, saveSession } from './lifecycle.js';
-import { sendToThread, sendToUser } from './send.js';
+import { isPromise, sendToThread, sendToUser } from './send.js';
 import type { ConnRecord, ManagerState } from './state.js';
 
 /** Routes one checked client frame to its handler. Ping and pong never get here. */
@@ -118,9 +118,9 @@ function publish(state: ManagerState, rec: ConnRecord, frame: PublishFrame): voi
       frame.id,
     );
   }
-  return sendToThread(state, threadId, frame.data, { from: rec.userId }, true).then((result) =>
-    answerSend(state, rec, result, frame.id),
-  );
+  const result = sendToThread(state, threadId, frame.data, { from: rec.userId }, true);
+  if (!isPromise(result)) return answerSend(state, rec, result, frame.id);
+  return result.then((r) => answerSend(state, rec, r, frame.id));
 }
 
 function direct(state: ManagerState, rec: ConnRecord, frame: DirectFrame): void | Promise<void> {
@@ -145,9 +145,9 @@ function directAllowed(
   if (rec.closed) return;
   if (allowed !== true)
     return rejectFrame(state, rec, 'forbidden', 'not allowed to message this user', frame.id);
-  return sendToUser(state, frame.to as UserId, frame.data, { from: rec.userId }, true).then(
-    (result) => answerSend(state, rec, result, frame.id),
-  );
+  const result = sendToUser(state, frame.to as UserId, frame.data, { from: rec.userId }, true);
+  if (!isPromise(result)) return answerSend(state, rec, result, frame.id);
+  return result.then((r) => answerSend(state, rec, r, frame.id));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DeliveryTarget } from '../cluster.js';
+import type { DeliveryTarget, MaybePromise, PublishOutcome } from '../cluster.js';
 import { WsError, toWsError } from '../errors.js';
 import type { MessageFrame, ServerFrame } from '../frames.js';
 import { directMessageFrame, threadMessageFrame } from '../frames.js';
@@ -72,7 +72,8 @@ async function runOutbound(
 
 type Prepared<F> = { frame: F } | { result: SendResult };
 
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+/** True when a port answered with a promise rather than a value. */
+export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
 
@@ -185,7 +186,7 @@ export function sendToThread(
   data: unknown,
   options: ThreadSendOptions = {},
   owned = false,
-): Promise<SendResult> {
+): MaybePromise<SendResult> {
   const from = options.from ?? null;
   const prepared = prepareFrame(
     state,
@@ -204,15 +205,16 @@ function publishThread(
   threadId: ThreadId,
   prepared: Prepared<MessageFrame>,
   options: ThreadSendOptions,
-): Promise<SendResult> {
-  if ('result' in prepared) return Promise.resolve(prepared.result);
+): MaybePromise<SendResult> {
+  if ('result' in prepared) return prepared.result;
   const frame = prepared.frame;
   let pending: ReturnType<ManagerState['cluster']['publishToThread']>;
   try {
     pending = state.cluster.publishToThread(threadId, frame);
   } catch (err) {
-    return Promise.resolve(fanOutThread(state, threadId, frame, options, err));
+    return fanOutThread(state, threadId, frame, options, err);
   }
+  if (!isPromise(pending)) return fanOutThread(state, threadId, frame, options, undefined, pending);
   return pending.then(
     (outcome) => fanOutThread(state, threadId, frame, options, undefined, outcome),
     (err: unknown) => fanOutThread(state, threadId, frame, options, err),
@@ -263,9 +265,9 @@ function sendDirect(
   target: Exclude<DeliveryTarget, { kind: 'thread' }>,
   data: unknown,
   options: SendOptions,
-  publish: ((frame: ServerFrame) => Promise<{ published: boolean }>) | undefined,
+  publish: ((frame: ServerFrame) => MaybePromise<PublishOutcome>) | undefined,
   owned: boolean,
-): Promise<SendResult> {
+): MaybePromise<SendResult> {
   const from = options.from ?? null;
   const prepared = prepareFrame(state, target, (d) => directMessageFrame(from, d), data, owned);
   return isPromise(prepared)
@@ -277,25 +279,28 @@ function deliverDirect(
   state: ManagerState,
   target: Exclude<DeliveryTarget, { kind: 'thread' }>,
   prepared: Prepared<ServerFrame>,
-  publish: ((frame: ServerFrame) => Promise<{ published: boolean }>) | undefined,
-): Promise<SendResult> {
-  if ('result' in prepared) return Promise.resolve(prepared.result);
+  publish: ((frame: ServerFrame) => MaybePromise<PublishOutcome>) | undefined,
+): MaybePromise<SendResult> {
+  if ('result' in prepared) return prepared.result;
   const tally = createTally();
   const recs = localRecipients(state, target);
   if (recs !== undefined) writeAll(state, prepared.frame, recs, tally);
   else if (target.kind === 'connection') countDrop(state, tally, 'not_found');
-  if (publish === undefined) return Promise.resolve(result(tally, {}));
+  if (publish === undefined) return result(tally, {});
   const failed = (err: unknown): SendResult => {
     const error = toWsError(err, 'cluster_error');
     state.m.sendFailures.inc(1, { cause: 'cluster' });
     state.reportError(error, `publish-${target.kind}`);
     return result(tally, { failedRemote: true, error });
   };
+  let pending: MaybePromise<PublishOutcome>;
   try {
-    return publish(prepared.frame).then(({ published }) => result(tally, { published }), failed);
+    pending = publish(prepared.frame);
   } catch (err) {
-    return Promise.resolve(failed(err));
+    return failed(err);
   }
+  if (!isPromise(pending)) return result(tally, { published: pending.published });
+  return pending.then(({ published }) => result(tally, { published }), failed);
 }
 
 /** Sends a direct message to every connection of a user, here and on other instances. */
@@ -305,7 +310,7 @@ export function sendToUser(
   data: unknown,
   options: SendOptions = {},
   owned = false,
-): Promise<SendResult> {
+): MaybePromise<SendResult> {
   return sendDirect(
     state,
     { kind: 'user', userId },
@@ -321,7 +326,7 @@ export function broadcast(
   state: ManagerState,
   data: unknown,
   options: SendOptions = {},
-): Promise<SendResult> {
+): MaybePromise<SendResult> {
   return sendDirect(
     state,
     { kind: 'all' },
@@ -338,6 +343,6 @@ export function sendToConnection(
   connectionId: ConnectionId,
   data: unknown,
   options: SendOptions = {},
-): Promise<SendResult> {
+): MaybePromise<SendResult> {
   return sendDirect(state, { kind: 'connection', connectionId }, data, options, undefined, false);
 }
