@@ -1,7 +1,8 @@
 import type { SocketLike } from '@ws/core';
 import { CloseCode } from '@ws/core';
 import { closeReason } from './internal/closeReason.js';
-import { addCloseListener, createListenerSet } from './internal/listeners.js';
+import type { Listeners } from './internal/listeners.js';
+import { addListener, emitListeners, lateCloseListener } from './internal/listeners.js';
 import { toWhatwgCloseCode } from './whatwgCloseCode.js';
 
 /** The part of a WHATWG `WebSocket` (browsers, undici, Deno, Bun) the adapter uses. */
@@ -73,8 +74,10 @@ export function wrapWhatwgSocket(socket: WhatwgWebSocket, options: WhatwgSocketO
   const textOnly = options.textOnly ?? whatwgSocketDefaults.textOnly;
   const maxEarly = options.maxEarlyMessages ?? whatwgSocketDefaults.maxEarlyMessages;
   const protocol = options.protocol ?? socket.protocol;
-  const messages = createListenerSet<[string | Uint8Array]>(onError);
-  const closes = createListenerSet<[number, string]>(onError);
+  const lists: { messages: Listeners<[string | Uint8Array]>; closes: Listeners<[number, string]> } = {
+    messages: undefined,
+    closes: undefined,
+  };
   let early: (string | Uint8Array)[] | undefined = [];
   let closeInfo: [number, string] | undefined;
 
@@ -102,14 +105,14 @@ export function wrapWhatwgSocket(socket: WhatwgWebSocket, options: WhatwgSocketO
       early.push(payload);
       return;
     }
-    messages.emit(payload);
+    emitListeners(lists.messages, onError, payload);
   };
   const emitClose = (code: number, reason: string): void => {
     if (closeInfo !== undefined) return;
     closeInfo = [code, reason];
-    closes.emit(code, reason);
-    messages.clear();
-    closes.clear();
+    emitListeners(lists.closes, onError, code, reason);
+    lists.messages = undefined;
+    lists.closes = undefined;
   };
   /** A close the adapter decides: core forgets the connection now, not after the peer's reply. */
   const refuse = (code: number, reason: string): void => {
@@ -154,14 +157,17 @@ export function wrapWhatwgSocket(socket: WhatwgWebSocket, options: WhatwgSocketO
       close(CloseCode.abnormal, 'terminated');
     },
     onMessage(listener) {
-      const off = messages.add(listener);
+      const off = addListener(lists, 'messages', listener);
       if (early !== undefined) {
         const queued = early;
         early = undefined;
-        for (const m of queued) messages.emit(m);
+        for (const m of queued) emitListeners(lists.messages, onError, m);
       }
       return off;
     },
-    onClose: (listener) => addCloseListener(closes, closeInfo, listener),
+    onClose: (listener) =>
+      closeInfo === undefined
+        ? addListener(lists, 'closes', listener)
+        : lateCloseListener(closeInfo, listener),
   };
 }

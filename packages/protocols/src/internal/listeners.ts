@@ -1,65 +1,101 @@
-/** A small listener set: `add` returns its own unsubscribe; `emit` isolates listener throws. */
-export interface ListenerSet<A extends unknown[]> {
-  add(listener: (...args: A) => void): () => void;
-  emit(...args: A): void;
-  readonly size: number;
-  clear(): void;
+/** One listener of a socket event. */
+export type Listener<A extends unknown[]> = (...args: A) => void;
+
+/**
+ * The listeners of one event, kept as a plain field of their owner: none, one function, or (two
+ * and more) a copy-on-write array. An owner with one listener per event (core's case) costs no
+ * object beyond the function itself.
+ */
+export type Listeners<A extends unknown[]> = Listener<A> | readonly Listener<A>[] | undefined;
+
+/** The listener type of a {@link Listeners} field. */
+type ListenerOf<L> = Extract<L, (...args: never[]) => void>;
+
+function holds<A extends unknown[]>(list: Listeners<A>, listener: Listener<A>): boolean {
+  return list === listener || (typeof list === 'object' && list.includes(listener));
+}
+
+function without<A extends unknown[]>(list: Listeners<A>, entry: Listener<A>): Listeners<A> {
+  if (list === entry) return undefined;
+  if (typeof list !== 'object') return list;
+  const i = list.indexOf(entry);
+  if (i < 0) return list;
+  if (list.length === 2) return list[1 - i];
+  return [...list.slice(0, i), ...list.slice(i + 1)];
 }
 
 /**
- * Creates a {@link ListenerSet}; a throwing listener is reported to `onError`, not rethrown.
- *
- * The listeners live in a copy-on-write array: `emit` (once per inbound frame) iterates the
- * current array without copying it, and a listener added or removed during an emit takes effect
- * from the next one. The object has data properties only (`size` is kept current), because a
- * getter on an object literal puts it in V8's slow dictionary mode (about 0.8 KiB per set).
+ * Adds `listener` to `owner[key]`; returns its own unsubscribe. Copy-on-write: an emit in progress
+ * keeps the list it started with, so a listener added or removed meanwhile counts from the next
+ * emit. The same function may be added twice and removed independently (a second add of a
+ * function already present is wrapped, so each add has its own identity).
  */
-export function createListenerSet<A extends unknown[]>(
-  onError: (err: unknown) => void,
-): ListenerSet<A> {
-  let listeners: readonly ((...args: A) => void)[] = [];
-  const set = {
-    size: 0,
-    add(listener: (...args: A) => void): () => void {
-      // Wrap so the same function may be added twice and removed independently.
-      const entry = (...args: A): void => listener(...args);
-      listeners = [...listeners, entry];
-      set.size = listeners.length;
-      return () => {
-        const i = listeners.indexOf(entry);
-        if (i < 0) return;
-        listeners = [...listeners.slice(0, i), ...listeners.slice(i + 1)];
-        set.size = listeners.length;
-      };
-    },
-    emit(...args: A): void {
-      const current = listeners;
-      for (let i = 0; i < current.length; i++) {
-        try {
-          (current[i] as (...args: A) => void)(...args);
-        } catch (err) {
-          onError(err);
-        }
-      }
-    },
-    clear(): void {
-      listeners = [];
-      set.size = 0;
-    },
+export function addListener<O extends { [P in K]: Listeners<never> }, K extends keyof O>(
+  owner: O,
+  key: K,
+  listener: ListenerOf<O[K]>,
+): () => void {
+  const field = owner as unknown as Record<K, Listeners<unknown[]>>;
+  const entry = listener as unknown as Listener<unknown[]>;
+  const current: Listeners<unknown[]> = field[key];
+  const added: Listener<unknown[]> = holds(current, entry)
+    ? (...args: unknown[]): void => entry(...args)
+    : entry;
+  field[key] =
+    current === undefined
+      ? added
+      : typeof current === 'object'
+        ? [...current, added]
+        : [current, added];
+  return unsubscriber(field, key, added);
+}
+
+/** The unsubscribe of one add (a function of its own: its closure holds these three only). */
+function unsubscriber<K extends PropertyKey, A extends unknown[]>(
+  owner: Record<K, Listeners<A>>,
+  key: K,
+  entry: Listener<A>,
+): () => void {
+  let active = true;
+  return () => {
+    if (!active) return;
+    active = false;
+    owner[key] = without(owner[key], entry);
   };
-  return set;
+}
+
+/** Calls every listener of `list` with `args`; a throwing listener is reported to `onError`, not rethrown. */
+export function emitListeners<A extends unknown[]>(
+  list: Listeners<A>,
+  onError: (err: unknown) => void,
+  ...args: A
+): void {
+  if (list === undefined) return;
+  if (typeof list === 'function') {
+    try {
+      list(...args);
+    } catch (err) {
+      onError(err);
+    }
+    return;
+  }
+  for (let i = 0; i < list.length; i++) {
+    try {
+      (list[i] as Listener<A>)(...args);
+    } catch (err) {
+      onError(err);
+    }
+  }
 }
 
 /**
- * Adds a close listener; when the socket already closed (`closeInfo` set), the listener is
- * called on a microtask instead, as a real close event would arrive after the call.
+ * A close listener added after the close: called on a microtask (as a real close event would
+ * arrive after the call) unless unsubscribed before.
  */
-export function addCloseListener(
-  closes: ListenerSet<[number, string]>,
-  closeInfo: readonly [number, string] | undefined,
+export function lateCloseListener(
+  closeInfo: readonly [number, string],
   listener: (code: number, reason: string) => void,
 ): () => void {
-  if (closeInfo === undefined) return closes.add(listener);
   const [code, reason] = closeInfo;
   let active = true;
   queueMicrotask(() => {

@@ -218,6 +218,76 @@ describe('ws adapter', () => {
   });
 });
 
+describe('ws adapter listeners', () => {
+  let server: WebSocketServer | undefined;
+  afterEach(async () => {
+    if (server === undefined) return;
+    for (const c of server.clients) c.terminate();
+    await new Promise<void>((r) => server?.close(() => r()));
+    server = undefined;
+  });
+
+  /** One raw `ws` server socket and its client. */
+  async function pair(): Promise<{ ws: WebSocket; client: TestClient }> {
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((r) => server?.once('listening', () => r()));
+    const accepted = new Promise<WebSocket>((r) => server?.once('connection', r));
+    const client = connectClient(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await client.opened;
+    return { ws: await accepted, client };
+  }
+
+  it('a socket wrapped twice by one adapter reports messages, pongs and the close to both wrappers', async () => {
+    const { ws, client } = await pair();
+    const adapter = createWsAdapter();
+    const first = adapter.wrap(ws);
+    const second = adapter.wrap(ws);
+    const seen: string[] = [];
+    first.onMessage((d) => seen.push(`1:${String(d)}`));
+    second.onMessage((d) => seen.push(`2:${String(d)}`));
+    first.onPong?.(() => seen.push('1:pong'));
+    second.onPong?.(() => seen.push('2:pong'));
+    first.onClose((code) => seen.push(`1:${code}`));
+    second.onClose((code) => seen.push(`2:${code}`));
+    client.ws.send('hi');
+    await waitFor(() => seen.length === 2);
+    first.ping?.();
+    await waitFor(() => seen.length === 4);
+    client.ws.close(4002, 'done');
+    await waitFor(() => seen.length === 6);
+    expect(seen.slice(0, 2).sort()).toEqual(['1:hi', '2:hi']);
+    expect(seen.slice(2, 4).sort()).toEqual(['1:pong', '2:pong']);
+    expect(seen.slice(4).sort()).toEqual(['1:4002', '2:4002']);
+  });
+
+  it('a throwing listener goes to onError and the next listeners still run; after the close no listener runs', async () => {
+    const { ws, client } = await pair();
+    const errors: unknown[] = [];
+    const socket = createWsAdapter().wrap(ws, { onError: (err) => errors.push(err) });
+    const seen: string[] = [];
+    socket.onMessage(() => {
+      throw new Error('listener failed');
+    });
+    const off = socket.onMessage((d) => seen.push(String(d)));
+    socket.onMessage((d) => seen.push(`last:${String(d)}`));
+    client.ws.send('a');
+    await waitFor(() => seen.length === 2);
+    expect(seen).toEqual(['a', 'last:a']);
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as Error).message).toBe('listener failed');
+    off();
+    client.ws.send('b');
+    await waitFor(() => seen.length === 3);
+    expect(seen[2]).toBe('last:b');
+    const closes: number[] = [];
+    socket.onClose((code) => closes.push(code));
+    client.ws.close(4003);
+    await waitFor(() => closes.length === 1);
+    expect(closes).toEqual([4003]);
+    expect(socket.readyState).toBe(3);
+  });
+});
+
 describe('ws adapter defaults', () => {
   let rig: Rig | undefined;
   beforeEach(() => {

@@ -3,7 +3,8 @@ import { CloseCode } from '@ws/core';
 import { Buffer } from 'node:buffer';
 import type { WebSocket } from 'ws';
 import { closeReason } from '../internal/closeReason.js';
-import { addCloseListener, createListenerSet } from '../internal/listeners.js';
+import type { Listeners } from '../internal/listeners.js';
+import { addListener, emitListeners, lateCloseListener } from '../internal/listeners.js';
 import { frameMessage } from './frame.js';
 
 /** Options of {@link createWsAdapter}. */
@@ -45,7 +46,11 @@ export interface WsSocketOptions {
 }
 
 /** Defaults of {@link createWsAdapter} and {@link WsAdapter.wrap}. */
-export const wsAdapterDefaults = { coalesceWrites: true, textOnly: false, pauseUntilListening: true } as const;
+export const wsAdapterDefaults = {
+  coalesceWrites: true,
+  textOnly: false,
+  pauseUntilListening: true,
+} as const;
 
 /** A frame prepared once per send and written as it is to every socket of the adapter. */
 export interface PreparedMessage {
@@ -85,7 +90,12 @@ function canWriteRaw(ws: WebSocket, raw: RawSocket | undefined): raw is RawSocke
   if (raw.destroyed || !raw.writable) return false;
   const sender = (ws as unknown as WsInternals)._sender;
   // Sender state 0 is ws's DEFAULT: nothing of ws's own is waiting (deflate, blob reads).
-  return sender !== undefined && sender._state === 0 && Array.isArray(sender._queue) && sender._queue.length === 0;
+  return (
+    sender !== undefined &&
+    sender._state === 0 &&
+    Array.isArray(sender._queue) &&
+    sender._queue.length === 0
+  );
 }
 
 function isValidCloseCode(code: number): boolean {
@@ -95,141 +105,219 @@ function isValidCloseCode(code: number): boolean {
   );
 }
 
+/** The data of one wrapped socket; its behaviour lives on the adapter's prototype. */
+interface WsSocketState {
+  readonly ws: WebSocket;
+  readonly protocol: string;
+  readonly textOnly: boolean;
+  readonly onError: (err: unknown) => void;
+  /** Set once the close was reported to the listeners. */
+  closeInfo: [number, string] | undefined;
+  /** Writes in the current tick (coalescing). */
+  writesThisTick: number;
+  /** The TCP socket corked until the next tick, if any. */
+  corked: RawSocket | undefined;
+  messages: Listeners<[string | Uint8Array]>;
+  closes: Listeners<[number, string]>;
+  pongs: Listeners<[]>;
+}
+
+type WsSocket = SocketLike & WsSocketState;
+
+const ignore = (): void => {};
+
+/** Ends a tick of coalescing: the next write goes out at once again; a corked socket is flushed. */
+function endTick(s: WsSocket): void {
+  s.writesThisTick = 0;
+  const raw = s.corked;
+  s.corked = undefined;
+  raw?.uncork();
+}
+
+function closeWs(ws: WebSocket, code: number | undefined, reason: string | undefined): void {
+  if (ws.readyState >= 2) return;
+  if (ws.isPaused) ws.resume(); // read the peer's close frame
+  const c = code ?? CloseCode.normal;
+  ws.close(isValidCloseCode(c) ? c : CloseCode.normal, closeReason(reason));
+}
+
+/** Reports the close to the listeners, once, then forgets every listener. */
+function emitClose(s: WsSocket, code: number, reason: string): void {
+  if (s.closeInfo !== undefined) return;
+  s.closeInfo = [code, reason];
+  emitListeners(s.closes, s.onError, code, reason);
+  s.messages = undefined;
+  s.closes = undefined;
+  s.pongs = undefined;
+}
+
+function onWsMessage(s: WsSocket, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+  if (s.closeInfo !== undefined) return;
+  if (isBinary && s.textOnly) {
+    // A close the adapter decides: core forgets the connection now, not after the peer's reply.
+    const reason = `binary frames are not accepted on ${s.protocol || 'this protocol'}`;
+    closeWs(s.ws, CloseCode.unsupportedData, reason);
+    emitClose(s, CloseCode.unsupportedData, reason);
+    return;
+  }
+  const buf = Array.isArray(data)
+    ? Buffer.concat(data)
+    : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : data;
+  emitListeners(s.messages, s.onError, isBinary ? buf : buf.toString('utf8'));
+}
+
 /**
  * Creates an adapter for `ws` server sockets. Every socket it wraps shares one `prepare`
  * function, so core frames a broadcast once (`frameMessage`) and writes the same bytes to each
  * TCP socket; a socket with permessage-deflate, or with `ws` sends still queued, or not plainly
  * OPEN, falls back to `ws.send`. Protocol-level ping/pong are `ws.ping()` and its 'pong' events;
  * `terminate()` is `ws.terminate()`.
+ *
+ * A wrapped socket is one object of data fields: its methods and getters sit on one prototype per
+ * adapter, its listeners are plain fields, and the `ws` events reach it through four functions
+ * shared by every socket of the adapter (no closures per socket).
  */
 export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
   const coalesce = options.coalesceWrites ?? wsAdapterDefaults.coalesceWrites;
-  const prepare = (data: string | Uint8Array): PreparedMessage => ({ data, frame: frameMessage(data) });
-  // The live getters sit on one prototype per adapter: a getter on each socket's own object
-  // literal would put every socket in V8's slow dictionary mode (about 0.8 KiB more per
-  // connection, and slower property loads on the send path).
-  const kWs = Symbol('ws');
-  type Holder = { readonly [kWs]: WebSocket };
-  const socketProto = Object.freeze({
-    get readyState(): 0 | 1 | 2 | 3 {
-      return (this as unknown as Holder)[kWs].readyState;
-    },
-    get bufferedAmount(): number {
-      return (this as unknown as Holder)[kWs].bufferedAmount;
-    },
+  const prepare = (data: string | Uint8Array): PreparedMessage => ({
+    data,
+    frame: frameMessage(data),
   });
 
+  // Coalescing: the first write of a tick goes out at once (no added latency); from the second
+  // write in the same tick on, the socket is corked until the next tick, so a burst leaves in
+  // one writev instead of one system call per frame.
+  const corkFor = (s: WsSocket, raw: RawSocket | undefined): void => {
+    if (!coalesce || raw === undefined) return;
+    if (s.writesThisTick++ === 0) {
+      process.nextTick(endTick, s);
+      return;
+    }
+    if (s.corked === undefined) {
+      raw.cork();
+      s.corked = raw;
+    }
+  };
+
+  // The listeners given to `ws` are the same four functions for every socket: `ws` calls them
+  // with the WebSocket as `this`, and this map finds its wrapper.
+  const wrappers = new WeakMap<WebSocket, WsSocket>();
+  function onMessage(
+    this: WebSocket,
+    data: Buffer | ArrayBuffer | Buffer[],
+    isBinary: boolean,
+  ): void {
+    const s = wrappers.get(this);
+    if (s !== undefined) onWsMessage(s, data, isBinary);
+  }
+  function onClose(this: WebSocket, code: number, reason: Buffer): void {
+    const s = wrappers.get(this);
+    if (s !== undefined) emitClose(s, code, reason.toString('utf8'));
+  }
+  function onPong(this: WebSocket): void {
+    const s = wrappers.get(this);
+    if (s !== undefined) emitListeners(s.pongs, s.onError);
+  }
+  function onError(this: WebSocket, err: Error): void {
+    wrappers.get(this)?.onError(err);
+  }
+
+  // Getters on a prototype, not on each socket's object: a getter on an object literal puts it
+  // in V8's slow dictionary mode (about 0.8 KiB more per connection, and slower loads).
+  const proto: Omit<SocketLike, 'protocol'> & ThisType<WsSocket> = {
+    get readyState(): 0 | 1 | 2 | 3 {
+      return this.ws.readyState;
+    },
+    get bufferedAmount(): number {
+      return this.ws.bufferedAmount;
+    },
+    send(data) {
+      // The same fast path as sendPrepared: one frame buffer, one write (corked after the
+      // tick's first), bypassing ws's Sender; ws.send whenever the fast path does not apply.
+      const ws = this.ws;
+      const raw = rawSocketOf(ws);
+      if (canWriteRaw(ws, raw)) {
+        corkFor(this, raw);
+        raw.write(frameMessage(data));
+      } else if (ws.readyState === 1) {
+        corkFor(this, raw);
+        ws.send(data, { binary: typeof data !== 'string' });
+      }
+    },
+    close(code, reason) {
+      closeWs(this.ws, code, reason);
+    },
+    terminate() {
+      this.corked = undefined;
+      this.ws.terminate();
+    },
+    ping() {
+      if (this.ws.readyState !== 1) return;
+      this.ws.ping();
+    },
+    onMessage(listener) {
+      const off = addListener(this, 'messages', listener);
+      const ws = this.ws;
+      if (ws.isPaused && ws.readyState === 1) ws.resume();
+      return off;
+    },
+    onClose(listener) {
+      const closed = this.closeInfo;
+      return closed === undefined
+        ? addListener(this, 'closes', listener)
+        : lateCloseListener(closed, listener);
+    },
+    onPong(listener) {
+      return addListener(this, 'pongs', listener);
+    },
+    prepare,
+    sendPrepared(prepared) {
+      const p = prepared as PreparedMessage;
+      const ws = this.ws;
+      const raw = rawSocketOf(ws);
+      if (canWriteRaw(ws, raw)) {
+        corkFor(this, raw);
+        raw.write(p.frame);
+      } else if (ws.readyState === 1) {
+        ws.send(p.data, { binary: typeof p.data !== 'string' });
+      }
+    },
+  };
+
   const wrap = (ws: WebSocket, o: WsSocketOptions = {}): SocketLike => {
-    const onError = o.onError ?? (() => {});
-    const textOnly = o.textOnly ?? wsAdapterDefaults.textOnly;
-    const protocol = o.protocol ?? ws.protocol;
-    const messages = createListenerSet<[string | Uint8Array]>(onError);
-    const closes = createListenerSet<[number, string]>(onError);
-    const pongs = createListenerSet<[]>(onError);
-    let closeInfo: [number, string] | undefined;
-    // Coalescing: the first write of a tick goes out at once (no added latency); from the second
-    // write in the same tick on, the socket is corked until the next tick, so a burst leaves in
-    // one writev instead of one system call per frame.
-    let writesThisTick = 0;
-    let corked: RawSocket | undefined;
-    const endTick = (): void => {
-      writesThisTick = 0;
-      const raw = corked;
-      corked = undefined;
-      raw?.uncork();
+    const state: WsSocketState = {
+      ws,
+      protocol: o.protocol ?? ws.protocol,
+      textOnly: o.textOnly ?? wsAdapterDefaults.textOnly,
+      onError: o.onError ?? ignore,
+      closeInfo: undefined,
+      writesThisTick: 0,
+      corked: undefined,
+      messages: undefined,
+      closes: undefined,
+      pongs: undefined,
     };
-    const corkFor = (raw: RawSocket | undefined): void => {
-      if (!coalesce || raw === undefined) return;
-      if (writesThisTick++ === 0) {
-        process.nextTick(endTick);
-        return;
-      }
-      if (corked === undefined) {
-        raw.cork();
-        corked = raw;
-      }
-    };
-
-    const close = (code?: number, reason?: string): void => {
-      if (ws.readyState >= 2) return;
-      if (ws.isPaused) ws.resume(); // read the peer's close frame
-      const c = code ?? CloseCode.normal;
-      ws.close(isValidCloseCode(c) ? c : CloseCode.normal, closeReason(reason));
-    };
-
-    const emitClose = (code: number, reason: string): void => {
-      if (closeInfo !== undefined) return;
-      closeInfo = [code, reason];
-      closes.emit(code, reason);
-      messages.clear();
-      closes.clear();
-      pongs.clear();
-    };
-    /** A close the adapter decides: core forgets the connection now, not after the peer's reply. */
-    const refuse = (code: number, reason: string): void => {
-      close(code, reason);
-      emitClose(code, reason);
-    };
-
+    const s = Object.setPrototypeOf(state, proto) as WsSocket;
     ws.binaryType = 'nodebuffer';
-    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-      if (closeInfo !== undefined) return;
-      if (isBinary && textOnly) {
-        refuse(CloseCode.unsupportedData, `binary frames are not accepted on ${protocol || 'this protocol'}`);
-        return;
-      }
-      const buf = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
-      messages.emit(isBinary ? buf : buf.toString('utf8'));
-    });
-    ws.on('close', (code: number, reason: Buffer) => emitClose(code, reason.toString('utf8')));
-    ws.on('pong', () => pongs.emit());
-    ws.on('error', (err: Error) => onError(err));
+    if (wrappers.has(ws)) {
+      // Wrapped twice by this adapter (the map holds the first wrapper): listeners of its own.
+      ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) =>
+        onWsMessage(s, data, isBinary),
+      );
+      ws.on('close', (code: number, reason: Buffer) => emitClose(s, code, reason.toString('utf8')));
+      ws.on('pong', () => emitListeners(s.pongs, s.onError));
+      ws.on('error', (err: Error) => s.onError(err));
+    } else {
+      wrappers.set(ws, s);
+      ws.on('message', onMessage);
+      ws.on('close', onClose);
+      ws.on('pong', onPong);
+      ws.on('error', onError);
+    }
     if (o.pauseUntilListening ?? wsAdapterDefaults.pauseUntilListening) ws.pause();
-
-    const own: Omit<SocketLike, 'readyState' | 'bufferedAmount'> & Holder = {
-      [kWs]: ws,
-      protocol,
-      send(data) {
-        // The same fast path as sendPrepared: one frame buffer, one write (corked after the
-        // tick's first), bypassing ws's Sender; ws.send whenever the fast path does not apply.
-        const raw = rawSocketOf(ws);
-        if (canWriteRaw(ws, raw)) {
-          corkFor(raw);
-          raw.write(frameMessage(data));
-        } else if (ws.readyState === 1) {
-          corkFor(raw);
-          ws.send(data, { binary: typeof data !== 'string' });
-        }
-      },
-      close,
-      terminate() {
-        corked = undefined;
-        ws.terminate();
-      },
-      ping() {
-        if (ws.readyState !== 1) return;
-        ws.ping();
-      },
-      onMessage(listener) {
-        const off = messages.add(listener);
-        if (ws.isPaused && ws.readyState === 1) ws.resume();
-        return off;
-      },
-      onClose: (listener) => addCloseListener(closes, closeInfo, listener),
-      onPong: (listener) => pongs.add(listener),
-      prepare,
-      sendPrepared(prepared) {
-        const p = prepared as PreparedMessage;
-        const raw = rawSocketOf(ws);
-        if (canWriteRaw(ws, raw)) {
-          corkFor(raw);
-          raw.write(p.frame);
-        } else if (ws.readyState === 1) {
-          ws.send(p.data, { binary: typeof p.data !== 'string' });
-        }
-      },
-    };
-    return Object.assign(Object.create(socketProto) as typeof socketProto, own);
+    return s;
   };
 
   return { wrap, prepare };

@@ -1,0 +1,110 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Listeners } from './listeners.js';
+import { addListener, emitListeners, lateCloseListener } from './listeners.js';
+
+interface Owner {
+  events: Listeners<[number]>;
+}
+
+describe('listener fields', () => {
+  it('one listener is kept as the function itself; more as an array; none as undefined', () => {
+    const owner: Owner = { events: undefined };
+    const a = (): void => {};
+    const b = (): void => {};
+    const offA = addListener(owner, 'events', a);
+    expect(owner.events).toBe(a);
+    const offB = addListener(owner, 'events', b);
+    expect(owner.events).toEqual([a, b]);
+    offA();
+    expect(owner.events).toBe(b);
+    offB();
+    expect(owner.events).toBeUndefined();
+  });
+
+  it('calls every listener in order with the arguments; a throw is reported and the others still run', () => {
+    const owner: Owner = { events: undefined };
+    const seen: string[] = [];
+    const onError = vi.fn();
+    addListener(owner, 'events', (n) => seen.push(`a${n}`));
+    addListener(owner, 'events', () => {
+      throw new Error('boom');
+    });
+    addListener(owner, 'events', (n) => seen.push(`c${n}`));
+    emitListeners(owner.events, onError, 7);
+    expect(seen).toEqual(['a7', 'c7']);
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect((onError.mock.calls[0]?.[0] as Error).message).toBe('boom');
+  });
+
+  it('a single listener that throws is reported too; emitting no listeners does nothing', () => {
+    const owner: Owner = { events: undefined };
+    const onError = vi.fn();
+    emitListeners(owner.events, onError, 1);
+    expect(onError).not.toHaveBeenCalled();
+    addListener(owner, 'events', () => {
+      throw new Error('alone');
+    });
+    emitListeners(owner.events, onError, 1);
+    expect(onError).toHaveBeenCalledTimes(1);
+  });
+
+  it('the same function added twice runs twice and each add is removed on its own', () => {
+    const owner: Owner = { events: undefined };
+    const calls: number[] = [];
+    const fn = (n: number): void => {
+      calls.push(n);
+    };
+    const first = addListener(owner, 'events', fn);
+    const second = addListener(owner, 'events', fn);
+    emitListeners(owner.events, () => {}, 1);
+    expect(calls).toEqual([1, 1]);
+    second();
+    second(); // a second call of the same unsubscribe removes nothing more
+    emitListeners(owner.events, () => {}, 2);
+    expect(calls).toEqual([1, 1, 2]);
+    first();
+    emitListeners(owner.events, () => {}, 3);
+    expect(calls).toEqual([1, 1, 2]);
+    expect(owner.events).toBeUndefined();
+  });
+
+  it('an unsubscribe called after its listener was re-added does not remove the new add', () => {
+    const owner: Owner = { events: undefined };
+    const fn = vi.fn();
+    const off = addListener(owner, 'events', fn);
+    off();
+    addListener(owner, 'events', fn);
+    off();
+    emitListeners(owner.events, () => {}, 1);
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it('adds and removals during an emit take effect from the next emit', () => {
+    const owner: Owner = { events: undefined };
+    const seen: string[] = [];
+    let offB: () => void = () => {};
+    addListener(owner, 'events', (n) => {
+      seen.push(`a${n}`);
+      offB();
+      addListener(owner, 'events', (m) => seen.push(`late${m}`));
+    });
+    offB = addListener(owner, 'events', (n) => seen.push(`b${n}`));
+    emitListeners(owner.events, () => {}, 1);
+    expect(seen).toEqual(['a1', 'b1']);
+    seen.length = 0;
+    offB = () => {};
+    emitListeners(owner.events, () => {}, 2);
+    expect(seen).toEqual(['a2', 'late2']);
+  });
+
+  it('a late close listener runs on a microtask unless unsubscribed first', async () => {
+    const ran = vi.fn();
+    const cancelled = vi.fn();
+    lateCloseListener([4000, 'bye'], ran);
+    lateCloseListener([4000, 'bye'], cancelled)();
+    expect(ran).not.toHaveBeenCalled();
+    await Promise.resolve();
+    expect(ran).toHaveBeenCalledWith(4000, 'bye');
+    expect(cancelled).not.toHaveBeenCalled();
+  });
+});
