@@ -9,6 +9,7 @@ import { clientVersionBucket } from '../clientVersion.js';
 import { createCodec } from '../codecs.js';
 import { readHandshake, requestHeader } from '../internal/credentials.js';
 import { writeRefusal } from '../internal/httpRefusal.js';
+import type { KeyCounter } from '../internal/ipCounter.js';
 import { createKeyCounter } from '../internal/ipCounter.js';
 import { originAllowed } from '../internal/origin.js';
 import type { LegacyCodec } from '../legacyCodec.js';
@@ -42,6 +43,23 @@ const keyPattern = /^[+/0-9A-Za-z]{22}==$/;
  */
 function logSocketErrors(socket: Duplex, logger: Logger, ip: string): void {
   socket.on('error', (err: Error) => logger.debug('upgrade socket error', { error: err.message, ip }));
+}
+
+/**
+ * The two listeners an accepted connection keeps for its whole life: `ws` errors to the debug log,
+ * and the per-IP count released on close. A function of its own, so both share one small closure
+ * context (`ip`, `url`) and hold nothing of `accept`'s scope (codec, auth result, request).
+ * 'close' is emitted once by `ws`: a plain listener, without `once`'s wrapper.
+ */
+function connectionListeners(
+  ws: WebSocket,
+  logger: Logger,
+  connections: KeyCounter,
+  ip: string,
+  url: string,
+): (err: unknown) => void {
+  ws.on('close', () => connections.dec(ip));
+  return (err) => logger.debug('websocket error', { error: toWsError(err).message, url, ip });
 }
 
 function normalizeIp(ip: string | undefined): string {
@@ -142,8 +160,8 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
 
   const accept = (req: IncomingMessage, ws: WebSocket, ip: string, subprotocol: Subprotocol, auth: AuthResult, resumeToken: string | undefined, clientVersion: string | undefined): void => {
     connections.inc(ip);
-    ws.once('close', () => connections.dec(ip));
     const url = redactUrl(req.url ?? '');
+    const onError = connectionListeners(ws, logger, connections, ip, url);
     // JSON and MessagePack codecs are stateless: one of each per attach. Only the legacy codec
     // keeps per-connection state (its one warning).
     const codec =
@@ -161,7 +179,7 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
     const socket = adapter.wrap(ws, {
       textOnly: !codec.binary,
       protocol: subprotocol,
-      onError: (err) => logger.debug('websocket error', { error: toWsError(err).message, url, ip }),
+      onError,
     });
     manager
       .connectUser(auth.userId as UserId, socket, {
