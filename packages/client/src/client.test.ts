@@ -172,6 +172,30 @@ describe('requests', () => {
     expect(c.threads()).toEqual(['room']);
   });
 
+  it('sends volatile publish and direct without an id, only while open, and expects no ack', async () => {
+    const c = make({ requestTimeoutMs: 1000 });
+    const errors = record(c, 'error');
+    expect(c.publishVolatile('room', 'early')).toBe(false);
+    net.last().accept();
+    expect(c.publishVolatile('room', { x: 1 })).toBe(true);
+    expect(c.directVolatile('bob', 'psst')).toBe(true);
+    const s = net.last();
+    expect(s.sent).toEqual([
+      { type: 'publish', thread: 'room', data: { x: 1 } },
+      { type: 'direct', to: 'bob', data: 'psst' },
+    ]);
+    expect(c.stats().inFlight).toBe(0);
+    // No ack is owed: nothing times out.
+    await tick(2000);
+    expect(errors).toEqual([]);
+    // A refusal comes back without id, as an error event.
+    s.push({ type: 'error', code: 'forbidden', message: 'join "room" before publishing to it' });
+    expect(errors.map((e) => e.code)).toEqual(['forbidden']);
+    expect(() => c.publishVolatile('', 1)).toThrow(ClientError);
+    c.close();
+    expect(c.directVolatile('bob', 'late')).toBe(false);
+  });
+
   it('rejects with a ClientError carrying the error frame code and message', async () => {
     const c = make();
     net.last().accept();

@@ -53,6 +53,14 @@ export interface Client {
   publish(thread: string, data: unknown): Promise<{ readonly offset?: string }>;
   /** Sends a direct message to a user (through the server's `authorizeDirect`). */
   direct(to: string, data: unknown): Promise<void>;
+  /**
+   * Fire-and-forget publish for high-rate, losable traffic (typing, cursors): sent without an
+   * `id`, so the server writes no `ack`; a refusal still arrives as an `error` event. Sent only
+   * while open, never queued: returns false (nothing sent) otherwise.
+   */
+  publishVolatile(thread: string, data: unknown): boolean;
+  /** Fire-and-forget direct message: as {@link Client.publishVolatile}. */
+  directVolatile(to: string, data: unknown): boolean;
   /** Listens to one thread's messages, joining it when needed. */
   subscribe(thread: string, listener: (message: ClientMessage) => void): Subscription;
   on<E extends ClientEventName>(event: E, listener: (payload: ClientEvents[E]) => void): () => void;
@@ -188,6 +196,13 @@ export function createClient(options: ClientOptions): Client {
       throw new ClientError('codec_error', `could not encode ${frame.type}: ${String(err)}`, { cause: err });
     }
     socket?.send(bytes);
+  };
+
+  /** Writes a request without an id (no ack comes back) when open; false when not sent. */
+  const sendVolatile = (frame: ClientFrame): boolean => {
+    if (state !== 'open' || socket === undefined || socket.readyState !== 1) return false;
+    write(frame);
+    return true;
   };
 
   const requests = createRequestTable({
@@ -459,6 +474,13 @@ export function createClient(options: ClientOptions): Client {
     },
     async direct(to, data) {
       await requests.start({ type: 'direct', to, data });
+    },
+    publishVolatile(thread, data) {
+      requireThreadArg(thread);
+      return sendVolatile({ type: 'publish', thread, data });
+    },
+    directVolatile(to, data) {
+      return sendVolatile({ type: 'direct', to, data });
     },
 
     subscribe(thread, listener) {
