@@ -6,16 +6,49 @@ import type { ConnectOptions } from '../manager.js';
 import type { SocketLike } from '../socket.js';
 import { sendControl } from './deliver.js';
 import { handleInbound, processQueue } from './inbound.js';
-import { addMembership, removeRecord, saveSession } from './lifecycle.js';
+import { addMembership, noThreads, removeRecord, saveSession } from './lifecycle.js';
 import type { ConnRecord, ManagerState } from './state.js';
+
+const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Bytes as base64url without padding (16 bytes: 22 characters), built as one flat string. */
+export function encodeResumeToken(bytes: Uint8Array): string {
+  const codes: number[] = [];
+  for (let i = 0; i < bytes.length; i += 3) {
+    const b0 = bytes[i] as number;
+    const b1 = bytes[i + 1] ?? 0;
+    const b2 = bytes[i + 2] ?? 0;
+    codes.push(base64url.charCodeAt(b0 >> 2), base64url.charCodeAt(((b0 & 3) << 4) | (b1 >> 4)));
+    if (i + 1 < bytes.length) codes.push(base64url.charCodeAt(((b1 & 15) << 2) | (b2 >> 6)));
+    if (i + 2 < bytes.length) codes.push(base64url.charCodeAt(b2 & 63));
+  }
+  return String.fromCharCode(...codes);
+}
 
 /** 128 random bits, base64url. */
 function newResumeToken(): string {
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return encodeResumeToken(bytes);
+}
+
+/**
+ * Subscribes core to the socket's messages, close and (where it has them) pongs, in that order.
+ * A function of its own, so the listeners' closure context holds `state` and `rec` only.
+ */
+function listen(state: ManagerState, rec: ConnRecord): readonly (() => void)[] {
+  const socket = rec.socket;
+  const offMessage = socket.onMessage((data) => handleInbound(state, rec, data));
+  const offClose = socket.onClose((code, reason) =>
+    removeRecord(state, rec, code, reason, 'client'),
+  );
+  if (socket.onPong === undefined) return [offMessage, offClose];
+  const offPong = socket.onPong(() => {
+    if (rec.closed) return;
+    rec.lastActivityAt = state.clock.now();
+    state.emitter.emit('pong', rec.view, 'protocol');
+  });
+  return [offMessage, offClose, offPong];
 }
 
 function refuse(state: ManagerState, socket: SocketLike, code: number, error: WsError): never {
@@ -104,6 +137,7 @@ export async function connectUser(
   }
 
   const id = `${state.instanceId}-${(++state.nextConnection).toString(36)}` as ConnectionId;
+  const none = noThreads(state);
   const rec: ConnRecord = {
     id,
     userId,
@@ -111,8 +145,8 @@ export async function connectUser(
     codec: o.codec ?? state.codec,
     context: Object.freeze({ ...o.context }),
     connectedAt: now,
-    threads: new Map(),
-    threadIds: new Set(),
+    threads: none.threads,
+    threadIds: none.threadIds,
     tokens: limits.inboundRate.burst,
     tokensAt: now,
     queue: [],
@@ -131,19 +165,7 @@ export async function connectUser(
     generation: 1,
   };
   rec.view = state.createView(rec);
-  rec.unsubscribe.push(
-    socket.onMessage((data) => handleInbound(state, rec, data)),
-    socket.onClose((code, reason) => removeRecord(state, rec, code, reason, 'client')),
-  );
-  if (socket.onPong !== undefined) {
-    rec.unsubscribe.push(
-      socket.onPong(() => {
-        if (rec.closed) return;
-        rec.lastActivityAt = clock.now();
-        state.emitter.emit('pong', rec.view, 'protocol');
-      }),
-    );
-  }
+  rec.unsubscribe = listen(state, rec);
 
   state.pendingConnects++;
   let admitted = false;

@@ -7,6 +7,28 @@ import type { ConnRecord, ManagerState } from './state.js';
 /** Who ended a connection. */
 export type ClosedBy = 'server' | 'client';
 
+/** The manager's shared empty thread map and set (connections without threads point at them). */
+export function noThreads(state: ManagerState): NonNullable<ManagerState['noThreads']> {
+  let none = state.noThreads;
+  if (none === undefined) {
+    none = { threads: new Map(), threadIds: new Set() };
+    state.noThreads = none;
+  }
+  return none;
+}
+
+/** The record's own thread set, created in place of the shared empty one on first need. */
+export function ownThreadIds(state: ManagerState, rec: ConnRecord): Set<ThreadId> {
+  if (rec.threadIds === state.noThreads?.threadIds) rec.threadIds = new Set();
+  return rec.threadIds as Set<ThreadId>;
+}
+
+/** The record's own thread map, created in place of the shared empty one on first need. */
+function ownThreads(state: ManagerState, rec: ConnRecord): Map<ThreadId, Offset> {
+  if (rec.threads === state.noThreads?.threads) rec.threads = new Map();
+  return rec.threads as Map<ThreadId, Offset>;
+}
+
 /** Writes the connection's session (memberships and first-join offsets) under its token. */
 export function saveSession(state: ManagerState, rec: ConnRecord): void {
   // A session without threads restores nothing: no write until it has some (then every change).
@@ -33,8 +55,8 @@ export function addMembership(
   threadId: ThreadId,
   offset: Offset,
 ): void {
-  rec.threads.set(threadId, offset);
-  rec.threadIds.add(threadId);
+  ownThreads(state, rec).set(threadId, offset);
+  ownThreadIds(state, rec).add(threadId);
   let members = state.threads.get(threadId);
   if (members === undefined) {
     members = new Set();
@@ -51,8 +73,8 @@ export function addMembership(
 
 /** Removes a thread membership; tells the cluster when this instance no longer holds the thread. */
 export function removeMembership(state: ManagerState, rec: ConnRecord, threadId: ThreadId): void {
-  rec.threads.delete(threadId);
-  rec.threadIds.delete(threadId);
+  if (rec.threads.has(threadId)) ownThreads(state, rec).delete(threadId);
+  if (rec.threadIds.has(threadId)) ownThreadIds(state, rec).delete(threadId);
   rec.resyncPending?.delete(threadId);
   const members = state.threads.get(threadId);
   if (members === undefined) return;

@@ -33,9 +33,18 @@ export interface ConnRecord extends TokenBucketState {
   readonly codec: Codec;
   readonly context: Readonly<Record<string, unknown>>;
   readonly connectedAt: number;
-  /** Thread -> the offset at which this session first joined it. */
-  readonly threads: Map<ThreadId, Offset>;
-  readonly threadIds: Set<ThreadId>;
+  /**
+   * Thread -> the offset at which this session first joined it. The manager's shared empty map
+   * until the first join (most connections never join): write only through `addMembership` and
+   * `removeMembership`, which give the record a map of its own first.
+   */
+  threads: ReadonlyMap<ThreadId, Offset>;
+  /**
+   * The threads, as the view shows them (`Connection.threads`). Shared and empty like `threads`
+   * until the first join or the first read of the view's `threads`, whichever comes first; from
+   * then on the connection's own set, the same object for the rest of its life.
+   */
+  threadIds: ReadonlySet<ThreadId>;
   readonly queue: QueueItem[];
   /** Threads owed a `resync` once the slow consumer drains (created on first need). */
   resyncPending: Set<ThreadId> | undefined;
@@ -43,7 +52,8 @@ export interface ConnRecord extends TokenBucketState {
   pendingJoins: Set<ThreadId> | undefined;
   /** True once a session with threads was written (an empty one needs no write before that). */
   sessionSaved: boolean;
-  readonly unsubscribe: (() => void)[];
+  /** Detach core's socket listeners (message, close, and pong where the socket has it). */
+  unsubscribe: readonly (() => void)[];
   view: Connection;
   lastActivityAt: number;
   expiresAt: number | undefined;
@@ -93,6 +103,14 @@ export interface ManagerState {
   nextConnection: number;
   /** Connections between `connectUser`'s start and their registration. */
   pendingConnects: number;
+  /**
+   * The empty thread map and set shared by this manager's connections that have no thread yet
+   * (created with the first connection; never written).
+   */
+  noThreads?: {
+    readonly threads: ReadonlyMap<ThreadId, Offset>;
+    readonly threadIds: ReadonlySet<ThreadId>;
+  };
   /** Builds a connection's read-only view (methods shared per manager). */
   createView: (rec: ConnRecord) => Connection;
   reportError(err: unknown, stage: string, connectionId?: ConnectionId): WsError;

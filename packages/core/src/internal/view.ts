@@ -5,21 +5,26 @@ import type { ThreadId } from '../ids.js';
 import type { Connection } from '../plugin.js';
 import { createFrameWriter, createTally, sendControl } from './deliver.js';
 import { rejectFrame } from './inbound.js';
-import { closeRecord, terminateRecord } from './lifecycle.js';
+import { closeRecord, ownThreadIds, terminateRecord } from './lifecycle.js';
 import type { ConnRecord, ManagerState } from './state.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Creates the view builder of one manager: the read-only `Connection` plugins and listeners see.
- * The methods live once on a per-manager prototype (not as closures per connection) and find
- * their record in a per-manager `WeakMap`: a connection costs a small frozen object.
+ * The methods and live fields (`threads`, `lastActivityAt`, `isOpen`) live once on a per-manager
+ * prototype (not as closures per connection) and find their record in a per-manager `WeakMap`:
+ * a connection costs a small frozen object.
  */
 export function createViewFactory(state: ManagerState): (rec: ConnRecord) => Connection {
   const records = new WeakMap<object, ConnRecord>();
   const recordOf = (view: object): ConnRecord => records.get(view) as ConnRecord;
 
   const proto = {
+    /** The connection's own thread set, made on first read (a connection starts with the shared empty one). */
+    get threads(): ReadonlySet<ThreadId> {
+      return ownThreadIds(state, recordOf(this));
+    },
     get lastActivityAt(): number {
       return recordOf(this).lastActivityAt;
     },
@@ -65,7 +70,6 @@ export function createViewFactory(state: ManagerState): (rec: ConnRecord) => Con
     const view = Object.create(proto) as Mutable<Connection>;
     view.id = rec.id;
     view.userId = rec.userId;
-    view.threads = rec.threadIds;
     view.context = rec.context;
     view.protocol = rec.codec.name;
     view.connectedAt = rec.connectedAt;

@@ -15,8 +15,6 @@ import { createRing } from './ring.js';
 /** The heartbeat's state of one connection (kept in a WeakMap keyed by the connection view). */
 interface ConnState extends RingEntry {
   readonly conn: Connection;
-  /** `conn.ping`, bound once: the hot loop reads nothing else of the view. */
-  readonly ping: () => void;
   /** Tick index of the last scheduled ping; -1 before the first. */
   pingTick: number;
   /** Clock time of the last scheduled ping; -1 before the first. */
@@ -70,7 +68,6 @@ export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions):
     if (s !== undefined) return s;
     s = {
       conn,
-      ping: conn.ping.bind(conn),
       bucket: -1,
       slot: -1,
       gone: false,
@@ -161,7 +158,7 @@ export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions):
     s.rttFrom = tickNow;
     s.ponged = false;
     s.pending = true;
-    s.ping();
+    s.conn.ping();
     sentThisTick++;
   };
 
@@ -241,7 +238,7 @@ export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions):
       const s = openState(connectionId);
       if (s === undefined) return false;
       if (s.rttFrom < 0) s.rttFrom = clock.now();
-      s.ping();
+      s.conn.ping();
       counts.pingsSent++;
       m.pingsSent.inc();
       return true;
