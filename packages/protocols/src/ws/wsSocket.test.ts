@@ -163,6 +163,49 @@ describe('ws adapter', () => {
     );
   });
 
+  it('frames of one tick leave in one TCP write at its end; bufferedAmount counts them meanwhile', async () => {
+    rig = await startRig(createWsAdapter());
+    const [c] = await clients(rig, 1);
+    const raw = (rig.serverSockets[0] as unknown as { _socket: { write: (b: Uint8Array) => boolean } })._socket;
+    const writes: number[] = [];
+    const original = raw.write.bind(raw);
+    raw.write = (b: Uint8Array) => {
+      writes.push(b.byteLength);
+      return original(b);
+    };
+    const id = rig.wrapped[0] as SocketLike;
+    const before = id.bufferedAmount;
+    const payload = (i: number): string => JSON.stringify({ type: 'message', from: null, data: i });
+    for (let i = 0; i < 10; i++) {
+      if (i % 2 === 0) id.send(payload(i));
+      else id.sendPrepared?.(id.prepare?.(payload(i)));
+    }
+    expect(writes).toEqual([]);
+    const heldBytes = Array.from({ length: 10 }, (_, i) => frameMessage(payload(i)).byteLength).reduce((a, b) => a + b);
+    expect(id.bufferedAmount - before).toBe(heldBytes);
+    await new Promise<void>((r) => process.nextTick(r));
+    expect(writes).toEqual([heldBytes]);
+    await waitFor(() => c!.frames.filter((f) => f.type === 'message').length === 10);
+    expect(c!.frames.filter((f) => f.type === 'message').map((f) => (f as { data: number }).data)).toEqual(
+      Array.from({ length: 10 }, (_, i) => i),
+    );
+  });
+
+  it('close() right after sends delivers the held frames before the close frame; terminate() drops them', async () => {
+    rig = await startRig(createWsAdapter());
+    const [a, b] = await clients(rig, 2);
+    const [ida, idb] = rig.wrapped as [SocketLike, SocketLike];
+    for (let i = 0; i < 3; i++) ida.send(JSON.stringify({ type: 'message', from: null, data: i }));
+    ida.close(4000, 'bye');
+    expect((await a!.closed).code).toBe(4000);
+    expect(a!.frames.filter((f) => f.type === 'message').map((f) => (f as { data: number }).data)).toEqual([0, 1, 2]);
+    idb.send(JSON.stringify({ type: 'message', from: null, data: 'lost' }));
+    idb.terminate();
+    expect(idb.bufferedAmount).toBe(0);
+    expect((await b!.closed).code).toBe(1006);
+    expect(b!.frames.filter((f) => f.type === 'message')).toEqual([]);
+  });
+
   it('frames sent before core attaches its listener are not lost (the socket is paused)', async () => {
     rig = await startRig(createWsAdapter(), { delayConnectMs: 80 });
     const c = connectClient(rig.url);

@@ -10,9 +10,11 @@ import { frameMessage } from './frame.js';
 /** Options of {@link createWsAdapter}. */
 export interface WsAdapterOptions {
   /**
-   * Coalesce the writes of one tick to one socket: the first write goes out at once, later ones
-   * in the same tick are corked and leave together on the next tick (`uncork()`), so a burst (a
-   * replay, several messages in one tick) costs one system call instead of one per frame.
+   * Coalesce the writes of one tick to one socket: frames written during one tick are held and
+   * leave together at its end (`process.nextTick`, before any I/O), so a burst (a broadcast
+   * storm, a replay, several messages in one tick) costs one system call per socket instead of
+   * one per frame. A single frame leaves at the same point of the event loop as before, with
+   * no added wait for I/O or timers.
    * @default true
    */
   readonly coalesceWrites?: boolean;
@@ -85,8 +87,12 @@ function rawSocketOf(ws: WebSocket): RawSocket | undefined {
 }
 
 /** True when a prepared frame may be written straight to the TCP socket. */
-function canWriteRaw(ws: WebSocket, raw: RawSocket | undefined): raw is RawSocket {
-  if (raw === undefined || ws.readyState !== 1 || ws.extensions !== '') return false;
+function canWriteRaw(s: WsSocketState, raw: RawSocket | undefined): raw is RawSocket {
+  const ws = s.ws;
+  if (raw === undefined || ws.readyState !== 1) return false;
+  // Extensions are settled once open; `ws.extensions` builds a string on every read.
+  if (s.plain === undefined) s.plain = ws.extensions === '';
+  if (!s.plain) return false;
   if (raw.destroyed || !raw.writable) return false;
   const sender = (ws as unknown as WsInternals)._sender;
   // Sender state 0 is ws's DEFAULT: nothing of ws's own is waiting (deflate, blob reads).
@@ -113,10 +119,12 @@ interface WsSocketState {
   readonly onError: (err: unknown) => void;
   /** Set once the close was reported to the listeners. */
   closeInfo: [number, string] | undefined;
-  /** Writes in the current tick (coalescing). */
-  writesThisTick: number;
-  /** The TCP socket corked until the next tick, if any. */
-  corked: RawSocket | undefined;
+  /** Frames held until the end of the tick (coalescing): one buffer, or several in order. */
+  pending: Buffer | Buffer[] | undefined;
+  /** Bytes in `pending` (reported in `bufferedAmount`). */
+  pendingBytes: number;
+  /** The socket negotiated no extension (known once open; undefined before). */
+  plain: boolean | undefined;
   messages: Listeners<[string | Uint8Array]>;
   closes: Listeners<[number, string]>;
   pongs: Listeners<[]>;
@@ -126,12 +134,30 @@ type WsSocket = SocketLike & WsSocketState;
 
 const ignore = (): void => {};
 
-/** Ends a tick of coalescing: the next write goes out at once again; a corked socket is flushed. */
-function endTick(s: WsSocket): void {
-  s.writesThisTick = 0;
-  const raw = s.corked;
-  s.corked = undefined;
-  raw?.uncork();
+/** Above this many held bytes a flush writes the frames as they are (writev) instead of joining them. */
+const JOIN_LIMIT = 16 * 1024;
+
+/**
+ * Writes the frames a socket holds, in order, in one system call. Dropped when the socket is no
+ * longer open (the peer's close arrived in the same tick: no data may follow a close frame).
+ */
+function flushSocket(s: WsSocket): void {
+  const held = s.pending;
+  if (held === undefined) return;
+  const bytes = s.pendingBytes;
+  s.pending = undefined;
+  s.pendingBytes = 0;
+  const raw = rawSocketOf(s.ws);
+  if (raw === undefined || s.ws.readyState !== 1 || raw.destroyed || !raw.writable) return;
+  if (!Array.isArray(held)) {
+    raw.write(held);
+  } else if (bytes <= JOIN_LIMIT) {
+    raw.write(Buffer.concat(held, bytes));
+  } else {
+    raw.cork();
+    for (const frame of held) raw.write(frame);
+    raw.uncork();
+  }
 }
 
 function closeWs(ws: WebSocket, code: number | undefined, reason: string | undefined): void {
@@ -186,19 +212,35 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
     frame: frameMessage(data),
   });
 
-  // Coalescing: the first write of a tick goes out at once (no added latency); from the second
-  // write in the same tick on, the socket is corked until the next tick, so a burst leaves in
-  // one writev instead of one system call per frame.
-  const corkFor = (s: WsSocket, raw: RawSocket | undefined): void => {
-    if (!coalesce || raw === undefined) return;
-    if (s.writesThisTick++ === 0) {
-      process.nextTick(endTick, s);
+  // Coalescing: the frames of one tick are held per socket and flushed together by one
+  // nextTick per adapter (not one per socket), so a burst leaves in one write per socket.
+  let held: WsSocket[] = [];
+  let flushScheduled = false;
+  const flushAll = (): void => {
+    flushScheduled = false;
+    const list = held;
+    held = [];
+    for (const s of list) flushSocket(s);
+  };
+  const writeFrame = (s: WsSocket, raw: RawSocket, frame: Buffer): void => {
+    if (!coalesce) {
+      raw.write(frame);
       return;
     }
-    if (s.corked === undefined) {
-      raw.cork();
-      s.corked = raw;
+    const p = s.pending;
+    if (p === undefined) {
+      s.pending = frame;
+      held.push(s);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        process.nextTick(flushAll);
+      }
+    } else if (Array.isArray(p)) {
+      p.push(frame);
+    } else {
+      s.pending = [p, frame];
     }
+    s.pendingBytes += frame.length;
   };
 
   // The listeners given to `ws` are the same four functions for every socket: `ws` calls them
@@ -231,26 +273,29 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
       return this.ws.readyState;
     },
     get bufferedAmount(): number {
-      return this.ws.bufferedAmount;
+      return this.ws.bufferedAmount + this.pendingBytes;
     },
     send(data) {
-      // The same fast path as sendPrepared: one frame buffer, one write (corked after the
-      // tick's first), bypassing ws's Sender; ws.send whenever the fast path does not apply.
+      // The same fast path as sendPrepared: one frame buffer, held to the end of the tick,
+      // bypassing ws's Sender; ws.send whenever the fast path does not apply (after the frames
+      // already held, so the order holds).
       const ws = this.ws;
       const raw = rawSocketOf(ws);
-      if (canWriteRaw(ws, raw)) {
-        corkFor(this, raw);
-        raw.write(frameMessage(data));
+      if (canWriteRaw(this, raw)) {
+        writeFrame(this, raw, frameMessage(data));
       } else if (ws.readyState === 1) {
-        corkFor(this, raw);
+        flushSocket(this);
         ws.send(data, { binary: typeof data !== 'string' });
       }
     },
     close(code, reason) {
+      // Frames already sent leave before the close frame.
+      flushSocket(this);
       closeWs(this.ws, code, reason);
     },
     terminate() {
-      this.corked = undefined;
+      this.pending = undefined;
+      this.pendingBytes = 0;
       this.ws.terminate();
     },
     ping() {
@@ -277,10 +322,10 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
       const p = prepared as PreparedMessage;
       const ws = this.ws;
       const raw = rawSocketOf(ws);
-      if (canWriteRaw(ws, raw)) {
-        corkFor(this, raw);
-        raw.write(p.frame);
+      if (canWriteRaw(this, raw)) {
+        writeFrame(this, raw, p.frame);
       } else if (ws.readyState === 1) {
+        flushSocket(this);
         ws.send(p.data, { binary: typeof p.data !== 'string' });
       }
     },
@@ -293,8 +338,9 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
       textOnly: o.textOnly ?? wsAdapterDefaults.textOnly,
       onError: o.onError ?? ignore,
       closeInfo: undefined,
-      writesThisTick: 0,
-      corked: undefined,
+      pending: undefined,
+      pendingBytes: 0,
+      plain: undefined,
       messages: undefined,
       closes: undefined,
       pongs: undefined,
