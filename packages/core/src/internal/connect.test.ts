@@ -40,3 +40,57 @@ describe('resume tokens', () => {
     await m.close();
   });
 });
+
+describe('connection context', () => {
+  it('is a frozen copy of the own enumerable keys, string and symbol, as a spread copies them', async () => {
+    const m = testManager();
+    const tag = Symbol('tag');
+    const hidden = Symbol('hidden');
+    const source: Record<PropertyKey, unknown> = JSON.parse(
+      '{"__proto__": {"polluted": true}, "role": "admin"}',
+    ) as Record<string, unknown>;
+    source[tag] = 'tagged';
+    Object.defineProperty(source, hidden, { value: 'no', enumerable: false });
+    Object.defineProperty(source, 'secret', { value: 'no', enumerable: false });
+    let reads = 0;
+    Object.defineProperty(source, 'computed', {
+      get: () => ++reads,
+      enumerable: true,
+    });
+    const seen: Readonly<Record<string, unknown>>[] = [];
+    m.on('connection', (conn) => seen.push(conn.context));
+    await m.connect('alice', { context: source });
+    const context = seen[0] as Record<PropertyKey, unknown>;
+    const spread: Record<PropertyKey, unknown> = { ...source };
+    expect(context).not.toBe(source);
+    expect(Object.isFrozen(context)).toBe(true);
+    expect(Object.getPrototypeOf(context)).toBe(Object.prototype);
+    expect(Reflect.ownKeys(context)).toEqual(Reflect.ownKeys(spread));
+    expect(Object.getOwnPropertyDescriptor(context, '__proto__')?.value).toEqual({
+      polluted: true,
+    });
+    expect(context.polluted).toBeUndefined();
+    expect(context.role).toBe('admin');
+    expect(context[tag]).toBe('tagged');
+    expect(hidden in context).toBe(false);
+    expect('secret' in context).toBe(false);
+    // A getter is read once into a plain value, as a spread does.
+    const computed = Object.getOwnPropertyDescriptor(context, 'computed');
+    expect(computed?.get).toBeUndefined();
+    expect(typeof computed?.value).toBe('number');
+    expect(reads).toBeGreaterThan(0);
+    source.role = 'changed';
+    expect(context.role).toBe('admin');
+    await m.close();
+  });
+
+  it('is an empty frozen object without a context', async () => {
+    const m = testManager();
+    const seen: Readonly<Record<string, unknown>>[] = [];
+    m.on('connection', (conn) => seen.push(conn.context));
+    await m.connect('alice');
+    expect(seen[0]).toEqual({});
+    expect(Object.isFrozen(seen[0])).toBe(true);
+    await m.close();
+  });
+});

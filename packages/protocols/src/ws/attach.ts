@@ -36,30 +36,32 @@ export interface AttachHandle {
 
 const keyPattern = /^[+/0-9A-Za-z]{22}==$/;
 
-/**
- * Logs the upgrade socket's errors. A function of its own, so the listener (which lives as long as
- * the connection) closes over `logger` and `ip` only, not over the upgrade handler's scope, which
- * holds the request (`IncomingMessage`, headers and all) for the connection's whole life.
- */
-function logSocketErrors(socket: Duplex, logger: Logger, ip: string): void {
-  socket.on('error', (err: Error) => logger.debug('upgrade socket error', { error: err.message, ip }));
+/** The listeners one upgrade keeps for the connection's whole life. */
+interface ConnectionListeners {
+  /** `ws` errors (and adapter listener failures), to the debug log. */
+  readonly wsError: (err: unknown) => void;
+  /** Releases the connection's per-IP count; `ws` emits 'close' once. */
+  readonly released: () => void;
 }
 
 /**
- * The two listeners an accepted connection keeps for its whole life: `ws` errors to the debug log,
- * and the per-IP count released on close. A function of its own, so both share one small closure
- * context (`ip`, `url`) and hold nothing of `accept`'s scope (codec, auth result, request).
- * 'close' is emitted once by `ws`: a plain listener, without `once`'s wrapper.
+ * Logs the upgrade socket's errors (for the connection's whole life: `ws` does not report TCP
+ * errors after the upgrade) and makes the accepted connection's other two listeners. A function of
+ * its own, so the three share one small closure context (`ip`, `url`) and hold nothing of the
+ * upgrade handler's scope, which holds the request (`IncomingMessage`, headers and all).
  */
 function connectionListeners(
-  ws: WebSocket,
+  socket: Duplex,
   logger: Logger,
   connections: KeyCounter,
   ip: string,
   url: string,
-): (err: unknown) => void {
-  ws.on('close', () => connections.dec(ip));
-  return (err) => logger.debug('websocket error', { error: toWsError(err).message, url, ip });
+): ConnectionListeners {
+  socket.on('error', (err: Error) => logger.debug('upgrade socket error', { error: err.message, ip }));
+  return {
+    wsError: (err) => logger.debug('websocket error', { error: toWsError(err).message, url, ip }),
+    released: () => connections.dec(ip),
+  };
 }
 
 function normalizeIp(ip: string | undefined): string {
@@ -130,8 +132,8 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
   const connections = createKeyCounter();
   let closed = false;
 
-  const refuse = (req: IncomingMessage, socket: Duplex, ip: string, status: number, reason: string): void => {
-    logger.debug('websocket upgrade refused', { status, reason, path, url: redactUrl(req.url ?? ''), ip });
+  const refuse = (url: string, socket: Duplex, ip: string, status: number, reason: string): void => {
+    logger.debug('websocket upgrade refused', { status, reason, path, url, ip });
     const headers: Record<string, string> = status === 503 || status === 429 ? { 'Retry-After': retryAfter } : {};
     writeRefusal(socket, status, reason, headers);
   };
@@ -158,10 +160,9 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
     }
   };
 
-  const accept = (req: IncomingMessage, ws: WebSocket, ip: string, subprotocol: Subprotocol, auth: AuthResult, resumeToken: string | undefined, clientVersion: string | undefined): void => {
+  const accept = (ws: WebSocket, url: string, ip: string, listeners: ConnectionListeners, subprotocol: Subprotocol, auth: AuthResult, resumeToken: string | undefined, clientVersion: string | undefined): void => {
     connections.inc(ip);
-    const url = redactUrl(req.url ?? '');
-    const onError = connectionListeners(ws, logger, connections, ip, url);
+    ws.on('close', listeners.released);
     // JSON and MessagePack codecs are stateless: one of each per attach. Only the legacy codec
     // keeps per-connection state (its one warning).
     const codec =
@@ -179,7 +180,7 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
     const socket = adapter.wrap(ws, {
       textOnly: !codec.binary,
       protocol: subprotocol,
-      onError,
+      onError: listeners.wsError,
     });
     manager
       .connectUser(auth.userId as UserId, socket, {
@@ -207,9 +208,10 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
       return;
     }
     const ip = clientIp(req);
-    logSocketErrors(socket, logger, ip);
+    const url = redactUrl(req.url ?? '');
+    const listeners = connectionListeners(socket, logger, connections, ip, url);
 
-    if (closed) return refuse(req, socket, ip, 503, 'endpoint closed');
+    if (closed) return refuse(url, socket, ip, 503, 'endpoint closed');
     const version = requestHeader(req, 'sec-websocket-version');
     const upgrade = requestHeader(req, 'upgrade');
     if (
@@ -219,36 +221,36 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
       !keyPattern.test(requestHeader(req, 'sec-websocket-key') ?? '') ||
       (version !== '13' && version !== '8')
     ) {
-      return refuse(req, socket, ip, 400, 'malformed WebSocket handshake');
+      return refuse(url, socket, ip, 400, 'malformed WebSocket handshake');
     }
-    if (manager.state !== 'running') return refuse(req, socket, ip, 503, `server is ${manager.state}`);
+    if (manager.state !== 'running') return refuse(url, socket, ip, 503, `server is ${manager.state}`);
     if (manager.getStats().connections + handshakes.total() >= manager.limits.maxConnections) {
-      return refuse(req, socket, ip, 503, 'server full');
+      return refuse(url, socket, ip, 503, 'server full');
     }
     if (maxPerIp > 0 && connections.get(ip) + handshakes.get(ip) >= maxPerIp) {
-      return refuse(req, socket, ip, 429, 'too many connections from this address');
+      return refuse(url, socket, ip, 429, 'too many connections from this address');
     }
     if (maxHandshakesPerIp > 0 && handshakes.get(ip) >= maxHandshakesPerIp) {
-      return refuse(req, socket, ip, 429, 'too many handshakes from this address');
+      return refuse(url, socket, ip, 429, 'too many handshakes from this address');
     }
     const origin = requestHeader(req, 'origin') ?? requestHeader(req, 'sec-websocket-origin');
     if (!originAllowed(origin, options.allowedOrigins, requestHeader(req, 'host'), allowMissingOrigin)) {
-      return refuse(req, socket, ip, 403, 'origin not allowed');
+      return refuse(url, socket, ip, 403, 'origin not allowed');
     }
     const negotiation = negotiateSubprotocol(requestHeader(req, 'sec-websocket-protocol'), accepted, defaultSubprotocol);
-    if (!negotiation.ok) return refuse(req, socket, ip, 400, negotiation.reason);
+    if (!negotiation.ok) return refuse(url, socket, ip, 400, negotiation.reason);
 
     handshakes.inc(ip);
     authenticate(req, info.token)
       .then((auth) => {
         handshakes.dec(ip);
         if (socket.destroyed) return;
-        if (auth === 'timeout') return refuse(req, socket, ip, 503, 'authentication timed out');
-        if (auth === undefined) return refuse(req, socket, ip, 401, 'authentication failed');
-        if (closed) return refuse(req, socket, ip, 503, 'endpoint closed');
-        if (manager.state !== 'running') return refuse(req, socket, ip, 503, `server is ${manager.state}`);
+        if (auth === 'timeout') return refuse(url, socket, ip, 503, 'authentication timed out');
+        if (auth === undefined) return refuse(url, socket, ip, 401, 'authentication failed');
+        if (closed) return refuse(url, socket, ip, 503, 'endpoint closed');
+        if (manager.state !== 'running') return refuse(url, socket, ip, 503, `server is ${manager.state}`);
         wss.handleUpgrade(req, socket, head, (ws) => {
-          accept(req, ws, ip, negotiation.subprotocol, auth, info.resumeToken, info.clientVersion);
+          accept(ws, url, ip, listeners, negotiation.subprotocol, auth, info.resumeToken, info.clientVersion);
         });
       })
       .catch((err: unknown) => {
