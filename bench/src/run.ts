@@ -191,6 +191,8 @@ function scenarios(sizes: Sizes): ScenarioDef[] {
           digits: 2,
           headline: true,
         },
+        { key: 'user_us_per_msg', label: '  of which user-space us', ratio: true, digits: 2 },
+        { key: 'sys_us_per_msg', label: '  of which kernel us', ratio: true, digits: 2 },
         { key: 'p50_ms', label: 'latency p50 ms', digits: 1 },
         { key: 'p99_ms', label: 'latency p99 ms', digits: 1 },
         { key: 'lost', label: 'lost messages', digits: 0, headline: true },
@@ -469,7 +471,7 @@ async function main(): Promise<number> {
             const figures = await def.run(kind, servers);
             runs.push({ scenario: def.id, server: kind, rep, figures });
             const brief = Object.entries(figures)
-              .filter(([k]) => /msgs_per_s|cpu_us|p99|kib|lost|hb_cpu_ms|dropped/.test(k))
+              .filter(([k]) => /msgs_per_s|cpu_us|_us_per_msg|p99|kib|lost|hb_cpu_ms|dropped/.test(k))
               .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`)
               .join(' ');
             log(`${def.id} rep ${rep + 1}/${reps} ${kind}: ${brief}`);

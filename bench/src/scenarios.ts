@@ -240,13 +240,16 @@ export async function targeted(
     const t0 = performance.now();
     refill();
     await g.promise;
-    const cpu = (await server.cpuStop()).cpuUs;
+    const usage = await server.cpuStop();
+    const cpu = usage.cpuUs;
     const elapsed = (lastDone > t0 ? lastDone : performance.now()) - t0;
     await sleep(100);
     return {
       users: n,
       msgs_per_s: delivered / (elapsed / 1000),
       cpu_us_per_msg: cpu / Math.max(1, delivered),
+      user_us_per_msg: usage.userUs / Math.max(1, delivered),
+      sys_us_per_msg: usage.systemUs / Math.max(1, delivered),
       p50_ms: lat.p(50) / 1000,
       p99_ms: lat.p(99) / 1000,
       lost: m - delivered,
