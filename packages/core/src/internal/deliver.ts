@@ -35,67 +35,84 @@ export interface FrameWriter {
   write(rec: ConnRecord, tally: Tally, threadId?: ThreadId): void;
 }
 
+/** The writer's state: one object per send (its method is shared, no closures per send). */
+interface WriterState extends FrameWriter {
+  readonly state: ManagerState;
+  readonly frame: ServerFrame;
+  // The common case is one codec and one kind of socket: keep those in plain slots.
+  name0: string | undefined;
+  payload0: Payload | undefined;
+  others: Map<string, Payload> | undefined;
+  prepareFn0: PrepareFn | undefined;
+  prepared0: unknown;
+  preparedName0: string | undefined;
+}
+
+function payloadFor(w: WriterState, rec: ConnRecord): Payload {
+  const name = rec.codec.name;
+  if (name === w.name0) return w.payload0 as Payload;
+  if (w.name0 === undefined) {
+    w.name0 = name;
+    w.payload0 = rec.codec.encode(w.frame);
+    return w.payload0;
+  }
+  w.others ??= new Map();
+  let p = w.others.get(name);
+  if (p === undefined) {
+    p = rec.codec.encode(w.frame);
+    w.others.set(name, p);
+  }
+  return p;
+}
+
+function writeTo(this: WriterState, rec: ConnRecord, tally: Tally, threadId?: ThreadId): void {
+  const state = this.state;
+  const socket = rec.socket;
+  if (rec.closed || socket.readyState !== 1) {
+    countDrop(state, tally, 'closed');
+    return;
+  }
+  if (socket.bufferedAmount > state.limits.maxBufferedBytes) {
+    slowConsumer(state, rec, tally, threadId);
+    return;
+  }
+  if (rec.resyncPending !== undefined && rec.resyncPending.size !== 0) flushResyncs(state, rec);
+  try {
+    const payload = payloadFor(this, rec);
+    // Sockets whose `prepare` is the same function share one prepared frame per send.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared, never called detached
+    const prepare = socket.prepare as PrepareFn | undefined;
+    if (prepare !== undefined && socket.sendPrepared !== undefined) {
+      if (prepare !== this.prepareFn0 || this.preparedName0 !== rec.codec.name) {
+        this.prepareFn0 = prepare;
+        this.preparedName0 = rec.codec.name;
+        this.prepared0 = prepare.call(socket, payload);
+      }
+      socket.sendPrepared(this.prepared0);
+    } else {
+      socket.send(payload);
+    }
+    tally.delivered++;
+  } catch (err) {
+    countDrop(state, tally, 'send_failed');
+    state.reportError(err, 'send', rec.id);
+  }
+}
+
 /** Creates the writer of one send. */
 export function createFrameWriter(state: ManagerState, frame: ServerFrame): FrameWriter {
-  // The common case is one codec and one kind of socket: keep those in plain slots.
-  let name0: string | undefined;
-  let payload0: Payload | undefined;
-  let others: Map<string, Payload> | undefined;
-  let prepareFn0: PrepareFn | undefined;
-  let prepared0: unknown;
-  let preparedName0: string | undefined;
-
-  const payloadFor = (rec: ConnRecord): Payload => {
-    const name = rec.codec.name;
-    if (name === name0) return payload0 as Payload;
-    if (name0 === undefined) {
-      name0 = name;
-      payload0 = rec.codec.encode(frame);
-      return payload0;
-    }
-    others ??= new Map();
-    let p = others.get(name);
-    if (p === undefined) {
-      p = rec.codec.encode(frame);
-      others.set(name, p);
-    }
-    return p;
+  const w: WriterState = {
+    state,
+    frame,
+    name0: undefined,
+    payload0: undefined,
+    others: undefined,
+    prepareFn0: undefined,
+    prepared0: undefined,
+    preparedName0: undefined,
+    write: writeTo,
   };
-
-  return {
-    write(rec, tally, threadId) {
-      const socket = rec.socket;
-      if (rec.closed || socket.readyState !== 1) {
-        countDrop(state, tally, 'closed');
-        return;
-      }
-      if (socket.bufferedAmount > state.limits.maxBufferedBytes) {
-        slowConsumer(state, rec, tally, threadId);
-        return;
-      }
-      if (rec.resyncPending !== undefined && rec.resyncPending.size !== 0) flushResyncs(state, rec);
-      try {
-        const payload = payloadFor(rec);
-        // Sockets whose `prepare` is the same function share one prepared frame per send.
-        // eslint-disable-next-line @typescript-eslint/unbound-method -- compared, never called detached
-        const prepare = socket.prepare as PrepareFn | undefined;
-        if (prepare !== undefined && socket.sendPrepared !== undefined) {
-          if (prepare !== prepareFn0 || preparedName0 !== rec.codec.name) {
-            prepareFn0 = prepare;
-            preparedName0 = rec.codec.name;
-            prepared0 = prepare.call(socket, payload);
-          }
-          socket.sendPrepared(prepared0);
-        } else {
-          socket.send(payload);
-        }
-        tally.delivered++;
-      } catch (err) {
-        countDrop(state, tally, 'send_failed');
-        state.reportError(err, 'send', rec.id);
-      }
-    },
-  };
+  return w;
 }
 
 function slowConsumer(

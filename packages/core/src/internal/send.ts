@@ -27,20 +27,24 @@ export interface ThreadSendOptions extends SendOptions {
   readonly except?: ConnectionId | readonly ConnectionId[];
 }
 
+/** The `dropped` of a send that dropped nothing (shared, frozen). */
+const noDrops: SendResult['dropped'] = Object.freeze({});
+
 function result(
   tally: Tally,
   extra: { published?: boolean; failedRemote?: boolean; offset?: Offset; error?: WsError },
 ): SendResult {
   const failedRemote = extra.failedRemote ?? false;
-  return {
+  const r: { -readonly [K in keyof SendResult]: SendResult[K] } = {
     ok: extra.error === undefined && !failedRemote,
     delivered: tally.delivered,
     published: extra.published ?? false,
     failedRemote,
-    dropped: tally.dropped ?? {},
-    ...(extra.offset === undefined ? {} : { offset: extra.offset }),
-    ...(extra.error === undefined ? {} : { error: extra.error }),
+    dropped: tally.dropped ?? noDrops,
   };
+  if (extra.offset !== undefined) r.offset = extra.offset;
+  if (extra.error !== undefined) r.error = extra.error;
+  return r;
 }
 
 /** A failed send that reached nobody. */
@@ -85,7 +89,8 @@ export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
 function prepareFrame<F extends ServerFrame>(
   state: ManagerState,
   target: DeliveryTarget,
-  build: (data: unknown) => F,
+  build: (from: UserId | null, data: unknown) => F,
+  from: UserId | null,
   data: unknown,
   owned: boolean,
 ): Prepared<F> | Promise<Prepared<F>> {
@@ -97,7 +102,7 @@ function prepareFrame<F extends ServerFrame>(
     state.m.sendFailures.inc(1, { cause: 'unserializable' });
     return { result: failedSend(wire.error) };
   }
-  const frame = build(wire.value);
+  const frame = build(from, wire.value);
   if (state.outbound.length === 0) return { frame };
   return runOutbound(state, target, frame).then(
     (out): Prepared<F> => {
@@ -191,7 +196,8 @@ export function sendToThread(
   const prepared = prepareFrame(
     state,
     { kind: 'thread', threadId },
-    (d) => threadMessageFrame(threadId, from, d),
+    (f, d) => threadMessageFrame(threadId, f, d),
+    from,
     data,
     owned,
   );
@@ -256,51 +262,74 @@ function fanOutThread(
   });
 }
 
+/** Publishes a direct frame to the other instances the target reaches (none for a connection). */
+function publishDirect(
+  state: ManagerState,
+  target: Exclude<DeliveryTarget, { kind: 'thread' }>,
+  frame: ServerFrame,
+): MaybePromise<PublishOutcome> | undefined {
+  switch (target.kind) {
+    case 'user':
+      return state.cluster.publishToUser(target.userId, frame);
+    case 'all':
+      return state.cluster.publishAll(frame);
+    case 'connection':
+      return undefined;
+  }
+}
+
 /**
  * Sends a direct `message` (no thread, no offset) to the local connections a target addresses,
- * then to other instances through `publish` when given.
+ * then to other instances (a user or everyone; a connection is only ever local).
  */
 function sendDirect(
   state: ManagerState,
   target: Exclude<DeliveryTarget, { kind: 'thread' }>,
   data: unknown,
   options: SendOptions,
-  publish: ((frame: ServerFrame) => MaybePromise<PublishOutcome>) | undefined,
   owned: boolean,
 ): MaybePromise<SendResult> {
   const from = options.from ?? null;
-  const prepared = prepareFrame(state, target, (d) => directMessageFrame(from, d), data, owned);
+  const prepared = prepareFrame(state, target, directMessageFrame, from, data, owned);
   return isPromise(prepared)
-    ? prepared.then((p) => deliverDirect(state, target, p, publish))
-    : deliverDirect(state, target, prepared, publish);
+    ? prepared.then((p) => deliverDirect(state, target, p))
+    : deliverDirect(state, target, prepared);
 }
 
 function deliverDirect(
   state: ManagerState,
   target: Exclude<DeliveryTarget, { kind: 'thread' }>,
   prepared: Prepared<ServerFrame>,
-  publish: ((frame: ServerFrame) => MaybePromise<PublishOutcome>) | undefined,
 ): MaybePromise<SendResult> {
   if ('result' in prepared) return prepared.result;
   const tally = createTally();
   const recs = localRecipients(state, target);
   if (recs !== undefined) writeAll(state, prepared.frame, recs, tally);
   else if (target.kind === 'connection') countDrop(state, tally, 'not_found');
-  if (publish === undefined) return result(tally, {});
-  const failed = (err: unknown): SendResult => {
-    const error = toWsError(err, 'cluster_error');
-    state.m.sendFailures.inc(1, { cause: 'cluster' });
-    state.reportError(error, `publish-${target.kind}`);
-    return result(tally, { failedRemote: true, error });
-  };
-  let pending: MaybePromise<PublishOutcome>;
+  let pending: MaybePromise<PublishOutcome> | undefined;
   try {
-    pending = publish(prepared.frame);
+    pending = publishDirect(state, target, prepared.frame);
   } catch (err) {
-    return failed(err);
+    return failedPublish(state, target, tally, err);
   }
+  if (pending === undefined) return result(tally, {});
   if (!isPromise(pending)) return result(tally, { published: pending.published });
-  return pending.then(({ published }) => result(tally, { published }), failed);
+  return pending.then(
+    ({ published }) => result(tally, { published }),
+    (err: unknown) => failedPublish(state, target, tally, err),
+  );
+}
+
+function failedPublish(
+  state: ManagerState,
+  target: DeliveryTarget,
+  tally: Tally,
+  err: unknown,
+): SendResult {
+  const error = toWsError(err, 'cluster_error');
+  state.m.sendFailures.inc(1, { cause: 'cluster' });
+  state.reportError(error, `publish-${target.kind}`);
+  return result(tally, { failedRemote: true, error });
 }
 
 /** Sends a direct message to every connection of a user, here and on other instances. */
@@ -311,14 +340,7 @@ export function sendToUser(
   options: SendOptions = {},
   owned = false,
 ): MaybePromise<SendResult> {
-  return sendDirect(
-    state,
-    { kind: 'user', userId },
-    data,
-    options,
-    (frame) => state.cluster.publishToUser(userId, frame),
-    owned,
-  );
+  return sendDirect(state, { kind: 'user', userId }, data, options, owned);
 }
 
 /** Sends a message to every connection of the cluster. */
@@ -327,14 +349,7 @@ export function broadcast(
   data: unknown,
   options: SendOptions = {},
 ): MaybePromise<SendResult> {
-  return sendDirect(
-    state,
-    { kind: 'all' },
-    data,
-    options,
-    (frame) => state.cluster.publishAll(frame),
-    false,
-  );
+  return sendDirect(state, { kind: 'all' }, data, options, false);
 }
 
 /** Sends a message to one connection of this instance. */
@@ -344,5 +359,5 @@ export function sendToConnection(
   data: unknown,
   options: SendOptions = {},
 ): MaybePromise<SendResult> {
-  return sendDirect(state, { kind: 'connection', connectionId }, data, options, undefined, false);
+  return sendDirect(state, { kind: 'connection', connectionId }, data, options, false);
 }
