@@ -56,11 +56,11 @@ function unsubscriber<K extends PropertyKey, A extends unknown[]>(
   key: K,
   entry: Listener<A>,
 ): () => void {
-  let active = true;
+  let added: Listener<A> | undefined = entry;
   return () => {
-    if (!active) return;
-    active = false;
-    owner[key] = without(owner[key], entry);
+    if (added === undefined) return;
+    owner[key] = without(owner[key], added);
+    added = undefined;
   };
 }
 

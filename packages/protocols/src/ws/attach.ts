@@ -36,6 +36,9 @@ export interface AttachHandle {
 
 const keyPattern = /^[+/0-9A-Za-z]{22}==$/;
 
+/** Distinct redacted URLs an attach keeps one shared copy of (most connections share a few). */
+const maxSharedUrls = 256;
+
 /** The listeners one upgrade keeps for the connection's whole life. */
 interface ConnectionListeners {
   /** `ws` errors (and adapter listener failures), to the debug log. */
@@ -128,6 +131,15 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
       return false;
     },
   });
+  // Each connection keeps its redacted URL for its debug logs; equal URLs (the common case: the
+  // secrets are redacted) share one string instead of a concatenation of their own per connection.
+  const sharedUrls = new Map<string, string>();
+  const shareUrl = (url: string): string => {
+    const known = sharedUrls.get(url);
+    if (known !== undefined) return known;
+    if (sharedUrls.size < maxSharedUrls) sharedUrls.set(url, url);
+    return url;
+  };
   const handshakes = createKeyCounter();
   const connections = createKeyCounter();
   let closed = false;
@@ -208,7 +220,7 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
       return;
     }
     const ip = clientIp(req);
-    const url = redactUrl(req.url ?? '');
+    const url = shareUrl(redactUrl(req.url ?? ''));
     const listeners = connectionListeners(socket, logger, connections, ip, url);
 
     if (closed) return refuse(url, socket, ip, 503, 'endpoint closed');
