@@ -22,21 +22,27 @@ describe('resume tokens', () => {
     for (const bytes of samples) {
       expect(encodeResumeToken(bytes)).toBe(Buffer.from(bytes).toString('base64url'));
     }
+    const pool = Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + 11) % 256);
+    for (const start of [0, 16, 48]) {
+      expect(encodeResumeToken(pool, start, start + 16)).toBe(
+        Buffer.from(pool.subarray(start, start + 16)).toString('base64url'),
+      );
+    }
     for (const length of [0, 1, 2, 3, 4, 5]) {
       const bytes = Uint8Array.from({ length }, (_, i) => 250 - i);
       expect(encodeResumeToken(bytes)).toBe(Buffer.from(bytes).toString('base64url'));
     }
   });
 
-  it('every connection gets a distinct 22-character token', async () => {
+  it('every connection gets a distinct 22-character token (past one draw of random bytes)', async () => {
     const m = testManager();
     const tokens = new Set<string>();
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 300; i++) {
       const token = (await m.connect(`u${i}`)).welcome().resumeToken;
       expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
       tokens.add(token);
     }
-    expect(tokens.size).toBe(20);
+    expect(tokens.size).toBe(300);
     await m.close();
   });
 });

@@ -11,25 +11,39 @@ import type { ConnRecord, ManagerState } from './state.js';
 
 const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-/** Bytes as base64url without padding (16 bytes: 22 characters), built as one flat string. */
-export function encodeResumeToken(bytes: Uint8Array): string {
+/** `bytes[start..end)` as base64url without padding (16 bytes: 22 characters), as one flat string. */
+export function encodeResumeToken(bytes: Uint8Array, start = 0, end = bytes.length): string {
   const codes: number[] = [];
-  for (let i = 0; i < bytes.length; i += 3) {
+  for (let i = start; i < end; i += 3) {
     const b0 = bytes[i] as number;
-    const b1 = bytes[i + 1] ?? 0;
-    const b2 = bytes[i + 2] ?? 0;
+    const b1 = i + 1 < end ? (bytes[i + 1] as number) : 0;
+    const b2 = i + 2 < end ? (bytes[i + 2] as number) : 0;
     codes.push(base64url.charCodeAt(b0 >> 2), base64url.charCodeAt(((b0 & 3) << 4) | (b1 >> 4)));
-    if (i + 1 < bytes.length) codes.push(base64url.charCodeAt(((b1 & 15) << 2) | (b2 >> 6)));
-    if (i + 2 < bytes.length) codes.push(base64url.charCodeAt(b2 & 63));
+    if (i + 1 < end) codes.push(base64url.charCodeAt(((b1 & 15) << 2) | (b2 >> 6)));
+    if (i + 2 < end) codes.push(base64url.charCodeAt(b2 & 63));
   }
   return String.fromCharCode(...codes);
 }
 
-/** 128 random bits, base64url. */
-function newResumeToken(): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  return encodeResumeToken(bytes);
+/** Resume tokens drawn per `getRandomValues` call (a call costs about as much as 15 encodings). */
+const tokensPerDraw = 256;
+
+/** 128 random bits, base64url, from the manager's pool of random bytes (used bytes are zeroed). */
+function newResumeToken(state: ManagerState): string {
+  let pool = state.tokenBytes;
+  if (pool === undefined) {
+    pool = { bytes: new Uint8Array(16 * tokensPerDraw), next: 16 * tokensPerDraw };
+    state.tokenBytes = pool;
+  }
+  if (pool.next >= pool.bytes.length) {
+    globalThis.crypto.getRandomValues(pool.bytes);
+    pool.next = 0;
+  }
+  const start = pool.next;
+  pool.next = start + 16;
+  const token = encodeResumeToken(pool.bytes, start, start + 16);
+  pool.bytes.fill(0, start, start + 16);
+  return token;
 }
 
 /**
@@ -177,7 +191,7 @@ export async function connectUser(
     busy: false,
     registered: false,
     closed: false,
-    resumeToken: newResumeToken(),
+    resumeToken: newResumeToken(state),
     generation: 1,
   };
   rec.view = state.createView(rec);

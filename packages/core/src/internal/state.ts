@@ -111,6 +111,8 @@ export interface ManagerState {
     readonly threads: ReadonlyMap<ThreadId, Offset>;
     readonly threadIds: ReadonlySet<ThreadId>;
   };
+  /** Random bytes for resume tokens, drawn many tokens at a time (created with the first connection). */
+  tokenBytes?: { readonly bytes: Uint8Array; next: number };
   /** Builds a connection's read-only view (methods shared per manager). */
   createView: (rec: ConnRecord) => Connection;
   reportError(err: unknown, stage: string, connectionId?: ConnectionId): WsError;

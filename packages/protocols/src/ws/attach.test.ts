@@ -1,4 +1,5 @@
 import type { Logger } from '@ws/core';
+import { systemClock } from '@ws/core';
 import { createMemorySocketPair } from '@ws/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestServer } from '../test/harness.js';
@@ -10,6 +11,7 @@ import {
   prototypeSnapshot,
   rawRequest,
   startServer,
+  testAuthenticate,
   upgradeHeaders,
 } from '../test/harness.js';
 
@@ -170,6 +172,41 @@ describe('attach: refusals are HTTP statuses, and the server lives on', () => {
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
     expect(srv.handle.stats().handshakes).toBe(0);
+  });
+
+  it('a synchronous authenticate answer starts no timeout timer; an asynchronous one starts and clears one', async () => {
+    await srv.close();
+    const timers = { set: 0, cleared: 0 };
+    const clock = systemClock();
+    srv = await startServer(
+      {},
+      {
+        clock: {
+          now: () => clock.now(),
+          setInterval: (fn, ms) => clock.setInterval(fn, ms),
+          setTimeout(fn, ms) {
+            timers.set++;
+            return clock.setTimeout(fn, ms);
+          },
+          clear(handle) {
+            timers.cleared++;
+            clock.clear(handle);
+          },
+        },
+        authenticate: (req, token) =>
+          token === 'async-bob' ? Promise.resolve({ userId: 'bob' }) : testAuthenticate(req, token),
+      },
+    );
+    const alice = await connectWelcomed(srv.url('token=good-alice'));
+    expect(alice.welcome.userId).toBe('alice');
+    expect(timers).toEqual({ set: 0, cleared: 0 });
+    expect((await rawRequest(srv.port, '/ws?token=nobody', upgradeHeaders())).status).toBe(401);
+    expect(timers).toEqual({ set: 0, cleared: 0 });
+    const bob = await connectWelcomed(srv.url('token=async-bob'));
+    expect(bob.welcome.userId).toBe('bob');
+    expect(timers).toEqual({ set: 1, cleared: 1 });
+    alice.client.ws.close();
+    bob.client.ws.close();
   });
 
   it('403 for an origin not on the exact-match allowlist (suffix tricks and null refused)', async () => {

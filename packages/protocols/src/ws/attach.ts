@@ -15,7 +15,7 @@ import { originAllowed } from '../internal/origin.js';
 import type { LegacyCodec } from '../legacyCodec.js';
 import type { Subprotocol } from '../negotiate.js';
 import { isSubprotocol, negotiateSubprotocol } from '../negotiate.js';
-import type { AttachOptions, AuthResult } from './attachOptions.js';
+import type { AttachOptions, Authenticate, AuthResult } from './attachOptions.js';
 import { attachDefaults } from './attachOptions.js';
 import { createWsAdapter } from './wsSocket.js';
 
@@ -65,6 +65,14 @@ function connectionListeners(
     wsError: (err) => logger.debug('websocket error', { error: toWsError(err).message, url, ip }),
     released: () => connections.dec(ip),
   };
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function normalizeIp(ip: string | undefined): string {
@@ -150,20 +158,34 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
     writeRefusal(socket, status, reason, headers);
   };
 
+  /** A valid answer of `authenticate`, or undefined (refused, or no valid user id). */
+  const settle = (result: AuthResult | null | undefined | false): AuthResult | undefined => {
+    if (result === null || result === undefined || result === false) return undefined;
+    if (!isUserId(result.userId)) {
+      reportError(new Error('authenticate resolved without a valid userId (1-256 characters)'), 'authenticate');
+      return undefined;
+    }
+    return result;
+  };
+
   const authenticate = async (req: IncomingMessage, token: string | undefined): Promise<AuthResult | 'timeout' | undefined> => {
+    let answer: ReturnType<Authenticate>;
+    try {
+      await Promise.resolve(); // `authenticate` runs on a microtask, never inside the 'upgrade' event
+      answer = options.authenticate(req, token);
+    } catch (err) {
+      logger.debug('authenticate threw', { error: toWsError(err).message, url: redactUrl(req.url ?? '') });
+      return undefined;
+    }
+    // A synchronous answer needs no timeout: no timer, no race.
+    if (!isPromiseLike(answer)) return settle(answer);
     let timer: ReturnType<typeof clock.setTimeout> | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = clock.setTimeout(() => resolve('timeout'), authTimeoutMs);
     });
     try {
-      const result = await Promise.race([Promise.resolve().then(() => options.authenticate(req, token)), timeout]);
-      if (result === 'timeout') return 'timeout';
-      if (result === null || result === undefined || result === false) return undefined;
-      if (!isUserId(result.userId)) {
-        reportError(new Error('authenticate resolved without a valid userId (1-256 characters)'), 'authenticate');
-        return undefined;
-      }
-      return result;
+      const result = await Promise.race([answer, timeout]);
+      return result === 'timeout' ? 'timeout' : settle(result);
     } catch (err) {
       logger.debug('authenticate threw', { error: toWsError(err).message, url: redactUrl(req.url ?? '') });
       return undefined;
