@@ -1,9 +1,23 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Listeners } from './listeners.js';
-import { addListener, emitListeners, lateCloseListener } from './listeners.js';
+import type { Listener, Listeners } from './listeners.js';
+import {
+  addListener,
+  addListenerFirst,
+  emitListeners,
+  lateCloseListener,
+  removeFirstListener,
+} from './listeners.js';
 
 interface Owner {
   events: Listeners<[number]>;
+}
+
+interface FirstOwner extends Owner {
+  first: Listener<[number]> | null | undefined;
+}
+
+function removeFirst(this: FirstOwner): void {
+  removeFirstListener(this, 'events', 'first');
 }
 
 describe('listener fields', () => {
@@ -106,5 +120,62 @@ describe('listener fields', () => {
     await Promise.resolve();
     expect(ran).toHaveBeenCalledWith(4000, 'bye');
     expect(cancelled).not.toHaveBeenCalled();
+  });
+});
+
+describe('first-add listeners', () => {
+  it('the first add is kept as the function and unsubscribed once by a bound function', () => {
+    const owner: FirstOwner = { events: undefined, first: undefined };
+    const a = vi.fn();
+    const off = addListenerFirst(owner, 'events', 'first', a, removeFirst);
+    expect(owner.events).toBe(a);
+    expect(owner.first).toBe(a);
+    emitListeners(owner.events, () => {}, 1);
+    expect(a).toHaveBeenCalledWith(1);
+    off();
+    expect(owner.events).toBeUndefined();
+    expect(owner.first).toBeNull();
+    // The same function added again is a new add: the spent unsubscribe does not remove it.
+    const again = addListenerFirst(owner, 'events', 'first', a, removeFirst);
+    off();
+    emitListeners(owner.events, () => {}, 2);
+    expect(a).toHaveBeenCalledTimes(2);
+    again();
+    expect(owner.events).toBeUndefined();
+  });
+
+  it('later adds (and a duplicate of the first) are independent of the first', () => {
+    const owner: FirstOwner = { events: undefined, first: undefined };
+    const calls: string[] = [];
+    const a = (n: number): void => {
+      calls.push(`a${n}`);
+    };
+    const b = (n: number): void => {
+      calls.push(`b${n}`);
+    };
+    const offA = addListenerFirst(owner, 'events', 'first', a, removeFirst);
+    const offB = addListenerFirst(owner, 'events', 'first', b, removeFirst);
+    const offA2 = addListenerFirst(owner, 'events', 'first', a, removeFirst);
+    emitListeners(owner.events, () => {}, 1);
+    expect(calls).toEqual(['a1', 'b1', 'a1']);
+    offA();
+    emitListeners(owner.events, () => {}, 2);
+    expect(calls.slice(3)).toEqual(['b2', 'a2']);
+    offA2();
+    offB();
+    expect(owner.events).toBeUndefined();
+  });
+
+  it('an add while other listeners are present does not take the first slot', () => {
+    const owner: FirstOwner = { events: undefined, first: undefined };
+    const a = vi.fn();
+    const b = vi.fn();
+    addListener(owner, 'events', a);
+    const offB = addListenerFirst(owner, 'events', 'first', b, removeFirst);
+    expect(owner.first).toBeUndefined();
+    offB();
+    emitListeners(owner.events, () => {}, 1);
+    expect(a).toHaveBeenCalledTimes(1);
+    expect(b).not.toHaveBeenCalled();
   });
 });

@@ -50,6 +50,50 @@ export function addListener<O extends { [P in K]: Listeners<never> }, K extends 
   return unsubscriber(field, key, added);
 }
 
+/**
+ * Like {@link addListener}, for owners that usually keep one listener per event for their whole
+ * life (core's case): the first add of the event is unsubscribed by `removeFirst` bound to the
+ * owner (a bound function, no closure context), and `owner[firstKey]` remembers that add's listener
+ * (undefined before it, null once it is removed: the bound function works once, for that add
+ * only). Later adds, or an add while listeners are present, take {@link addListener}'s path.
+ * `removeFirst` must call {@link removeFirstListener} with the same keys.
+ */
+export function addListenerFirst<
+  O extends { [P in K]: Listeners<never> } & { [P in F]: unknown },
+  K extends keyof O,
+  F extends keyof O,
+>(
+  owner: O,
+  key: K,
+  firstKey: F,
+  listener: ListenerOf<O[K]>,
+  removeFirst: (this: O) => void,
+): () => void {
+  const lists = owner as unknown as Record<K, Listeners<unknown[]>>;
+  const firsts = owner as unknown as Record<F, Listener<unknown[]> | null | undefined>;
+  if (firsts[firstKey] !== undefined || lists[key] !== undefined) {
+    return addListener(owner, key, listener);
+  }
+  const entry = listener as unknown as Listener<unknown[]>;
+  firsts[firstKey] = entry;
+  lists[key] = entry;
+  return removeFirst.bind(owner);
+}
+
+/** Removes the first add's listener of {@link addListenerFirst}, once. */
+export function removeFirstListener<
+  O extends { [P in K]: Listeners<never> } & { [P in F]: unknown },
+  K extends keyof O,
+  F extends keyof O,
+>(owner: O, key: K, firstKey: F): void {
+  const lists = owner as unknown as Record<K, Listeners<unknown[]>>;
+  const firsts = owner as unknown as Record<F, Listener<unknown[]> | null | undefined>;
+  const entry = firsts[firstKey];
+  if (entry === undefined || entry === null) return;
+  firsts[firstKey] = null;
+  lists[key] = without(lists[key], entry);
+}
+
 /** The unsubscribe of one add (a function of its own: its closure holds these three only). */
 function unsubscriber<K extends PropertyKey, A extends unknown[]>(
   owner: Record<K, Listeners<A>>,

@@ -3,8 +3,13 @@ import { CloseCode } from '@ws/core';
 import { Buffer } from 'node:buffer';
 import type { WebSocket } from 'ws';
 import { closeReason } from '../internal/closeReason.js';
-import type { Listeners } from '../internal/listeners.js';
-import { addListener, emitListeners, lateCloseListener } from '../internal/listeners.js';
+import type { Listener, Listeners } from '../internal/listeners.js';
+import {
+  addListenerFirst,
+  emitListeners,
+  lateCloseListener,
+  removeFirstListener,
+} from '../internal/listeners.js';
 import { frameMessage } from './frame.js';
 
 /** Options of {@link createWsAdapter}. */
@@ -128,9 +133,24 @@ interface WsSocketState {
   messages: Listeners<[string | Uint8Array]>;
   closes: Listeners<[number, string]>;
   pongs: Listeners<[]>;
+  /** The first add of each event, unsubscribed by a bound function (see `addListenerFirst`). */
+  firstMessage: Listener<[string | Uint8Array]> | null | undefined;
+  firstClose: Listener<[number, string]> | null | undefined;
+  firstPong: Listener<[]> | null | undefined;
 }
 
 type WsSocket = SocketLike & WsSocketState;
+
+// The unsubscribes of the first listener of each event, bound to the socket when handed out.
+function removeFirstMessage(this: WsSocket): void {
+  removeFirstListener(this, 'messages', 'firstMessage');
+}
+function removeFirstClose(this: WsSocket): void {
+  removeFirstListener(this, 'closes', 'firstClose');
+}
+function removeFirstPong(this: WsSocket): void {
+  removeFirstListener(this, 'pongs', 'firstPong');
+}
 
 const ignore = (): void => {};
 
@@ -303,7 +323,7 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
       this.ws.ping();
     },
     onMessage(listener) {
-      const off = addListener(this, 'messages', listener);
+      const off = addListenerFirst(this, 'messages', 'firstMessage', listener, removeFirstMessage);
       const ws = this.ws;
       if (ws.isPaused && ws.readyState === 1) ws.resume();
       return off;
@@ -311,11 +331,11 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
     onClose(listener) {
       const closed = this.closeInfo;
       return closed === undefined
-        ? addListener(this, 'closes', listener)
+        ? addListenerFirst(this, 'closes', 'firstClose', listener, removeFirstClose)
         : lateCloseListener(closed, listener);
     },
     onPong(listener) {
-      return addListener(this, 'pongs', listener);
+      return addListenerFirst(this, 'pongs', 'firstPong', listener, removeFirstPong);
     },
     prepare,
     sendPrepared(prepared) {
@@ -344,6 +364,9 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
       messages: undefined,
       closes: undefined,
       pongs: undefined,
+      firstMessage: undefined,
+      firstClose: undefined,
+      firstPong: undefined,
     };
     const s = Object.setPrototypeOf(state, proto) as WsSocket;
     ws.binaryType = 'nodebuffer';
