@@ -1,6 +1,7 @@
 import type { Logger } from '@ws/core';
 import { systemClock } from '@ws/core';
 import { createMemorySocketPair } from '@ws/core/testing';
+import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestServer } from '../test/harness.js';
 import {
@@ -34,6 +35,36 @@ describe('attach: accepted handshakes', () => {
     expect(srv.manager.getStats().connections).toBe(1);
     client.ws.close();
     await client.closed;
+  });
+
+  it('the 101 response and the welcome of the same loop turn leave in one write; the socket is uncorked after', async () => {
+    const writes: string[][] = [];
+    const sockets: Socket[] = [];
+    srv.server.on('upgrade', (_req: unknown, socket: Socket) => {
+      sockets.push(socket);
+      const s = socket as unknown as {
+        _write(chunk: Buffer, encoding: string, cb: () => void): void;
+        _writev(chunks: { chunk: Buffer | string }[], cb: () => void): void;
+      };
+      const write = s._write.bind(s);
+      const writev = s._writev.bind(s);
+      s._write = (chunk, encoding, cb) => {
+        writes.push([String(chunk)]);
+        write(chunk, encoding, cb);
+      };
+      s._writev = (chunks, cb) => {
+        writes.push(chunks.map((c) => String(c.chunk)));
+        writev(chunks, cb);
+      };
+    });
+    const { client, welcome } = await connectWelcomed(srv.url('token=good-alice'));
+    expect(welcome.userId).toBe('alice');
+    expect(writes[0]).toHaveLength(2);
+    expect(writes[0]?.[0]).toMatch(/^HTTP\/1\.1 101 /);
+    expect(writes[0]?.[1]).toContain('"type":"welcome"');
+    await new Promise((r) => setImmediate(r));
+    expect(sockets[0]?.writableCorked).toBe(0);
+    client.ws.close();
   });
 
   it('authenticates with Authorization: Bearer (and prefers it over ?token=)', async () => {

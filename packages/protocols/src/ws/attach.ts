@@ -75,6 +75,10 @@ function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   );
 }
 
+function uncork(socket: Duplex): void {
+  if (!socket.destroyed) socket.uncork();
+}
+
 function normalizeIp(ip: string | undefined): string {
   if (ip === undefined || ip === '') return 'unknown';
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
@@ -283,6 +287,11 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
         if (auth === undefined) return refuse(url, socket, ip, 401, 'authentication failed');
         if (closed) return refuse(url, socket, ip, 503, 'endpoint closed');
         if (manager.state !== 'running') return refuse(url, socket, ip, 503, `server is ${manager.state}`);
+        // The 101 response and the frames of the same loop turn (core's `welcome` when the
+        // connection registers at once) leave in one write: the socket is corked until the
+        // turn's check phase.
+        socket.cork();
+        setImmediate(uncork, socket);
         wss.handleUpgrade(req, socket, head, (ws) => {
           accept(ws, url, ip, listeners, negotiation.subprotocol, auth, info.resumeToken, info.clientVersion);
         });
