@@ -21,6 +21,7 @@ import {
 } from './internal/send.js';
 import type { SendOptions, ThreadSendOptions } from './internal/send.js';
 import type { ManagerState } from './internal/state.js';
+import { userConnections } from './internal/users.js';
 import { startSweep } from './internal/sweep.js';
 import { createViewFactory } from './internal/view.js';
 import { consoleLogger } from './logger.js';
@@ -318,7 +319,7 @@ export function createManager(options: ManagerOptions = {}): Manager {
     async findUser(userId) {
       if (!isUserId(userId)) return null;
       const seen = new Map<ConnectionId, InstanceId>();
-      for (const rec of state.users.get(userId) ?? []) seen.set(rec.id, instanceId);
+      for (const rec of userConnections(state, userId) ?? []) seen.set(rec.id, instanceId);
       try {
         for (const loc of await state.cluster.findUser(userId)) {
           for (const id of loc.connectionIds) if (!seen.has(id)) seen.set(id, loc.instanceId);
@@ -368,7 +369,7 @@ export function createManager(options: ManagerOptions = {}): Manager {
     },
 
     disconnectUser(userId, o = {}) {
-      const recs = [...(state.users.get(userId) ?? [])].filter(
+      const recs = [...(userConnections(state, userId) ?? [])].filter(
         (r) => o.connectionId === undefined || r.id === o.connectionId,
       );
       for (const rec of recs) closeRecord(state, rec, o.code ?? 1000, o.reason ?? '');

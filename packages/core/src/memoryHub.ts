@@ -218,7 +218,12 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
 
         admit(userId, connectionId): Promise<AdmitResult> {
           const { maxConnectionsPerUser, onUserLimit } = context().limits;
-          const list = admitted.get(userId) ?? [];
+          const list = admitted.get(userId);
+          if (list === undefined) {
+            // An exact-size list: `[].push` would reserve 17 slots for most users' one entry.
+            admitted.set(userId, [{ connectionId, instanceId: self() }]);
+            return Promise.resolve({ admitted: true, evict: [] });
+          }
           let evicted: Admission[] = [];
           if (list.length >= maxConnectionsPerUser) {
             if (onUserLimit === 'reject') {
@@ -230,7 +235,6 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
             evicted = list.splice(0, list.length - maxConnectionsPerUser + 1);
           }
           list.push({ connectionId, instanceId: self() });
-          admitted.set(userId, list);
           for (const victim of evicted) {
             const owner = members.get(victim.instanceId);
             if (owner !== undefined && victim.instanceId !== self()) {

@@ -8,6 +8,7 @@ import { sendControl } from './deliver.js';
 import { handleInbound, processQueue } from './inbound.js';
 import { addMembership, noThreads, removeRecord, saveSession } from './lifecycle.js';
 import type { ConnRecord, ManagerState } from './state.js';
+import { addUserConnection } from './users.js';
 
 const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -179,7 +180,7 @@ export async function connectUser(
     threadIds: none.threadIds,
     tokens: limits.inboundRate.burst,
     tokensAt: now,
-    queue: [],
+    queue: undefined,
     resyncPending: undefined,
     pendingJoins: undefined,
     sessionSaved: false,
@@ -257,15 +258,11 @@ export async function connectUser(
     // Register and greet with no await in between, so no message can come before `welcome`.
     rec.registered = true;
     state.connections.set(id, rec);
-    let userConns = state.users.get(userId);
-    if (userConns === undefined) {
-      userConns = new Set();
-      state.users.set(userId, userConns);
+    if (addUserConnection(state, rec)) {
       cluster
         .onLocalJoin({ kind: 'user', userId })
         .catch((err: unknown) => state.reportError(err, 'cluster-join', id));
     }
-    userConns.add(rec);
     for (const [t, offset] of restored) addMembership(state, rec, t, offset);
     sendControl(state, rec, {
       type: 'welcome',

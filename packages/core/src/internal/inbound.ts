@@ -51,8 +51,8 @@ function refuseInOrder(
   message: string,
   id: RequestId | undefined,
 ): void {
-  if (rec.busy || rec.queue.length > 0 || !rec.registered)
-    rec.queue.push({ reject: { code, message, id } });
+  if (rec.busy || (rec.queue !== undefined && rec.queue.length > 0) || !rec.registered)
+    (rec.queue ??= []).push({ reject: { code, message, id } });
   else rejectFrame(state, rec, code, message, id);
 }
 
@@ -96,11 +96,20 @@ export function handleInbound(
     return;
   }
   const rate = state.limits.inboundRate;
-  if (!takeToken(rec, now, rate.perSecond, rate.burst) || rec.queue.length >= MAX_QUEUED_FRAMES) {
+  const queue = rec.queue;
+  if (
+    !takeToken(rec, now, rate.perSecond, rate.burst) ||
+    (queue !== undefined && queue.length >= MAX_QUEUED_FRAMES)
+  ) {
     refuseInOrder(state, rec, 'rate_limited', 'inbound frame budget exceeded', frame.id);
     return;
   }
-  rec.queue.push(frame);
+  // Nothing waits ahead of it: run it now, without a trip through the queue.
+  if (rec.registered && !rec.busy && (queue === undefined || queue.length === 0)) {
+    if (runFrame(state, rec, frame)) processQueue(state, rec);
+    return;
+  }
+  (rec.queue ??= []).push(frame);
   if (rec.registered) processQueue(state, rec);
 }
 
@@ -132,36 +141,44 @@ function runChain(state: ManagerState, rec: ConnRecord, frame: ClientFrame): voi
   return step(0, frame);
 }
 
+/**
+ * Runs one frame through middleware and dispatch. True when it finished synchronously; false
+ * when an async step holds the connection (`busy`) until it settles, then the queue resumes.
+ */
+function runFrame(state: ManagerState, rec: ConnRecord, frame: ClientFrame): boolean {
+  let pending: void | Promise<void>;
+  try {
+    pending = runChain(state, rec, frame);
+  } catch (err) {
+    failFrame(state, rec, frame, err);
+    return true;
+  }
+  if (pending === undefined || typeof pending.then !== 'function') return true;
+  rec.busy = true;
+  pending.then(
+    () => {
+      rec.busy = false;
+      processQueue(state, rec);
+    },
+    (err: unknown) => {
+      rec.busy = false;
+      failFrame(state, rec, frame, err);
+      processQueue(state, rec);
+    },
+  );
+  return false;
+}
+
 /** Processes queued frames in arrival order; an async step holds the rest until it settles. */
 export function processQueue(state: ManagerState, rec: ConnRecord): void {
-  while (!rec.busy && !rec.closed && rec.queue.length > 0) {
-    const item = rec.queue.shift() as QueueItem;
+  const queue = rec.queue;
+  if (queue === undefined) return;
+  while (!rec.busy && !rec.closed && queue.length > 0) {
+    const item = queue.shift() as QueueItem;
     if ('reject' in item) {
       rejectFrame(state, rec, item.reject.code, item.reject.message, item.reject.id);
       continue;
     }
-    const frame = item;
-    let pending: void | Promise<void>;
-    try {
-      pending = runChain(state, rec, frame);
-    } catch (err) {
-      failFrame(state, rec, frame, err);
-      continue;
-    }
-    if (pending !== undefined && typeof pending.then === 'function') {
-      rec.busy = true;
-      pending.then(
-        () => {
-          rec.busy = false;
-          processQueue(state, rec);
-        },
-        (err: unknown) => {
-          rec.busy = false;
-          failFrame(state, rec, frame, err);
-          processQueue(state, rec);
-        },
-      );
-      return;
-    }
+    if (!runFrame(state, rec, item)) return;
   }
 }

@@ -3,6 +3,7 @@ import type { SessionRecord } from '../cluster.js';
 import type { Offset, ThreadId } from '../ids.js';
 import { compareOffsets } from '../offsets.js';
 import type { ConnRecord, ManagerState } from './state.js';
+import { removeUserConnection } from './users.js';
 
 /** Who ended a connection. */
 export type ClosedBy = 'server' | 'client';
@@ -101,7 +102,7 @@ export function removeRecord(
 ): void {
   if (rec.closed) return;
   rec.closed = true;
-  rec.queue.length = 0;
+  rec.queue = undefined;
   for (const off of rec.unsubscribe) {
     try {
       off();
@@ -111,15 +112,10 @@ export function removeRecord(
   }
   if (!rec.registered) return;
   state.connections.delete(rec.id);
-  const userConns = state.users.get(rec.userId);
-  if (userConns !== undefined) {
-    userConns.delete(rec);
-    if (userConns.size === 0) {
-      state.users.delete(rec.userId);
-      state.cluster
-        .onLocalLeave({ kind: 'user', userId: rec.userId })
-        .catch((err: unknown) => state.reportError(err, 'cluster-leave', rec.id));
-    }
+  if (removeUserConnection(state, rec)) {
+    state.cluster
+      .onLocalLeave({ kind: 'user', userId: rec.userId })
+      .catch((err: unknown) => state.reportError(err, 'cluster-leave', rec.id));
   }
   const memberships = [...rec.threads];
   for (const [t] of memberships) {

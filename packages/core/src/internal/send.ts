@@ -8,6 +8,7 @@ import type { SendResult } from '../sendResult.js';
 import { toWireData, toWireDataOwned } from '../serialize.js';
 import { countDrop, createFrameWriter, createTally, type Tally } from './deliver.js';
 import type { ConnRecord, ManagerState } from './state.js';
+import { userConnections } from './users.js';
 
 /** Options of a send. */
 export interface SendOptions {
@@ -160,7 +161,7 @@ function localRecipients(
     case 'thread':
       return state.threads.get(target.threadId);
     case 'user':
-      return state.users.get(target.userId);
+      return userConnections(state, target.userId);
     case 'connection': {
       const rec = state.connections.get(target.connectionId);
       return rec === undefined ? undefined : [rec];

@@ -45,7 +45,8 @@ export interface ConnRecord extends TokenBucketState {
    * then on the connection's own set, the same object for the rest of its life.
    */
   threadIds: ReadonlySet<ThreadId>;
-  readonly queue: QueueItem[];
+  /** Frames waiting their turn (created on first need: a frame usually runs at once). */
+  queue: QueueItem[] | undefined;
   /** Threads owed a `resync` once the slow consumer drains (created on first need). */
   resyncPending: Set<ThreadId> | undefined;
   /** Joins waiting for the cluster; a leave meanwhile cancels them (created on first need). */
@@ -92,7 +93,12 @@ export interface ManagerState {
   readonly emitter: EventEmitter;
   readonly validator: FrameValidator;
   readonly connections: Map<ConnectionId, ConnRecord>;
-  readonly users: Map<UserId, Set<ConnRecord>>;
+  /**
+   * Each user's connections here: the record itself while there is one (most users), a `Set`
+   * from the second on (a `Set` per user was ~150 bytes per idle connection). Read through
+   * {@link userConnections}.
+   */
+  readonly users: Map<UserId, ConnRecord | Set<ConnRecord>>;
   readonly threads: Map<ThreadId, Set<ConnRecord>>;
   /** Per thread, the newest join offset of any local member: messages older than it need a per-member check. */
   readonly newestJoin: Map<ThreadId, Offset>;
