@@ -8,19 +8,43 @@ import { rejectFrame } from './inbound.js';
 import { closeRecord, ownThreadIds, terminateRecord } from './lifecycle.js';
 import type { ConnRecord, ManagerState } from './state.js';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** The one own field of a view: its record (a symbol, so it is neither a name nor enumerable). */
+const recordKey: unique symbol = Symbol('ws.connectionRecord');
+
+interface ViewFields {
+  readonly [recordKey]: ConnRecord;
+}
 
 /**
  * Creates the view builder of one manager: the read-only `Connection` plugins and listeners see.
- * The methods and live fields (`threads`, `lastActivityAt`, `isOpen`) live once on a per-manager
- * prototype (not as closures per connection) and find their record in a per-manager `WeakMap`:
- * a connection costs a small frozen object.
+ * A view is one frozen object holding its record under a symbol; its fields, methods and live
+ * values (`threads`, `lastActivityAt`, `isOpen`) are getters and functions on one per-manager
+ * prototype, so a connection's view costs one small object and finding its record is a property
+ * load (no lookup table).
  */
 export function createViewFactory(state: ManagerState): (rec: ConnRecord) => Connection {
-  const records = new WeakMap<object, ConnRecord>();
-  const recordOf = (view: object): ConnRecord => records.get(view) as ConnRecord;
+  const recordOf = (view: ViewFields): ConnRecord => view[recordKey];
 
-  const proto = {
+  const proto: ThisType<ViewFields> & Omit<Connection, never> = {
+    get id() {
+      return recordOf(this).id;
+    },
+    get userId() {
+      return recordOf(this).userId;
+    },
+    get context() {
+      return recordOf(this).context;
+    },
+    get protocol() {
+      return recordOf(this).codec.name;
+    },
+    get connectedAt() {
+      return recordOf(this).connectedAt;
+    },
+    get hasProtocolPing() {
+      const socket = recordOf(this).socket;
+      return typeof socket.ping === 'function' && typeof socket.onPong === 'function';
+    },
     /** The connection's own thread set, made on first read (a connection starts with the shared empty one). */
     get threads(): ReadonlySet<ThreadId> {
       return ownThreadIds(state, recordOf(this));
@@ -67,15 +91,8 @@ export function createViewFactory(state: ManagerState): (rec: ConnRecord) => Con
   };
 
   return (rec) => {
-    const view = Object.create(proto) as Mutable<Connection>;
-    view.id = rec.id;
-    view.userId = rec.userId;
-    view.context = rec.context;
-    view.protocol = rec.codec.name;
-    view.connectedAt = rec.connectedAt;
-    view.hasProtocolPing =
-      typeof rec.socket.ping === 'function' && typeof rec.socket.onPong === 'function';
-    records.set(view, rec);
-    return Object.freeze(view);
+    const view = Object.create(proto) as { [recordKey]: ConnRecord };
+    view[recordKey] = rec;
+    return Object.freeze(view) as unknown as Connection;
   };
 }
