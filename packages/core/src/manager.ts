@@ -202,6 +202,7 @@ export function createManager(options: ManagerOptions = {}): Manager {
     limits,
     instanceId,
     clock,
+    timeOrigin: clock.now(),
     cluster: options.cluster ?? localCluster(),
     codec: options.codec ?? createJsonCodec(),
     logger,

@@ -76,7 +76,7 @@ function listen(state: ManagerState, rec: ConnRecord): readonly (() => void)[] {
   if (socket.onPong === undefined) return [offMessage, offClose];
   const offPong = socket.onPong(() => {
     if (rec.closed) return;
-    rec.lastActivityAt = state.clock.now();
+    rec.lastActivityAt = state.clock.now() - state.timeOrigin;
     state.emitter.emit('pong', rec.view, 'protocol');
   });
   return [offMessage, offClose, offPong];
@@ -157,8 +157,8 @@ export async function connectUser(
       new WsError('server_full', `server full (${limits.maxConnections} connections)`),
     );
   }
-  const now = clock.now();
-  if (o.expiresAt !== undefined && o.expiresAt <= now) {
+  const at = clock.now();
+  if (o.expiresAt !== undefined && o.expiresAt <= at) {
     refuse(
       state,
       socket,
@@ -167,6 +167,8 @@ export async function connectUser(
     );
   }
 
+  // Record times are relative to the manager's origin (see ConnRecord).
+  const now = at - state.timeOrigin;
   const id = `${state.instanceId}-${(++state.nextConnection).toString(36)}` as ConnectionId;
   const none = noThreads(state);
   const rec: ConnRecord = {

@@ -71,7 +71,7 @@ export function handleInbound(
     closeRecord(state, rec, CloseCode.messageTooBig, 'message too big');
     return;
   }
-  const now = state.clock.now();
+  const now = state.clock.now() - state.timeOrigin;
   rec.lastActivityAt = now;
   state.m.received.inc();
   let decoded: unknown;

@@ -32,6 +32,11 @@ export interface ConnRecord extends TokenBucketState {
   readonly socket: SocketLike;
   readonly codec: Codec;
   readonly context: Readonly<Record<string, unknown>>;
+  /**
+   * Times on the record (`connectedAt`, `lastActivityAt`, `tokensAt`) are ms since the manager's
+   * `timeOrigin`: small integers stay unboxed in V8 (epoch milliseconds would cost a 16-byte heap
+   * number per field per connection). The view adds the origin back.
+   */
   readonly connectedAt: number;
   /**
    * Thread -> the offset at which this session first joined it. The manager's shared empty map
@@ -85,6 +90,8 @@ export interface ManagerState {
   readonly limits: ResolvedLimits;
   readonly instanceId: InstanceId;
   readonly clock: Clock;
+  /** `clock.now()` when the manager was created: the origin of the times kept on records. */
+  readonly timeOrigin: number;
   readonly cluster: ClusterAdapter;
   readonly codec: Codec;
   readonly logger: Logger;

@@ -15,7 +15,7 @@ export function startSweep(state: ManagerState): () => void {
       for (const rec of state.connections.values()) {
         if (rec.expiresAt !== undefined && now >= rec.expiresAt) {
           closeRecord(state, rec, CloseCode.sessionExpired, 'session expired');
-        } else if (now - rec.lastActivityAt >= limits.idleTimeoutMs) {
+        } else if (now - state.timeOrigin - rec.lastActivityAt >= limits.idleTimeoutMs) {
           closeRecord(state, rec, CloseCode.idleTimeout, 'idle timeout');
         } else if (rec.resyncPending !== undefined && rec.resyncPending.size !== 0) {
           flushResyncs(state, rec);

@@ -39,7 +39,7 @@ export function createViewFactory(state: ManagerState): (rec: ConnRecord) => Con
       return recordOf(this).codec.name;
     },
     get connectedAt() {
-      return recordOf(this).connectedAt;
+      return recordOf(this).connectedAt + state.timeOrigin;
     },
     get hasProtocolPing() {
       const socket = recordOf(this).socket;
@@ -50,7 +50,7 @@ export function createViewFactory(state: ManagerState): (rec: ConnRecord) => Con
       return ownThreadIds(state, recordOf(this));
     },
     get lastActivityAt(): number {
-      return recordOf(this).lastActivityAt;
+      return recordOf(this).lastActivityAt + state.timeOrigin;
     },
     get isOpen(): boolean {
       const rec = recordOf(this);
