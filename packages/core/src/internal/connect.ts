@@ -8,6 +8,7 @@ import { sendControl } from './deliver.js';
 import { handleInbound, processQueue } from './inbound.js';
 import { addMembership, noThreads, removeRecord, saveSession } from './lifecycle.js';
 import type { ConnRecord, ManagerState } from './state.js';
+import { relativeTime } from './time.js';
 import { addUserConnection } from './users.js';
 
 const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -76,7 +77,7 @@ function listen(state: ManagerState, rec: ConnRecord): readonly (() => void)[] {
   if (socket.onPong === undefined) return [offMessage, offClose];
   const offPong = socket.onPong(() => {
     if (rec.closed) return;
-    rec.lastActivityAt = state.clock.now() - state.timeOrigin;
+    rec.lastActivityAt = relativeTime(state, state.clock.now());
     state.emitter.emit('pong', rec.view, 'protocol');
   });
   return [offMessage, offClose, offPong];
@@ -168,7 +169,7 @@ export async function connectUser(
   }
 
   // Record times are relative to the manager's origin (see ConnRecord).
-  const now = at - state.timeOrigin;
+  const now = relativeTime(state, at);
   const id = `${state.instanceId}-${(++state.nextConnection).toString(36)}` as ConnectionId;
   const none = noThreads(state);
   const rec: ConnRecord = {

@@ -6,6 +6,7 @@ import { errorFrame, pongFrame } from '../frames.js';
 import { dispatch } from './dispatch.js';
 import { sendControl } from './deliver.js';
 import { closeRecord } from './lifecycle.js';
+import { relativeTime } from './time.js';
 import { takeToken } from './tokenBucket.js';
 import type { ConnRecord, ManagerState, QueueItem } from './state.js';
 
@@ -71,7 +72,7 @@ export function handleInbound(
     closeRecord(state, rec, CloseCode.messageTooBig, 'message too big');
     return;
   }
-  const now = state.clock.now() - state.timeOrigin;
+  const now = relativeTime(state, state.clock.now());
   rec.lastActivityAt = now;
   state.m.received.inc();
   let decoded: unknown;
