@@ -188,6 +188,8 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
       const self = (): InstanceId => context().instanceId;
       const publish = (frame: ServerFrame, target: Parameters<ClusterContext['deliverLocal']>[0]) =>
         relay(self(), (peer) => peer.deliverLocal(target, frame));
+      /** True when another instance shares the hub (else a publish has no one to reach). */
+      const hasPeers = (): boolean => members.size > 1;
 
       return {
         name: 'memory',
@@ -256,8 +258,10 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
         onLocalJoin: () => Promise.resolve(),
         onLocalLeave: () => Promise.resolve(),
         // The publish methods answer synchronously: a send inside one process needs no microtask.
-        publishToUser: (userId, frame) => ({ published: publish(frame, { kind: 'user', userId }) }),
-        publishAll: (frame) => ({ published: publish(frame, { kind: 'all' }) }),
+        publishToUser: (userId, frame) => ({
+          published: hasPeers() && publish(frame, { kind: 'user', userId }),
+        }),
+        publishAll: (frame) => ({ published: hasPeers() && publish(frame, { kind: 'all' }) }),
 
         publishToThread(threadId, frame) {
           const offset = offsetOf(++seq);
@@ -271,7 +275,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
           } else {
             h.trimmedUpTo = offset;
           }
-          const published = publish(stamped, { kind: 'thread', threadId });
+          const published = hasPeers() && publish(stamped, { kind: 'thread', threadId });
           return { offset, published };
         },
         threadOffset: () => Promise.resolve(offsetOf(seq)),

@@ -8,7 +8,7 @@ import type { SendResult } from '../sendResult.js';
 import { toWireData, toWireDataOwned } from '../serialize.js';
 import { countDrop, createFrameWriter, createTally, type Tally } from './deliver.js';
 import type { ConnRecord, ManagerState } from './state.js';
-import { userConnections } from './users.js';
+import { isSingleRecord } from './users.js';
 
 /** Options of a send. */
 export interface SendOptions {
@@ -126,7 +126,7 @@ function prepareFrame<F extends ServerFrame>(
 function writeAll(
   state: ManagerState,
   frame: ServerFrame,
-  recs: Iterable<ConnRecord>,
+  recs: ConnRecord | Iterable<ConnRecord>,
   tally: Tally,
   threadId?: ThreadId,
   except?: ReadonlySet<ConnectionId>,
@@ -140,7 +140,11 @@ function writeAll(
     if (newest !== undefined && compareOffsets(frame.offset, newest) <= 0)
       olderThan = frame.offset as Offset;
   }
-  for (const rec of recs) {
+  // One recipient (a user's only connection, one connection) comes as the record itself.
+  const list: Iterable<ConnRecord> = isSingleRecord(recs as ConnRecord | ReadonlySet<ConnRecord>)
+    ? [recs as ConnRecord]
+    : (recs as Iterable<ConnRecord>);
+  for (const rec of list) {
     if (except !== undefined && except.has(rec.id)) continue;
     if (
       olderThan !== undefined &&
@@ -156,15 +160,15 @@ function writeAll(
 function localRecipients(
   state: ManagerState,
   target: DeliveryTarget,
-): Iterable<ConnRecord> | undefined {
+): ConnRecord | Iterable<ConnRecord> | undefined {
   switch (target.kind) {
     case 'thread':
       return state.threads.get(target.threadId);
     case 'user':
-      return userConnections(state, target.userId);
+      return state.users.get(target.userId);
     case 'connection': {
       const rec = state.connections.get(target.connectionId);
-      return rec === undefined ? undefined : [rec];
+      return rec;
     }
     case 'all':
       return state.connections.values();

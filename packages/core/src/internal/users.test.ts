@@ -4,7 +4,8 @@ import type { ConnRecord, ManagerState } from './state.js';
 import { addUserConnection, removeUserConnection, userConnections } from './users.js';
 
 const alice = 'alice' as UserId;
-const rec = (id: string): ConnRecord => ({ id, userId: alice }) as unknown as ConnRecord;
+const rec = (id: string): ConnRecord =>
+  ({ id, userId: alice, socket: {} }) as unknown as ConnRecord;
 const stateWithUsers = (): ManagerState =>
   ({ users: new Map<UserId, ConnRecord | Set<ConnRecord>>() }) as unknown as ManagerState;
 

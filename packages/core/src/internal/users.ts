@@ -1,13 +1,19 @@
 import type { UserId } from '../ids.js';
 import type { ConnRecord, ManagerState } from './state.js';
 
+/** True when a user's entry is the one record itself (not a `Set` of several). */
+export function isSingleRecord(entry: ConnRecord | ReadonlySet<ConnRecord>): entry is ConnRecord {
+  // A property check, cheaper than `instanceof` on the send path: records have a socket.
+  return (entry as Partial<ConnRecord>).socket !== undefined;
+}
+
 /** A user's connections on this instance (undefined: none). */
 export function userConnections(
   state: ManagerState,
   userId: UserId,
 ): readonly ConnRecord[] | ReadonlySet<ConnRecord> | undefined {
   const entry = state.users.get(userId);
-  return entry === undefined || entry instanceof Set ? entry : [entry];
+  return entry === undefined || !isSingleRecord(entry) ? entry : [entry];
 }
 
 /** Adds a connection to its user's entry; true when it is the user's first here. */
@@ -17,7 +23,7 @@ export function addUserConnection(state: ManagerState, rec: ConnRecord): boolean
     state.users.set(rec.userId, rec);
     return true;
   }
-  if (entry instanceof Set) entry.add(rec);
+  if (!isSingleRecord(entry)) entry.add(rec);
   else if (entry !== rec) state.users.set(rec.userId, new Set([entry, rec]));
   return false;
 }
@@ -26,7 +32,7 @@ export function addUserConnection(state: ManagerState, rec: ConnRecord): boolean
 export function removeUserConnection(state: ManagerState, rec: ConnRecord): boolean {
   const entry = state.users.get(rec.userId);
   if (entry === undefined) return false;
-  if (entry instanceof Set) {
+  if (!isSingleRecord(entry)) {
     entry.delete(rec);
     if (entry.size > 1) return false;
     const [last] = entry;
