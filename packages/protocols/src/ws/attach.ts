@@ -43,8 +43,11 @@ const maxSharedUrls = 256;
 interface ConnectionListeners {
   /** `ws` errors (and adapter listener failures), to the debug log. */
   readonly wsError: (err: unknown) => void;
-  /** Releases the connection's per-IP count; `ws` emits 'close' once. */
-  readonly released: () => void;
+  /**
+   * Releases the connection's per-IP count (`ws` emits 'close' once); only when a per-IP limit is
+   * set: otherwise one shared function counts the total and no closure is kept per connection.
+   */
+  readonly released: (() => void) | undefined;
 }
 
 /**
@@ -56,14 +59,14 @@ interface ConnectionListeners {
 function connectionListeners(
   socket: Duplex,
   logger: Logger,
-  connections: KeyCounter,
+  connections: KeyCounter | undefined,
   ip: string,
   url: string,
 ): ConnectionListeners {
   socket.on('error', (err: Error) => logger.debug('upgrade socket error', { error: err.message, ip }));
   return {
     wsError: (err) => logger.debug('websocket error', { error: toWsError(err).message, url, ip }),
-    released: () => connections.dec(ip),
+    released: connections === undefined ? undefined : () => connections.dec(ip),
   };
 }
 
@@ -153,7 +156,12 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
     return url;
   };
   const handshakes = createKeyCounter();
-  const connections = createKeyCounter();
+  // Per-IP counts only when a per-IP limit needs them; else just the total.
+  const connections = maxPerIp > 0 ? createKeyCounter() : undefined;
+  let openTotal = 0;
+  const releasedShared = (): void => {
+    openTotal--;
+  };
   let closed = false;
 
   const refuse = (url: string, socket: Duplex, ip: string, status: number, reason: string): void => {
@@ -199,8 +207,13 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
   };
 
   const accept = (ws: WebSocket, url: string, ip: string, listeners: ConnectionListeners, subprotocol: Subprotocol, auth: AuthResult, resumeToken: string | undefined, clientVersion: string | undefined): void => {
-    connections.inc(ip);
-    ws.on('close', listeners.released);
+    if (connections !== undefined && listeners.released !== undefined) {
+      connections.inc(ip);
+      ws.on('close', listeners.released);
+    } else {
+      openTotal++;
+      ws.on('close', releasedShared);
+    }
     // JSON and MessagePack codecs are stateless: one of each per attach. Only the legacy codec
     // keeps per-connection state (its one warning).
     const codec =
@@ -265,7 +278,7 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
     if (manager.getStats().connections + handshakes.total() >= manager.limits.maxConnections) {
       return refuse(url, socket, ip, 503, 'server full');
     }
-    if (maxPerIp > 0 && connections.get(ip) + handshakes.get(ip) >= maxPerIp) {
+    if (connections !== undefined && connections.get(ip) + handshakes.get(ip) >= maxPerIp) {
       return refuse(url, socket, ip, 429, 'too many connections from this address');
     }
     if (maxHandshakesPerIp > 0 && handshakes.get(ip) >= maxHandshakesPerIp) {
@@ -307,7 +320,10 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
   return {
     path,
     wss,
-    stats: () => ({ handshakes: handshakes.total(), connections: connections.total() }),
+    stats: () => ({
+      handshakes: handshakes.total(),
+      connections: connections === undefined ? openTotal : connections.total(),
+    }),
     close() {
       if (closed) return Promise.resolve();
       closed = true;
