@@ -68,19 +68,16 @@ function frozenContext(context: ConnectOptions['context']): Readonly<Record<stri
  * Subscribes core to the socket's messages, close and (where it has them) pongs, in that order.
  * A function of its own, so the listeners' closure context holds `state` and `rec` only.
  */
-function listen(state: ManagerState, rec: ConnRecord): readonly (() => void)[] {
+function listen(state: ManagerState, rec: ConnRecord): void {
   const socket = rec.socket;
-  const offMessage = socket.onMessage((data) => handleInbound(state, rec, data));
-  const offClose = socket.onClose((code, reason) =>
-    removeRecord(state, rec, code, reason, 'client'),
-  );
-  if (socket.onPong === undefined) return [offMessage, offClose];
-  const offPong = socket.onPong(() => {
+  rec.offMessage = socket.onMessage((data) => handleInbound(state, rec, data));
+  rec.offClose = socket.onClose((code, reason) => removeRecord(state, rec, code, reason, 'client'));
+  if (socket.onPong === undefined) return;
+  rec.offPong = socket.onPong(() => {
     if (rec.closed) return;
     rec.lastActivityAt = relativeTime(state, state.clock.now());
     state.emitter.emit('pong', rec.view, 'protocol');
   });
-  return [offMessage, offClose, offPong];
 }
 
 function refuse(state: ManagerState, socket: SocketLike, code: number, error: WsError): never {
@@ -187,7 +184,9 @@ export async function connectUser(
     resyncPending: undefined,
     pendingJoins: undefined,
     sessionSaved: false,
-    unsubscribe: [],
+    offMessage: undefined,
+    offClose: undefined,
+    offPong: undefined,
     view: undefined as unknown as ConnRecord['view'],
     lastActivityAt: now,
     expiresAt: o.expiresAt,
@@ -199,7 +198,7 @@ export async function connectUser(
     generation: 1,
   };
   rec.view = state.createView(rec);
-  rec.unsubscribe = listen(state, rec);
+  listen(state, rec);
 
   state.pendingConnects++;
   let admitted = false;

@@ -89,6 +89,16 @@ export function removeMembership(state: ManagerState, rec: ConnRecord, threadId:
   }
 }
 
+/** Detaches one of core's socket listeners; a throwing adapter is reported, never rethrown. */
+function unsubscribe(state: ManagerState, rec: ConnRecord, off: (() => void) | undefined): void {
+  if (off === undefined) return;
+  try {
+    off();
+  } catch (err) {
+    state.reportError(err, 'socket-unsubscribe', rec.id);
+  }
+}
+
 /**
  * Forgets a connection everywhere, at once: registry, users, threads, cluster admission; writes
  * its session for a later resume; emits `disconnect`. Idempotent.
@@ -103,13 +113,10 @@ export function removeRecord(
   if (rec.closed) return;
   rec.closed = true;
   rec.queue = undefined;
-  for (const off of rec.unsubscribe) {
-    try {
-      off();
-    } catch (err) {
-      state.reportError(err, 'socket-unsubscribe', rec.id);
-    }
-  }
+  unsubscribe(state, rec, rec.offMessage);
+  unsubscribe(state, rec, rec.offClose);
+  unsubscribe(state, rec, rec.offPong);
+  rec.offMessage = rec.offClose = rec.offPong = undefined;
   if (!rec.registered) return;
   state.connections.delete(rec.id);
   if (removeUserConnection(state, rec)) {

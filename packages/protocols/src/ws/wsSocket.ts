@@ -264,8 +264,17 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
   };
 
   // The listeners given to `ws` are the same four functions for every socket: `ws` calls them
-  // with the WebSocket as `this`, and this map finds its wrapper.
-  const wrappers = new WeakMap<WebSocket, WsSocket>();
+  // with the WebSocket as `this`, and the wrapper sits on it under this adapter's own symbol (a
+  // property load; a WeakMap entry per connection cost more memory and a lookup per event).
+  const wrapperKey: unique symbol = Symbol('@ws/protocols wrapper');
+  type Wrapped = WebSocket & { [wrapperKey]?: WsSocket };
+  const wrappers = {
+    get: (ws: WebSocket): WsSocket | undefined => (ws as Wrapped)[wrapperKey],
+    has: (ws: WebSocket): boolean => (ws as Wrapped)[wrapperKey] !== undefined,
+    set: (ws: WebSocket, s: WsSocket): void => {
+      (ws as Wrapped)[wrapperKey] = s;
+    },
+  };
   function onMessage(
     this: WebSocket,
     data: Buffer | ArrayBuffer | Buffer[],
