@@ -115,7 +115,10 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
   let forgottenUpTo = '0-0' as Offset;
   const threads = new Map<ThreadId, ThreadHistory>();
   const sessions = new Map<string, StoredSession>();
-  const admitted = new Map<UserId, Admission[]>();
+  /** Per user: the one admission itself (most users), a list from the second on. */
+  const admitted = new Map<UserId, Admission | Admission[]>();
+  const listOf = (entry: Admission | Admission[]): Admission[] =>
+    Array.isArray(entry) ? entry : [entry];
   const members = new Map<InstanceId, ClusterContext>();
   const urls = new Map<InstanceId, string>();
 
@@ -171,8 +174,8 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
   }
 
   function purge(instanceId: InstanceId): void {
-    for (const [userId, list] of admitted) {
-      const kept = list.filter((a) => a.instanceId !== instanceId);
+    for (const [userId, entry] of admitted) {
+      const kept = listOf(entry).filter((a) => a.instanceId !== instanceId);
       if (kept.length === 0) admitted.delete(userId);
       else admitted.set(userId, kept);
     }
@@ -220,12 +223,12 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
 
         admit(userId, connectionId): Promise<AdmitResult> {
           const { maxConnectionsPerUser, onUserLimit } = context().limits;
-          const list = admitted.get(userId);
-          if (list === undefined) {
-            // An exact-size list: `[].push` would reserve 17 slots for most users' one entry.
-            admitted.set(userId, [{ connectionId, instanceId: self() }]);
+          const entry = admitted.get(userId);
+          if (entry === undefined) {
+            admitted.set(userId, { connectionId, instanceId: self() });
             return Promise.resolve({ admitted: true, evict: [] });
           }
+          const list = listOf(entry);
           let evicted: Admission[] = [];
           if (list.length >= maxConnectionsPerUser) {
             if (onUserLimit === 'reject') {
@@ -237,6 +240,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
             evicted = list.splice(0, list.length - maxConnectionsPerUser + 1);
           }
           list.push({ connectionId, instanceId: self() });
+          admitted.set(userId, list);
           for (const victim of evicted) {
             const owner = members.get(victim.instanceId);
             if (owner !== undefined && victim.instanceId !== self()) {
@@ -246,11 +250,13 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
           return Promise.resolve({ admitted: true, evict: evicted.map((v) => v.connectionId) });
         },
         release(userId, connectionId) {
-          const list = admitted.get(userId);
-          if (list !== undefined) {
+          const entry = admitted.get(userId);
+          if (entry !== undefined) {
+            const list = listOf(entry);
             const i = list.findIndex((a) => a.connectionId === connectionId);
             if (i >= 0) list.splice(i, 1);
             if (list.length === 0) admitted.delete(userId);
+            else admitted.set(userId, list.length === 1 ? (list[0] as Admission) : list);
           }
           return Promise.resolve();
         },
