@@ -1,6 +1,7 @@
 import EventEmitter from 'eventemitter3';
 import { systemClock } from './clock.js';
-import type { ClusterContext, ClusterHealth, InstanceInfo, MaybePromise } from './cluster.js';
+import type { ClusterContext, ClusterHealth, InstanceInfo } from './cluster.js';
+import { settled } from './internal/maybePromise.js';
 import type { Codec } from './codec.js';
 import { createJsonCodec } from './codec.js';
 import { WsError, toWsError } from './errors.js';
@@ -164,15 +165,6 @@ export interface Manager {
   off<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): void;
   use<H>(plugin: Plugin<H>): H;
   close(options?: CloseOptions): Promise<void>;
-}
-
-/** A send's outcome as a promise, also when it settled synchronously or threw. */
-function settled<T>(send: () => MaybePromise<T>): Promise<T> {
-  try {
-    return Promise.resolve(send());
-  } catch (err) {
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-  }
 }
 
 function randomHex(bytes: number): string {

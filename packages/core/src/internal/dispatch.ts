@@ -8,13 +8,15 @@ import type {
 } from '../frames.js';
 import { ackFrame } from '../frames.js';
 import type { RequestId } from '../frames.js';
+import type { MaybePromise } from '../cluster.js';
 import type { SendResult } from '../sendResult.js';
 import type { ThreadId, UserId, Offset } from '../ids.js';
 import { compareOffsets } from '../offsets.js';
 import { sendControl } from './deliver.js';
 import { rejectFrame } from './inbound.js';
 import { addMembership, removeMembership, saveSession } from './lifecycle.js';
-import { isPromise, sendToThread, sendToUser } from './send.js';
+import { isPromise } from './maybePromise.js';
+import { sendToThread, sendToUser } from './send.js';
 import type { ConnRecord, ManagerState } from './state.js';
 
 /** Routes one checked client frame to its handler. Ping and pong never get here. */
@@ -118,9 +120,12 @@ function publish(state: ManagerState, rec: ConnRecord, frame: PublishFrame): voi
       frame.id,
     );
   }
-  const result = sendToThread(state, threadId, frame.data, { from: rec.userId }, true);
-  if (!isPromise(result)) return answerSend(state, rec, result, frame.id);
-  return result.then((r) => answerSend(state, rec, r, frame.id));
+  return answerSend(
+    state,
+    rec,
+    sendToThread(state, threadId, frame.data, { from: rec.userId }, true),
+    frame.id,
+  );
 }
 
 function direct(state: ManagerState, rec: ConnRecord, frame: DirectFrame): void | Promise<void> {
@@ -131,9 +136,9 @@ function direct(state: ManagerState, rec: ConnRecord, frame: DirectFrame): void 
     context: rec.context,
   });
   // A synchronous answer is used at once: no microtask per message on the common path.
-  return typeof allowed === 'boolean'
-    ? directAllowed(state, rec, frame, allowed)
-    : Promise.resolve(allowed).then((a) => directAllowed(state, rec, frame, a));
+  return isPromise(allowed)
+    ? allowed.then((a) => directAllowed(state, rec, frame, a))
+    : directAllowed(state, rec, frame, allowed);
 }
 
 function directAllowed(
@@ -145,9 +150,12 @@ function directAllowed(
   if (rec.closed) return;
   if (allowed !== true)
     return rejectFrame(state, rec, 'forbidden', 'not allowed to message this user', frame.id);
-  const result = sendToUser(state, frame.to as UserId, frame.data, { from: rec.userId }, true);
-  if (!isPromise(result)) return answerSend(state, rec, result, frame.id);
-  return result.then((r) => answerSend(state, rec, r, frame.id));
+  return answerSend(
+    state,
+    rec,
+    sendToUser(state, frame.to as UserId, frame.data, { from: rec.userId }, true),
+    frame.id,
+  );
 }
 
 /**
@@ -158,9 +166,11 @@ function directAllowed(
 function answerSend(
   state: ManagerState,
   rec: ConnRecord,
-  result: SendResult,
+  outcome: MaybePromise<SendResult>,
   id: RequestId | undefined,
-): void {
+): void | Promise<void> {
+  if (isPromise(outcome)) return outcome.then((r) => answerSend(state, rec, r, id));
+  const result = outcome;
   if (result.error !== undefined) {
     const message = result.failedRemote
       ? 'not delivered to other instances: cluster unavailable'

@@ -6,6 +6,7 @@ import { errorFrame, pongFrame } from '../frames.js';
 import { dispatch } from './dispatch.js';
 import { sendControl } from './deliver.js';
 import { closeRecord } from './lifecycle.js';
+import { isPromise } from './maybePromise.js';
 import { relativeTime } from './time.js';
 import { takeToken } from './tokenBucket.js';
 import type { ConnRecord, ManagerState, QueueItem } from './state.js';
@@ -125,18 +126,23 @@ function failFrame(state: ManagerState, rec: ConnRecord, frame: ClientFrame, err
   );
 }
 
+/** The end of the inbound chain: the `message` event, then dispatch. */
+function deliverFrame(
+  state: ManagerState,
+  rec: ConnRecord,
+  frame: ClientFrame,
+): void | Promise<void> {
+  state.emitter.emit('message', rec.view, frame);
+  return dispatch(state, rec, frame);
+}
+
 function runChain(state: ManagerState, rec: ConnRecord, frame: ClientFrame): void | Promise<void> {
   const chain = state.inbound;
-  if (chain.length === 0) {
-    state.emitter.emit('message', rec.view, frame);
-    return dispatch(state, rec, frame);
-  }
+  // Without middleware the frame goes straight on: no closure per frame.
+  if (chain.length === 0) return deliverFrame(state, rec, frame);
   const step = (i: number, f: ClientFrame): void | Promise<void> => {
     if (rec.closed) return;
-    if (i === chain.length) {
-      state.emitter.emit('message', rec.view, f);
-      return dispatch(state, rec, f);
-    }
+    if (i === chain.length) return deliverFrame(state, rec, f);
     return (chain[i] as (typeof chain)[number])(rec.view, f, (next) => step(i + 1, next ?? f));
   };
   return step(0, frame);
@@ -154,7 +160,7 @@ function runFrame(state: ManagerState, rec: ConnRecord, frame: ClientFrame): boo
     failFrame(state, rec, frame, err);
     return true;
   }
-  if (pending === undefined || typeof pending.then !== 'function') return true;
+  if (!isPromise(pending)) return true;
   rec.busy = true;
   pending.then(
     () => {

@@ -7,6 +7,7 @@ import { compareOffsets } from '../offsets.js';
 import type { SendResult } from '../sendResult.js';
 import { toWireData, toWireDataOwned } from '../serialize.js';
 import { countDrop, createFrameWriter, createTally, type Tally } from './deliver.js';
+import { isPromise } from './maybePromise.js';
 import type { ConnRecord, ManagerState } from './state.js';
 import { isSingleRecord } from './users.js';
 
@@ -33,7 +34,12 @@ const noDrops: SendResult['dropped'] = Object.freeze({});
 
 function result(
   tally: Tally,
-  extra: { published?: boolean; failedRemote?: boolean; offset?: Offset; error?: WsError },
+  extra: {
+    published?: boolean;
+    failedRemote?: boolean;
+    offset?: Offset | undefined;
+    error?: WsError | undefined;
+  },
 ): SendResult {
   const failedRemote = extra.failedRemote ?? false;
   const r: { -readonly [K in keyof SendResult]: SendResult[K] } = {
@@ -76,11 +82,6 @@ async function runOutbound(
 }
 
 type Prepared<F> = { frame: F } | { result: SendResult };
-
-/** True when a port answered with a promise rather than a value. */
-export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
-}
 
 /**
  * Normalizes data and applies outbound middleware; a failure becomes a `SendResult`. Settles
@@ -262,8 +263,8 @@ function fanOutThread(
   return result(tally, {
     published: outcome?.published ?? false,
     failedRemote: outcome === undefined,
-    ...(outcome === undefined ? {} : { offset: outcome.offset }),
-    ...(error === undefined ? {} : { error }),
+    offset: outcome?.offset,
+    error,
   });
 }
 
