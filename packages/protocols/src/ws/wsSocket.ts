@@ -262,6 +262,18 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
     }
     s.pendingBytes += frame.length;
   };
+  // One send path for `send` and `sendPrepared`: the framed fast path (frame built only when it
+  // applies, unless already prepared), else `ws.send` after the frames already held.
+  const sendData = (s: WsSocket, data: string | Uint8Array, frame: Buffer | undefined): void => {
+    const ws = s.ws;
+    const raw = rawSocketOf(ws);
+    if (canWriteRaw(s, raw)) {
+      writeFrame(s, raw, frame ?? frameMessage(data));
+    } else if (ws.readyState === 1) {
+      flushSocket(s);
+      ws.send(data, { binary: typeof data !== 'string' });
+    }
+  };
 
   // The listeners given to `ws` are the same four functions for every socket: `ws` calls them
   // with the WebSocket as `this`, and the wrapper sits on it under this adapter's own symbol (a
@@ -305,17 +317,7 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
       return this.ws.bufferedAmount + this.pendingBytes;
     },
     send(data) {
-      // The same fast path as sendPrepared: one frame buffer, held to the end of the tick,
-      // bypassing ws's Sender; ws.send whenever the fast path does not apply (after the frames
-      // already held, so the order holds).
-      const ws = this.ws;
-      const raw = rawSocketOf(ws);
-      if (canWriteRaw(this, raw)) {
-        writeFrame(this, raw, frameMessage(data));
-      } else if (ws.readyState === 1) {
-        flushSocket(this);
-        ws.send(data, { binary: typeof data !== 'string' });
-      }
+      sendData(this, data, undefined);
     },
     close(code, reason) {
       // Frames already sent leave before the close frame.
@@ -349,14 +351,7 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
     prepare,
     sendPrepared(prepared) {
       const p = prepared as PreparedMessage;
-      const ws = this.ws;
-      const raw = rawSocketOf(ws);
-      if (canWriteRaw(this, raw)) {
-        writeFrame(this, raw, p.frame);
-      } else if (ws.readyState === 1) {
-        flushSocket(this);
-        ws.send(p.data, { binary: typeof p.data !== 'string' });
-      }
+      sendData(this, p.data, p.frame);
     },
   };
 
