@@ -61,7 +61,9 @@ export async function spawnServer(
   const benchDir = fileURLToPath(new URL('..', import.meta.url));
   // BENCH_SERVER_NODE_FLAGS: extra V8/Node flags for every server (experiments, e.g.
   // `--single-threaded-gc`); the same for every server kind, so ratios stay fair.
-  const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter((f) => /^--[\w-]+(=[\w.-]+)?$/.test(f));
+  const extra = (process.env.BENCH_SERVER_NODE_FLAGS ?? '')
+    .split(/\s+/)
+    .filter((f) => /^--[\w-]+(=[\w.-]+)?$/.test(f));
   const nodeArgs = ['--expose-gc', '--enable-source-maps', ...extra];
   const script = `ulimit -n 20000 2>/dev/null; exec "${process.execPath}" ${nodeArgs.join(' ')} "$0"`;
   const child = spawn('bash', ['-c', script, file], {

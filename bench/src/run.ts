@@ -471,7 +471,9 @@ async function main(): Promise<number> {
             const figures = await def.run(kind, servers);
             runs.push({ scenario: def.id, server: kind, rep, figures });
             const brief = Object.entries(figures)
-              .filter(([k]) => /msgs_per_s|cpu_us|_us_per_msg|p99|kib|lost|hb_cpu_ms|dropped/.test(k))
+              .filter(([k]) =>
+                /msgs_per_s|cpu_us|_us_per_msg|p99|kib|lost|hb_cpu_ms|dropped/.test(k),
+              )
               .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`)
               .join(' ');
             log(`${def.id} rep ${rep + 1}/${reps} ${kind}: ${brief}`);

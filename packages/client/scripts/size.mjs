@@ -26,5 +26,7 @@ for (const entry of ['index', 'msgpack']) {
   });
   const code = out.outputFiles[0].contents;
   const gz = gzipSync(code, { level: 9 }).byteLength;
-  console.log(`${entry.padEnd(8)} ${String(code.byteLength).padStart(6)} B minified  ${String(gz).padStart(6)} B gzipped`);
+  console.log(
+    `${entry.padEnd(8)} ${String(code.byteLength).padStart(6)} B minified  ${String(gz).padStart(6)} B gzipped`,
+  );
 }

@@ -6,7 +6,9 @@ import { backoffCeiling, backoffDefaults, backoffDelay } from './backoff.js';
 describe('backoff with full jitter', () => {
   it('has a ceiling of min(max, min * factor^attempt)', () => {
     const o = { minMs: 100, maxMs: 5000, factor: 3 };
-    expect([0, 1, 2, 3, 4, 10].map((n) => backoffCeiling(n, o))).toEqual([100, 300, 900, 2700, 5000, 5000]);
+    expect([0, 1, 2, 3, 4, 10].map((n) => backoffCeiling(n, o))).toEqual([
+      100, 300, 900, 2700, 5000, 5000,
+    ]);
     expect(backoffCeiling(0)).toBe(backoffDefaults.minMs);
     expect(backoffCeiling(100)).toBe(backoffDefaults.maxMs);
   });

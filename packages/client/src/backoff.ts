@@ -33,7 +33,11 @@ export function backoffCeiling(attempt: number, options: BackoffOptions = {}): n
  * dropped together (a deploy, a network blip) spread their returns over the whole window
  * instead of arriving as a herd. `random` returns values in `[0, 1)`.
  */
-export function backoffDelay(attempt: number, random: () => number, options: BackoffOptions = {}): number {
+export function backoffDelay(
+  attempt: number,
+  random: () => number,
+  options: BackoffOptions = {},
+): number {
   const r = Math.min(Math.max(random(), 0), 1);
   return Math.floor(r * backoffCeiling(attempt, options));
 }

@@ -24,7 +24,9 @@ afterAll(() => {
 describe('the built bundle', () => {
   it('imports nothing from the server packages or any other package (JSON entry)', () => {
     const code = readFileSync(path.join(outDir, 'index.js'), 'utf8');
-    const specifiers = [...code.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+["']([^"']+)["']/gm)].map((m) => m[1]);
+    const specifiers = [
+      ...code.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+["']([^"']+)["']/gm),
+    ].map((m) => m[1]);
     expect(specifiers.length).toBeGreaterThan(0);
     // Only its own chunks: no @ws/core, no @msgpack/msgpack, no node: built-ins.
     expect(specifiers.filter((s) => s?.startsWith('./') !== true)).toEqual([]);
@@ -34,7 +36,9 @@ describe('the built bundle', () => {
   it('stays tiny: the JSON-only client is under 7 KiB minified + gzipped', async () => {
     const json = await measure(path.join(outDir, 'index.js'));
     const msgpack = await measure(path.join(outDir, 'msgpack.js'));
-    console.log(`@ws/client bundle (esbuild, minified + gzip -9): index ${json.minified} B min, ${json.gzipped} B gz; msgpack entry with @msgpack/msgpack ${msgpack.minified} B min, ${msgpack.gzipped} B gz`);
+    console.log(
+      `@ws/client bundle (esbuild, minified + gzip -9): index ${json.minified} B min, ${json.gzipped} B gz; msgpack entry with @msgpack/msgpack ${msgpack.minified} B min, ${msgpack.gzipped} B gz`,
+    );
     expect(json.gzipped).toBeLessThan(7 * 1024);
     expect(json.gzipped).toBeGreaterThan(1024);
   });
@@ -73,7 +77,10 @@ describe('in Debian chromium (playwright-core)', () => {
         res.writeHead(200, { 'content-type': 'text/html' }).end(page);
         return;
       }
-      const file = path.join(outDir, path.normalize(url.pathname.replace(/^\/client\//, '')).replace(/^(\.\.[/\\])+/, ''));
+      const file = path.join(
+        outDir,
+        path.normalize(url.pathname.replace(/^\/client\//, '')).replace(/^(\.\.[/\\])+/, ''),
+      );
       if (!url.pathname.startsWith('/client/') || !file.startsWith(outDir) || !existsSync(file)) {
         res.writeHead(404).end();
         return;
@@ -90,9 +97,12 @@ describe('in Debian chromium (playwright-core)', () => {
     try {
       const tab = await browser.newPage();
       await tab.goto(`${origin}/`);
-      await tab.waitForFunction(() => typeof (window as unknown as { roundTrip?: unknown }).roundTrip === 'function');
+      await tab.waitForFunction(
+        () => typeof (window as unknown as { roundTrip?: unknown }).roundTrip === 'function',
+      );
       const result = (await tab.evaluate(
-        (url) => (window as unknown as { roundTrip: (u: string) => Promise<unknown> }).roundTrip(url),
+        (url) =>
+          (window as unknown as { roundTrip: (u: string) => Promise<unknown> }).roundTrip(url),
         server.url,
       )) as {
         ack: { offset?: string };
@@ -103,7 +113,12 @@ describe('in Debian chromium (playwright-core)', () => {
       };
       expect(result.hasNativeWebSocket).toBe(true);
       expect(result.ack.offset).toMatch(/^\d+-\d+$/);
-      expect(result.message).toEqual({ thread: 'room', from: 'browser', data: { hello: 'from chromium' }, offset: result.ack.offset });
+      expect(result.message).toEqual({
+        thread: 'room',
+        from: 'browser',
+        data: { hello: 'from chromium' },
+        offset: result.ack.offset,
+      });
       expect(result.states).toEqual(['open', 'closed']);
       expect(result.ordered).toBe(true);
       expect(server.manager.getStats().messagesReceived).toBeGreaterThanOrEqual(2);

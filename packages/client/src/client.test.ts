@@ -16,7 +16,12 @@ const tick = async (ms = 0): Promise<void> => {
 };
 
 function make(options: Partial<ClientOptions> = {}): Client {
-  client = createClient({ url: 'ws://chat.test/ws', WebSocket: net.WebSocket, random: seededRandom(7), ...options });
+  client = createClient({
+    url: 'ws://chat.test/ws',
+    WebSocket: net.WebSocket,
+    random: seededRandom(7),
+    ...options,
+  });
   return client;
 }
 
@@ -32,7 +37,11 @@ function ackAll(offsetFor?: (n: number) => string): void {
   let n = 0;
   for (const f of s.sent) {
     if (!('id' in f) || f.id === undefined) continue;
-    s.push(f.type === 'publish' && offsetFor ? { type: 'ack', id: f.id, offset: offsetFor(++n) } : { type: 'ack', id: f.id });
+    s.push(
+      f.type === 'publish' && offsetFor
+        ? { type: 'ack', id: f.id, offset: offsetFor(++n) }
+        : { type: 'ack', id: f.id },
+    );
   }
 }
 
@@ -61,7 +70,14 @@ describe('connecting', () => {
     expect(c.connectionId).toBe('c-1');
     expect(c.userId).toBe('alice');
     expect(opened).toEqual([
-      { url: 'ws://chat.test/ws', connectionId: 'c-1', userId: 'alice', instanceId: 'a', restored: [], resumed: false },
+      {
+        url: 'ws://chat.test/ws',
+        connectionId: 'c-1',
+        userId: 'alice',
+        instanceId: 'a',
+        restored: [],
+        resumed: false,
+      },
     ]);
     expect(connecting).toEqual([]); // emitted before the listener was added
     await tick();
@@ -79,13 +95,15 @@ describe('connecting', () => {
     const saved = (globalThis as { WebSocket?: unknown }).WebSocket;
     (globalThis as { WebSocket?: unknown }).WebSocket = undefined;
     try {
-      expect(() => createClient({ url: 'ws://x/ws' })).toThrow(expect.objectContaining({ code: 'invalid_options' }));
+      expect(() => createClient({ url: 'ws://x/ws' })).toThrow(
+        expect.objectContaining({ code: 'invalid_options' }),
+      );
     } finally {
       (globalThis as { WebSocket?: unknown }).WebSocket = saved;
     }
-    expect(() => createClient({ url: 'ws://x/ws', WebSocket: net.WebSocket, protocol: 'msgpack' })).toThrow(
-      /msgpackCodec/,
-    );
+    expect(() =>
+      createClient({ url: 'ws://x/ws', WebSocket: net.WebSocket, protocol: 'msgpack' }),
+    ).toThrow(/msgpackCodec/);
   });
 
   it('opens no socket when closed while getToken runs', async () => {
@@ -122,9 +140,14 @@ describe('connecting', () => {
       { policyWaitMs: Number.NaN },
     ];
     for (const o of bad) {
-      expect(() => createClient({ url: 'ws://chat.test/ws', WebSocket: net.WebSocket, autoConnect: false, ...o })).toThrow(
-        expect.objectContaining({ code: 'invalid_options' }),
-      );
+      expect(() =>
+        createClient({
+          url: 'ws://chat.test/ws',
+          WebSocket: net.WebSocket,
+          autoConnect: false,
+          ...o,
+        }),
+      ).toThrow(expect.objectContaining({ code: 'invalid_options' }));
     }
     expect(net.sockets).toHaveLength(0);
   });
@@ -200,10 +223,16 @@ describe('requests', () => {
     const c = make();
     net.last().accept();
     const joined = c.join('secret');
-    net.last().push({ type: 'error', id: 1, code: 'forbidden', message: 'not allowed to join "secret"' });
+    net
+      .last()
+      .push({ type: 'error', id: 1, code: 'forbidden', message: 'not allowed to join "secret"' });
     const err = await joined.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClientError);
-    expect(err).toMatchObject({ code: 'forbidden', message: 'not allowed to join "secret"', name: 'ClientError' });
+    expect(err).toMatchObject({
+      code: 'forbidden',
+      message: 'not allowed to join "secret"',
+      name: 'ClientError',
+    });
     expect(c.threads()).toEqual([]);
   });
 
@@ -265,7 +294,10 @@ describe('queueing while disconnected', () => {
     const c = make({ maxQueued: 2 });
     const kept = [c.publish('room', 1), c.publish('room', 2)];
     const third = c.publish('room', 3);
-    await expect(third).rejects.toMatchObject({ code: 'queue_full', message: expect.stringMatching(/maxQueued/) });
+    await expect(third).rejects.toMatchObject({
+      code: 'queue_full',
+      message: expect.stringMatching(/maxQueued/),
+    });
     net.last().accept();
     ackAll();
     await expect(Promise.all(kept)).resolves.toHaveLength(2);
@@ -385,14 +417,20 @@ describe('close codes', () => {
 
 describe('backoff', () => {
   it('grows with full jitter within [0, min(max, min * factor^n)] and resets once a connection lasted', async () => {
-    const c = make({ backoff: { minMs: 100, maxMs: 2000, factor: 2 }, random: seededRandom(42), connectTimeoutMs: 600_000 });
+    const c = make({
+      backoff: { minMs: 100, maxMs: 2000, factor: 2 },
+      random: seededRandom(42),
+      connectTimeoutMs: 600_000,
+    });
     const reconnecting = record(c, 'reconnecting');
     for (let i = 0; i < 8; i++) {
       net.last().drop(1006);
       const r = reconnecting[i];
       expect(r?.attempt).toBe(i + 1);
       expect(r?.delayMs).toBeGreaterThanOrEqual(0);
-      expect(r?.delayMs).toBeLessThanOrEqual(backoffCeiling(i, { minMs: 100, maxMs: 2000, factor: 2 }));
+      expect(r?.delayMs).toBeLessThanOrEqual(
+        backoffCeiling(i, { minMs: 100, maxMs: 2000, factor: 2 }),
+      );
       await tick(r?.delayMs ?? 0);
       expect(net.sockets).toHaveLength(i + 2);
     }
@@ -418,7 +456,14 @@ describe('reconnect hints (1012)', () => {
     net.last().push({ type: 'reconnect', url: 'ws://peer.test:9000/ws', afterMs: 700 });
     net.last().drop(1012, 'draining');
     expect(reconnecting).toEqual([
-      { code: 1012, reason: 'draining', willRetry: true, delayMs: 700, attempt: 0, url: 'ws://peer.test:9000/ws' },
+      {
+        code: 1012,
+        reason: 'draining',
+        willRetry: true,
+        delayMs: 700,
+        attempt: 0,
+        url: 'ws://peer.test:9000/ws',
+      },
     ]);
     await tick(699);
     expect(net.sockets).toHaveLength(1);
@@ -476,7 +521,8 @@ describe('reconnect hints (1012)', () => {
 });
 
 describe('threads, resume and duplicates', () => {
-  const msg = (thread: string, offset: string, data: unknown) => ({ type: 'message', thread, from: 'bob', data, offset }) as const;
+  const msg = (thread: string, offset: string, data: unknown) =>
+    ({ type: 'message', thread, from: 'bob', data, offset }) as const;
 
   async function joinedClient(): Promise<{ c: Client; got: ClientMessage[] }> {
     const c = make({ backoff: { minMs: 10 } });

@@ -5,7 +5,13 @@ import type { ClientCodec } from './codec.js';
 import { jsonCodec } from './codec.js';
 import { ClientError } from './errors.js';
 import type { ClientEventName, ClientEvents, ClientMessage, ClientState } from './events.js';
-import type { ClientFrame, MessageFrame, ReconnectFrame, ServerFrame, WelcomeFrame } from './frames.js';
+import type {
+  ClientFrame,
+  MessageFrame,
+  ReconnectFrame,
+  ServerFrame,
+  WelcomeFrame,
+} from './frames.js';
 import { subprotocols, toServerFrame } from './frames.js';
 import { createEmitter } from './internal/emitter.js';
 import { createRequestTable } from './internal/requests.js';
@@ -79,7 +85,10 @@ export interface Client {
 function resolveWebSocket(option: WebSocketConstructor | undefined): WebSocketConstructor {
   const ctor = option ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (ctor === undefined) {
-    throw new ClientError('invalid_options', "no WebSocket in this runtime: pass one (in Node 20: `import { WebSocket } from 'undici'`)");
+    throw new ClientError(
+      'invalid_options',
+      "no WebSocket in this runtime: pass one (in Node 20: `import { WebSocket } from 'undici'`)",
+    );
   }
   return ctor;
 }
@@ -91,10 +100,16 @@ function resolveCodec(options: ClientOptions): ClientCodec {
   }
   const codec = options.codec ?? (protocol === 'json' ? jsonCodec() : undefined);
   if (codec === undefined) {
-    throw new ClientError('invalid_options', "protocol 'msgpack' needs `codec: msgpackCodec()` from '@ws/client/msgpack'");
+    throw new ClientError(
+      'invalid_options',
+      "protocol 'msgpack' needs `codec: msgpackCodec()` from '@ws/client/msgpack'",
+    );
   }
   if (codec.name !== subprotocols[protocol]) {
-    throw new ClientError('invalid_options', `codec ${codec.name} does not match protocol '${protocol}'`);
+    throw new ClientError(
+      'invalid_options',
+      `codec ${codec.name} does not match protocol '${protocol}'`,
+    );
   }
   return codec;
 }
@@ -102,7 +117,8 @@ function resolveCodec(options: ClientOptions): ClientCodec {
 function toBytes(data: unknown): string | Uint8Array {
   if (typeof data === 'string') return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   throw new TypeError('unsupported message data (set binaryType to arraybuffer)');
 }
 
@@ -123,7 +139,10 @@ function resolveUrl(url: unknown): string {
     throw new ClientError('invalid_options', 'url must be an absolute ws: or wss: URL', { cause });
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-    throw new ClientError('invalid_options', `url must be a ws: or wss: URL, got ${parsed.protocol}`);
+    throw new ClientError(
+      'invalid_options',
+      `url must be a ws: or wss: URL, got ${parsed.protocol}`,
+    );
   }
   return parsed.toString();
 }
@@ -133,19 +152,26 @@ function checkOptions(o: ClientOptions): void {
     throw new ClientError('invalid_options', `${name} must be ${rule}`);
   };
   const nonNegative = (name: string, v: number | undefined): void => {
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) bad(name, 'a non-negative number');
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0))
+      bad(name, 'a non-negative number');
   };
   const positive = (name: string, v: number | undefined): void => {
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) bad(name, 'a positive number');
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0))
+      bad(name, 'a positive number');
   };
   positive('requestTimeoutMs', o.requestTimeoutMs);
   positive('connectTimeoutMs', o.connectTimeoutMs);
   nonNegative('stableAfterMs', o.stableAfterMs);
   nonNegative('policyWaitMs', o.policyWaitMs);
-  if (o.maxQueued !== undefined && !(Number.isInteger(o.maxQueued) && o.maxQueued >= 0)) bad('maxQueued', 'a non-negative integer');
+  if (o.maxQueued !== undefined && !(Number.isInteger(o.maxQueued) && o.maxQueued >= 0))
+    bad('maxQueued', 'a non-negative integer');
   positive('backoff.minMs', o.backoff?.minMs);
   positive('backoff.maxMs', o.backoff?.maxMs);
-  if (o.backoff?.factor !== undefined && !(Number.isFinite(o.backoff.factor) && o.backoff.factor >= 1)) bad('backoff.factor', 'a number >= 1');
+  if (
+    o.backoff?.factor !== undefined &&
+    !(Number.isFinite(o.backoff.factor) && o.backoff.factor >= 1)
+  )
+    bad('backoff.factor', 'a number >= 1');
   const min = o.backoff?.minMs ?? clientDefaults.backoff.minMs;
   const max = o.backoff?.maxMs ?? clientDefaults.backoff.maxMs;
   if (max < min) bad('backoff.maxMs', `at least backoff.minMs (${min})`);
@@ -183,7 +209,10 @@ export function createClient(options: ClientOptions): Client {
   let epoch = 0;
 
   const emitter = createEmitter<ClientEvents>((err, event) => {
-    if (event !== 'error') report(new ClientError('internal_error', `a '${String(event)}' listener threw`, { cause: err }));
+    if (event !== 'error')
+      report(
+        new ClientError('internal_error', `a '${String(event)}' listener threw`, { cause: err }),
+      );
   });
   const report = (err: ClientError): void => emitter.emit('error', err);
   const subscribers = new Map<string, Set<(m: ClientMessage) => void>>();
@@ -193,7 +222,9 @@ export function createClient(options: ClientOptions): Client {
     try {
       bytes = codec.encode(frame);
     } catch (err) {
-      throw new ClientError('codec_error', `could not encode ${frame.type}: ${String(err)}`, { cause: err });
+      throw new ClientError('codec_error', `could not encode ${frame.type}: ${String(err)}`, {
+        cause: err,
+      });
     }
     socket?.send(bytes);
   };
@@ -278,7 +309,8 @@ export function createClient(options: ClientOptions): Client {
         return;
       case 'ack':
       case 'error':
-        if (!requests.settle(frame) && frame.type === 'error') report(new ClientError(frame.code, frame.message));
+        if (!requests.settle(frame) && frame.type === 'error')
+          report(new ClientError(frame.code, frame.message));
         return;
       case 'message':
         if (frame.thread === undefined) deliver(frame);
@@ -307,7 +339,9 @@ export function createClient(options: ClientOptions): Client {
     try {
       frame = toServerFrame(codec.decode(toBytes(data)));
     } catch (err) {
-      report(new ClientError('codec_error', `undecodable frame ignored: ${String(err)}`, { cause: err }));
+      report(
+        new ClientError('codec_error', `undecodable frame ignored: ${String(err)}`, { cause: err }),
+      );
       return;
     }
     if (frame === undefined) {
@@ -319,7 +353,12 @@ export function createClient(options: ClientOptions): Client {
 
   const finish = (code: number, reason: string): void => {
     state = 'closed';
-    requests.rejectAll(new ClientError('closed', `connection closed with ${code}${reason === '' ? '' : ` (${reason})`}: not reconnecting`));
+    requests.rejectAll(
+      new ClientError(
+        'closed',
+        `connection closed with ${code}${reason === '' ? '' : ` (${reason})`}: not reconnecting`,
+      ),
+    );
     emitter.emit('closed', { code, reason, willRetry: false });
   };
 
@@ -361,9 +400,19 @@ export function createClient(options: ClientOptions): Client {
         }
         if (h.url !== undefined) {
           if (isAllowedHint(h.url, baseUrl, allowed)) nextUrl = new URL(h.url).toString();
-          else report(new ClientError('hint_refused', `reconnect hint refused (not in allowedOrigins): ${hintHost(h.url)}`));
+          else
+            report(
+              new ClientError(
+                'hint_refused',
+                `reconnect hint refused (not in allowedOrigins): ${hintHost(h.url)}`,
+              ),
+            );
         }
-        retryIn(code, reason, Math.min(Math.max(0, h.afterMs), backoff.maxMs ?? clientDefaults.backoff.maxMs));
+        retryIn(
+          code,
+          reason,
+          Math.min(Math.max(0, h.afterMs), backoff.maxMs ?? clientDefaults.backoff.maxMs),
+        );
         return;
       }
       case 'refresh-token':
@@ -383,7 +432,11 @@ export function createClient(options: ClientOptions): Client {
     try {
       fresh = await options.getToken();
     } catch (err) {
-      report(new ClientError('token_error', `getToken failed after ${code}: ${String(err)}`, { cause: err }));
+      report(
+        new ClientError('token_error', `getToken failed after ${code}: ${String(err)}`, {
+          cause: err,
+        }),
+      );
       fresh = undefined;
     }
     if (mine !== epoch) return; // closed, or connect() was called, while getToken ran
@@ -413,7 +466,11 @@ export function createClient(options: ClientOptions): Client {
     try {
       ws = new WS(socketUrl(currentUrl, token, resumeToken), [codec.name]);
     } catch (err) {
-      report(new ClientError('invalid_options', `could not open a socket: ${String(err)}`, { cause: err }));
+      report(
+        new ClientError('invalid_options', `could not open a socket: ${String(err)}`, {
+          cause: err,
+        }),
+      );
       onClose(closeCodes.abnormal, 'socket constructor threw');
       return;
     }
@@ -439,7 +496,8 @@ export function createClient(options: ClientOptions): Client {
   };
 
   const requireThreadArg = (thread: string): void => {
-    if (typeof thread !== 'string' || thread === '') throw new ClientError('bad_request', 'thread must be a non-empty string');
+    if (typeof thread !== 'string' || thread === '')
+      throw new ClientError('bad_request', 'thread must be a non-empty string');
   };
 
   const client: Client = {
@@ -493,7 +551,11 @@ export function createClient(options: ClientOptions): Client {
       set.add(listener);
       const joined = threads.isMember(thread) ? Promise.resolve() : threads.join(thread, false);
       joined.catch((err: unknown) => {
-        report(err instanceof ClientError ? err : new ClientError('internal_error', String(err), { cause: err }));
+        report(
+          err instanceof ClientError
+            ? err
+            : new ClientError('internal_error', String(err), { cause: err }),
+        );
       });
       let active = true;
       return {
@@ -506,7 +568,11 @@ export function createClient(options: ClientOptions): Client {
           current?.delete(listener);
           if (current !== undefined && current.size === 0) {
             subscribers.delete(thread);
-            if (!threads.isExplicit(thread) && threads.list().includes(thread) && state !== 'closed') {
+            if (
+              !threads.isExplicit(thread) &&
+              threads.list().includes(thread) &&
+              state !== 'closed'
+            ) {
               return threads.leave(thread);
             }
           }

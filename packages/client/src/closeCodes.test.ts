@@ -10,7 +10,15 @@ describe("the client's close codes match @ws/core's table", () => {
   });
 
   it('retries exactly where core says to reconnect, except the codes with their own handling', () => {
-    const codes = new Set<number>([...closeCodeTable.map((r) => r.code), 1002, 1005, 1014, 1015, 3000, 3999]);
+    const codes = new Set<number>([
+      ...closeCodeTable.map((r) => r.code),
+      1002,
+      1005,
+      1014,
+      1015,
+      3000,
+      3999,
+    ]);
     for (let c = 4000; c <= 4199; c++) codes.add(c);
     for (const code of codes) {
       const action = closeAction(code);

@@ -28,7 +28,12 @@ async function redisBackend(): Promise<Cluster> {
   const keyPrefix = `client-test-${redis.port}`;
   return {
     adapter(publicUrl) {
-      const r = new Redis({ port: redis.port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 1 });
+      const r = new Redis({
+        port: redis.port,
+        host: '127.0.0.1',
+        lazyConnect: false,
+        maxRetriesPerRequest: 1,
+      });
       clients.push(r);
       return redisCluster({ redis: r, keyPrefix, publicUrl, heartbeatMs: 200 });
     },
@@ -41,7 +46,10 @@ async function redisBackend(): Promise<Cluster> {
 
 function memoryBackend(): Promise<Cluster> {
   const hub = createMemoryCluster();
-  return Promise.resolve({ adapter: (publicUrl) => hub.adapter({ publicUrl }), stop: () => Promise.resolve() });
+  return Promise.resolve({
+    adapter: (publicUrl) => hub.adapter({ publicUrl }),
+    stop: () => Promise.resolve(),
+  });
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -62,8 +70,13 @@ describe.each([
   it('a drain moves the client to the peer, and it misses nothing published meanwhile', async () => {
     const cluster = await backend();
     cleanups.push(() => cluster.stop());
-    const drainOptions = { manager: { drain: { spreadMs: 200, ratePerSecond: 500, timeoutMs: 10_000 } } };
-    const a: RealServer = await startServer({ cluster: (url) => cluster.adapter(url), ...drainOptions });
+    const drainOptions = {
+      manager: { drain: { spreadMs: 200, ratePerSecond: 500, timeoutMs: 10_000 } },
+    };
+    const a: RealServer = await startServer({
+      cluster: (url) => cluster.adapter(url),
+      ...drainOptions,
+    });
     cleanups.push(() => a.close());
     // B's handshakes take 150 ms, so messages are surely published while the client is between instances.
     const b: RealServer = await startServer({
@@ -118,7 +131,11 @@ describe.each([
     expect(got.map((m) => m.data)).toEqual(Array.from({ length: N }, (_v, i) => i + 1));
     expect(new Set(got.map((m) => m.offset)).size).toBe(N);
     expect(reconnecting).toHaveLength(1);
-    expect(reconnecting[0]).toMatchObject({ code: CloseCode.serviceRestart, willRetry: true, url: b.url });
+    expect(reconnecting[0]).toMatchObject({
+      code: CloseCode.serviceRestart,
+      willRetry: true,
+      url: b.url,
+    });
     expect(reconnecting[0]?.delayMs).toBeLessThanOrEqual(200);
     expect(c.url).toBe(b.url);
     expect(c.instanceId).toBe(b.manager.instanceId);
@@ -133,7 +150,10 @@ describe.each([
   it('with nothing received before the drain, resumes from the session join and gets what it missed', async () => {
     const cluster = await backend();
     cleanups.push(() => cluster.stop());
-    const a: RealServer = await startServer({ cluster: (url) => cluster.adapter(url), manager: { drain: { spreadMs: 0 } } });
+    const a: RealServer = await startServer({
+      cluster: (url) => cluster.adapter(url),
+      manager: { drain: { spreadMs: 0 } },
+    });
     cleanups.push(() => a.close());
     // B holds handshakes until the test opens the gate: the messages are surely published while away.
     let openGate: () => void = () => undefined;
@@ -148,7 +168,8 @@ describe.each([
       },
     });
     cleanups.push(() => b.close());
-    for (let i = 0; i < 100 && (await a.manager.getClusterStats()).instances.length < 2; i++) await sleep(50);
+    for (let i = 0; i < 100 && (await a.manager.getClusterStats()).instances.length < 2; i++)
+      await sleep(50);
 
     const c = createClient({ url: a.url, token: 'good-dave', WebSocket });
     cleanups.push(() => Promise.resolve(c.close()));

@@ -54,12 +54,22 @@ describe('frame types match @ws/core', () => {
   });
 
   it('offers the same subprotocol names', () => {
-    expect(subprotocols).toEqual({ json: coreSubprotocols.json, msgpack: coreSubprotocols.msgpack });
+    expect(subprotocols).toEqual({
+      json: coreSubprotocols.json,
+      msgpack: coreSubprotocols.msgpack,
+    });
   });
 
   it("accepts every frame core's builders produce, unchanged", () => {
     const frames: Core.ServerFrame[] = [
-      { type: 'welcome', connectionId: 'c', userId: 'u', instanceId: 'i', resumeToken: 'k', restored: ['t'] },
+      {
+        type: 'welcome',
+        connectionId: 'c',
+        userId: 'u',
+        instanceId: 'i',
+        resumeToken: 'k',
+        restored: ['t'],
+      },
       ackFrame(1),
       ackFrame('x', { offset: '1-2' }),
       ackFrame(3, { recovered: false }),

@@ -61,13 +61,7 @@ export interface PongFrame {
 
 /** Every frame a client may send. */
 export type ClientFrame =
-  | JoinFrame
-  | LeaveFrame
-  | PublishFrame
-  | DirectFrame
-  | ResumeFrame
-  | PingFrame
-  | PongFrame;
+  JoinFrame | LeaveFrame | PublishFrame | DirectFrame | ResumeFrame | PingFrame | PongFrame;
 
 // ---- server to client ------------------------------------------------------------------------
 
@@ -121,7 +115,8 @@ export type ServerFrame =
   | PongFrame;
 
 const isString = (v: unknown): v is string => typeof v === 'string';
-const isId = (v: unknown): boolean => v === undefined || typeof v === 'string' || typeof v === 'number';
+const isId = (v: unknown): boolean =>
+  v === undefined || typeof v === 'string' || typeof v === 'number';
 const optString = (v: unknown): boolean => v === undefined || typeof v === 'string';
 
 /**
@@ -148,7 +143,9 @@ export function toServerFrame(value: unknown): ServerFrame | undefined {
         ? (value as AckFrame)
         : undefined;
     case 'error':
-      return isId(f['id']) && isString(f['code']) && isString(f['message']) ? (value as ErrorFrame) : undefined;
+      return isId(f['id']) && isString(f['code']) && isString(f['message'])
+        ? (value as ErrorFrame)
+        : undefined;
     case 'message':
       return optString(f['thread']) &&
         optString(f['offset']) &&
@@ -159,7 +156,9 @@ export function toServerFrame(value: unknown): ServerFrame | undefined {
     case 'resync':
       return isString(f['thread']) ? (value as ResyncFrame) : undefined;
     case 'reconnect':
-      return optString(f['url']) && typeof f['afterMs'] === 'number' && Number.isFinite(f['afterMs'])
+      return optString(f['url']) &&
+        typeof f['afterMs'] === 'number' &&
+        Number.isFinite(f['afterMs'])
         ? (value as ReconnectFrame)
         : undefined;
     case 'ping':

@@ -97,7 +97,10 @@ describe('against a real server (core + protocols)', () => {
   it('rejects with the server error code', async () => {
     const s = await server({ manager: { authorizeThread: (_u, t) => t !== 'secret' } });
     const c = client(s.url);
-    await expect(c.join('secret')).rejects.toMatchObject({ name: 'ClientError', code: 'forbidden' });
+    await expect(c.join('secret')).rejects.toMatchObject({
+      name: 'ClientError',
+      code: 'forbidden',
+    });
     await expect(c.publish('room', 1)).rejects.toMatchObject({ code: 'forbidden' });
     await expect(c.join('bad thread id!')).rejects.toMatchObject({ code: 'bad_request' });
   });
@@ -113,7 +116,9 @@ describe('against a real server (core + protocols)', () => {
     const second = client(s.url);
     await opened(second);
     await waitFor('first closed', () => first.state === 'closed');
-    expect(closed).toEqual([{ code: CloseCode.evicted, reason: expect.any(String) as string, willRetry: false }]);
+    expect(closed).toEqual([
+      { code: CloseCode.evicted, reason: expect.any(String) as string, willRetry: false },
+    ]);
     // Long enough for many retries at this backoff: none happens.
     await sleep(1000);
     expect(connecting).toHaveLength(1);
@@ -133,7 +138,9 @@ describe('against a real server (core + protocols)', () => {
     second.connect();
     await waitFor('second closed', () => second.state === 'closed');
     await sleep(500);
-    expect(closed).toEqual([{ code: CloseCode.userLimit, reason: expect.any(String) as string, willRetry: false }]);
+    expect(closed).toEqual([
+      { code: CloseCode.userLimit, reason: expect.any(String) as string, willRetry: false },
+    ]);
     expect(connecting).toHaveLength(1);
     expect(first.state).toBe('open');
   });
@@ -150,7 +157,13 @@ describe('against a real server (core + protocols)', () => {
     expect(conn).toBeDefined();
     // Redeliver messages 2 and 3 (an at-least-once path), then a new one.
     for (const m of [got[1], got[2]]) {
-      conn?.send({ type: 'message', thread: 'room', from: m?.from ?? null, data: m?.data, offset: m?.offset } as ServerFrame);
+      conn?.send({
+        type: 'message',
+        thread: 'room',
+        from: m?.from ?? null,
+        data: m?.data,
+        offset: m?.offset,
+      } as ServerFrame);
     }
     await c.publish('room', 6);
     await waitFor('6 messages', () => got.length === 6);
@@ -177,7 +190,14 @@ describe('against a real server (core + protocols)', () => {
     });
     conn?.send({ type: 'resync', thread: 'room' });
     await waitFor('resumed', () => resumed.length === 1);
-    expect(resumes).toEqual([{ type: 'resume', thread: 'room', offset: c.lastOffset('room'), id: expect.any(Number) as number }]);
+    expect(resumes).toEqual([
+      {
+        type: 'resume',
+        thread: 'room',
+        offset: c.lastOffset('room'),
+        id: expect.any(Number) as number,
+      },
+    ]);
     expect(resumed).toEqual([{ thread: 'room', recovered: true }]);
     await c.publish('room', 'b');
     await waitFor('b', () => got.length === 2);
@@ -235,7 +255,10 @@ describe('against a real server (core + protocols)', () => {
         authenticate: (_req, token) => {
           const m = /^good-(\w+)\.(short|long)$/.exec(token ?? '');
           if (m === null) return null;
-          return { userId: m[1] as string, ...(m[2] === 'short' ? { expiresAt: Date.now() + 300 } : {}) };
+          return {
+            userId: m[1] as string,
+            ...(m[2] === 'short' ? { expiresAt: Date.now() + 300 } : {}),
+          };
         },
       },
     });
@@ -251,7 +274,11 @@ describe('against a real server (core + protocols)', () => {
     const reconnecting = record(c, 'reconnecting');
     await opened(c);
     await waitFor('4102 and back', () => reconnecting.length === 1 && c.state === 'open', 15_000);
-    expect(reconnecting[0]).toMatchObject({ code: CloseCode.sessionExpired, willRetry: true, delayMs: 0 });
+    expect(reconnecting[0]).toMatchObject({
+      code: CloseCode.sessionExpired,
+      willRetry: true,
+      delayMs: 0,
+    });
     expect(calls).toBe(2);
     await c.join('room');
   });

@@ -6,10 +6,24 @@ describe('msgpackCodec', () => {
   it('speaks wsm.v1.msgpack and round-trips frames without undefined fields', () => {
     const codec = msgpackCodec();
     expect(codec.name).toBe('wsm.v1.msgpack');
-    const bytes = codec.encode({ type: 'publish', thread: 't', data: { n: 1, list: [1, 'a'] }, id: 3 });
+    const bytes = codec.encode({
+      type: 'publish',
+      thread: 't',
+      data: { n: 1, list: [1, 'a'] },
+      id: 3,
+    });
     expect(bytes).toBeInstanceOf(Uint8Array);
-    expect(decode(bytes as Uint8Array)).toEqual({ type: 'publish', thread: 't', data: { n: 1, list: [1, 'a'] }, id: 3 });
-    expect(codec.decode(encode({ type: 'ack', id: 3, offset: '1-1' }))).toEqual({ type: 'ack', id: 3, offset: '1-1' });
+    expect(decode(bytes as Uint8Array)).toEqual({
+      type: 'publish',
+      thread: 't',
+      data: { n: 1, list: [1, 'a'] },
+      id: 3,
+    });
+    expect(codec.decode(encode({ type: 'ack', id: 3, offset: '1-1' }))).toEqual({
+      type: 'ack',
+      id: 3,
+      offset: '1-1',
+    });
   });
 
   it('refuses text frames', () => {

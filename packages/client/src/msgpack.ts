@@ -12,7 +12,8 @@ export function msgpackCodec(): ClientCodec {
     name: subprotocols.msgpack,
     encode: (frame) => encode(frame, { ignoreUndefined: true }),
     decode(data) {
-      if (typeof data === 'string') throw new TypeError('text frame on the MessagePack subprotocol');
+      if (typeof data === 'string')
+        throw new TypeError('text frame on the MessagePack subprotocol');
       return decode(data);
     },
   };

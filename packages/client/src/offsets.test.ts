@@ -8,7 +8,10 @@ const digits = fc.oneof(
   fc.bigInt({ min: 0n, max: 2n ** 70n }).map(String),
   fc.constantFrom('0', '00', '007', '18446744073709551615', '18446744073709551616'),
 );
-const offset = fc.oneof(digits, fc.tuple(digits, digits).map(([a, b]) => `${a}-${b}`));
+const offset = fc.oneof(
+  digits,
+  fc.tuple(digits, digits).map(([a, b]) => `${a}-${b}`),
+);
 
 describe('compareOffsets (the client copy)', () => {
   it('agrees with @ws/core on every pair (sign of the result)', () => {
@@ -22,10 +25,16 @@ describe('compareOffsets (the client copy)', () => {
 
   it('orders as two unsigned integers of any length', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 2n ** 80n }), fc.bigInt({ min: 0n, max: 2n ** 80n }), fc.bigInt({ min: 0n, max: 2n ** 80n }), fc.bigInt({ min: 0n, max: 2n ** 80n }), (a, b, c, d) => {
-        const expected = a !== c ? (a < c ? -1 : 1) : b !== d ? (b < d ? -1 : 1) : 0;
-        expect(Math.sign(compareOffsets(`${a}-${b}`, `${c}-${d}`))).toBe(expected);
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 2n ** 80n }),
+        fc.bigInt({ min: 0n, max: 2n ** 80n }),
+        fc.bigInt({ min: 0n, max: 2n ** 80n }),
+        fc.bigInt({ min: 0n, max: 2n ** 80n }),
+        (a, b, c, d) => {
+          const expected = a !== c ? (a < c ? -1 : 1) : b !== d ? (b < d ? -1 : 1) : 0;
+          expect(Math.sign(compareOffsets(`${a}-${b}`, `${c}-${d}`))).toBe(expected);
+        },
+      ),
     );
   });
 

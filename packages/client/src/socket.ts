@@ -17,4 +17,7 @@ export interface WebSocketLike {
 }
 
 /** A WHATWG `WebSocket` constructor. */
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string | string[],
+) => WebSocketLike;

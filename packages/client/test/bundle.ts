@@ -16,13 +16,20 @@ export const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 /** Runs tsup (ESM only, no declarations) into a new temporary directory; returns it. */
 export function buildEsm(): string {
   const outDir = mkdtempSync(path.join(tmpdir(), 'ws-client-bundle-'));
-  const tsup = createRequire(path.join(packageDir, 'package.json')).resolve('tsup/dist/cli-default.js');
-  const res = spawnSync(process.execPath, [tsup, '--out-dir', outDir, '--format', 'esm', '--no-dts', '--silent'], {
-    cwd: packageDir,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (res.status !== 0) throw new Error(`tsup failed (${String(res.status)}): ${res.stderr}${res.stdout}`);
+  const tsup = createRequire(path.join(packageDir, 'package.json')).resolve(
+    'tsup/dist/cli-default.js',
+  );
+  const res = spawnSync(
+    process.execPath,
+    [tsup, '--out-dir', outDir, '--format', 'esm', '--no-dts', '--silent'],
+    {
+      cwd: packageDir,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  if (res.status !== 0)
+    throw new Error(`tsup failed (${String(res.status)}): ${res.stderr}${res.stdout}`);
   return outDir;
 }
 

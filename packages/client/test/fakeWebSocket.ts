@@ -2,7 +2,12 @@
  * A scriptable WHATWG WebSocket for unit tests: every socket the client opens is recorded; the
  * test plays the server (accept, send frames, close) and reads what the client sent.
  */
-import type { ClientFrame, ServerFrame, WebSocketConstructor, WebSocketLike } from '../src/index.js';
+import type {
+  ClientFrame,
+  ServerFrame,
+  WebSocketConstructor,
+  WebSocketLike,
+} from '../src/index.js';
 
 export interface FakeSocket extends WebSocketLike {
   readonly url: URL;
@@ -52,7 +57,11 @@ export function createFakeNetwork(): FakeNetwork {
       onerror: null,
       send(data) {
         if (socket.readyState !== 1) throw new Error('InvalidStateError: not open');
-        sent.push(JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data)) as ClientFrame);
+        sent.push(
+          JSON.parse(
+            typeof data === 'string' ? data : new TextDecoder().decode(data),
+          ) as ClientFrame,
+        );
       },
       close(code, reason) {
         if (socket.readyState >= 2) return;
@@ -85,7 +94,10 @@ export function createFakeNetwork(): FakeNetwork {
       drop(code, reason = '') {
         if (socket.readyState === 3) return;
         socket.readyState = 3;
-        (socket.onclose as ((ev: { code: number; reason: string }) => void) | null)?.({ code, reason });
+        (socket.onclose as ((ev: { code: number; reason: string }) => void) | null)?.({
+          code,
+          reason,
+        });
       },
       sentOf(type) {
         return sent.filter((f) => f.type === type) as never;

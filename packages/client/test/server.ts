@@ -55,7 +55,8 @@ export async function startServer(o: RealServerOptions = {}): Promise<RealServer
   const ctx = manager.use({ name: 'test-tap', setup: (c: PluginContext) => c });
   const handle = attach(manager, {
     server: http,
-    authenticate: (_req, token) => (token?.startsWith('good-') === true ? { userId: token.slice(5) } : null),
+    authenticate: (_req, token) =>
+      token?.startsWith('good-') === true ? { userId: token.slice(5) } : null,
     logger: silentLogger(),
     ...o.attach,
   });
@@ -93,11 +94,16 @@ export async function freePort(): Promise<number> {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every 10 ms until true; throws with `what` after `timeoutMs` (bounded). */
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; i < 100_000; i++) {
     if (check()) return;
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() >= deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(10);
   }
 }
@@ -112,7 +118,18 @@ export async function startRedis(): Promise<RedisProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     '/usr/bin/redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+    ],
     { stdio: 'ignore' },
   );
   const ready = async (): Promise<boolean> =>

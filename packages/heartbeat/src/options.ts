@@ -73,7 +73,12 @@ export const heartbeatLimits = {
   maxMissed: 100,
 } as const;
 
-const knownKeys: readonly string[] = Object.freeze(['preset', 'intervalMs', 'timeoutMs', 'maxMissed']);
+const knownKeys: readonly string[] = Object.freeze([
+  'preset',
+  'intervalMs',
+  'timeoutMs',
+  'maxMissed',
+]);
 
 function isPreset(value: unknown): value is HeartbeatPreset {
   return typeof value === 'string' && Object.hasOwn(heartbeatDefaults.presets, value);

@@ -38,8 +38,12 @@ describe('createCodec', () => {
     const json = createCodec('wsm.v1.json');
     expect(codeOf(() => json.decode(JSON.stringify(nested(33))))).toBe('bad_request');
     expect(codeOf(() => json.decode(JSON.stringify(nested(32))))).toBeUndefined();
-    expect(codeOf(() => createCodec('wsm.v1.json', { maxDepth: 3 }).decode('[[[[1]]]]'))).toBe('bad_request');
-    const out = json.decode('{"type":"ping","__proto__":{"polluted":1},"\\u005f_proto__":{"polluted":2},"constructor":{"prototype":{"polluted":3}}}');
+    expect(codeOf(() => createCodec('wsm.v1.json', { maxDepth: 3 }).decode('[[[[1]]]]'))).toBe(
+      'bad_request',
+    );
+    const out = json.decode(
+      '{"type":"ping","__proto__":{"polluted":1},"\\u005f_proto__":{"polluted":2},"constructor":{"prototype":{"polluted":3}}}',
+    );
     expect(out).toEqual({ type: 'ping' });
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expectPrototypeClean(proto);
@@ -63,7 +67,14 @@ describe('msgpackDepthExceeds', () => {
   });
 
   it('skips strings, binaries and extensions whose bytes look like containers', () => {
-    const tricky = encode({ s: '\x91\x91\x91\x91', b: new Uint8Array(300).fill(0x91), d: new Date(0), f: 1.5, n: -1, big: 2 ** 40 });
+    const tricky = encode({
+      s: '\x91\x91\x91\x91',
+      b: new Uint8Array(300).fill(0x91),
+      d: new Date(0),
+      f: 1.5,
+      n: -1,
+      big: 2 ** 40,
+    });
     expect(msgpackDepthExceeds(tricky, 1)).toBe(false);
   });
 
@@ -84,9 +95,13 @@ describe('msgpackDepthExceeds', () => {
         ? 1 + Math.max(0, ...Object.values(v as Record<string, unknown>).map(depthOf))
         : 0;
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 1, max: 10 }), (value, limit) => {
-        expect(msgpackDepthExceeds(encode(value), limit)).toBe(depthOf(value) > limit);
-      }),
+      fc.property(
+        fc.jsonValue({ maxDepth: 8 }),
+        fc.integer({ min: 1, max: 10 }),
+        (value, limit) => {
+          expect(msgpackDepthExceeds(encode(value), limit)).toBe(depthOf(value) > limit);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -98,8 +113,16 @@ describe('MessagePack codec', () => {
   it('round-trips frames as binary', () => {
     const bytes = codec.encode({ type: 'message', from: 'a', data: { x: [1, 'two', null] } });
     expect(bytes).toBeInstanceOf(Uint8Array);
-    expect(decode(bytes as Uint8Array)).toEqual({ type: 'message', from: 'a', data: { x: [1, 'two', null] } });
-    expect(codec.decode(encode({ type: 'join', thread: 't', id: 1 }))).toEqual({ type: 'join', thread: 't', id: 1 });
+    expect(decode(bytes as Uint8Array)).toEqual({
+      type: 'message',
+      from: 'a',
+      data: { x: [1, 'two', null] },
+    });
+    expect(codec.decode(encode({ type: 'join', thread: 't', id: 1 }))).toEqual({
+      type: 'join',
+      thread: 't',
+      id: 1,
+    });
   });
 
   it('refuses text, garbage, trailing bytes and nesting past the limit with bad_request', () => {
@@ -109,16 +132,31 @@ describe('MessagePack codec', () => {
     expect(codeOf(() => codec.decode(new Uint8Array([0x01, 0x02])))).toBe('bad_request');
     expect(codeOf(() => codec.decode(encode(nested(33))))).toBe('bad_request');
     expect(codeOf(() => codec.decode(encode(nested(32))))).toBeUndefined();
-    expect(codeOf(() => createMsgpackCodec({ maxDepth: 2 }).decode(encode([[[1]]])))).toBe('bad_request');
+    expect(codeOf(() => createMsgpackCodec({ maxDepth: 2 }).decode(encode([[[1]]])))).toBe(
+      'bad_request',
+    );
     expect(codeOf(() => createMsgpackCodec({ maxDepth: 0 }))).toBe('invalid_options');
   });
 
   it('never lets __proto__, constructor or prototype reach a prototype', () => {
     const proto = prototypeSnapshot();
     // { "__proto__": { "polluted": 1 } } by hand.
-    const hostile = new Uint8Array([0x81, 0xa9, ...new TextEncoder().encode('__proto__'), 0x81, 0xa8, ...new TextEncoder().encode('polluted'), 0x01]);
+    const hostile = new Uint8Array([
+      0x81,
+      0xa9,
+      ...new TextEncoder().encode('__proto__'),
+      0x81,
+      0xa8,
+      ...new TextEncoder().encode('polluted'),
+      0x01,
+    ]);
     expect(codeOf(() => codec.decode(hostile))).toBe('bad_request');
-    const out = codec.decode(encode({ type: 'ping', data: [{ constructor: { prototype: { polluted: 1 } }, prototype: 1, ok: 1 }] }));
+    const out = codec.decode(
+      encode({
+        type: 'ping',
+        data: [{ constructor: { prototype: { polluted: 1 } }, prototype: 1, ok: 1 }],
+      }),
+    );
     expect(out).toEqual({ type: 'ping', data: [{ ok: 1 }] });
     expectPrototypeClean(proto);
   });
@@ -127,37 +165,64 @@ describe('MessagePack codec', () => {
 describe('legacy codec', () => {
   it('maps {event, data} to {...data, type: event}: the event wins', () => {
     const codec = createLegacyCodec();
-    expect(codec.decode('{"event":"join","data":{"thread":"t","id":1,"type":"publish"}}')).toEqual({ type: 'join', thread: 't', id: 1 });
+    expect(codec.decode('{"event":"join","data":{"thread":"t","id":1,"type":"publish"}}')).toEqual({
+      type: 'join',
+      thread: 't',
+      id: 1,
+    });
     expect(codec.decode('{"event":"ping"}')).toEqual({ type: 'ping' });
     expect(codec.decode('{"event":"ping","data":null}')).toEqual({ type: 'ping' });
-    expect(codec.decode(new TextEncoder().encode('{"event":"pong","data":{}}'))).toEqual({ type: 'pong' });
+    expect(codec.decode(new TextEncoder().encode('{"event":"pong","data":{}}'))).toEqual({
+      type: 'pong',
+    });
   });
 
   it('maps frames back to {event: type, data: rest}', () => {
     const codec = createLegacyCodec();
-    expect(JSON.parse(codec.encode({ type: 'ack', id: 3 }) as string)).toEqual({ event: 'ack', data: { id: 3 } });
-    expect(JSON.parse(codec.encode({ type: 'pong' }) as string)).toEqual({ event: 'pong', data: {} });
+    expect(JSON.parse(codec.encode({ type: 'ack', id: 3 }) as string)).toEqual({
+      event: 'ack',
+      data: { id: 3 },
+    });
+    expect(JSON.parse(codec.encode({ type: 'pong' }) as string)).toEqual({
+      event: 'pong',
+      data: {},
+    });
     expect(codec.name).toBe('legacy.json');
     expect(codec.binary).toBe(false);
   });
 
   it('two legacy codecs encode identically (core encodes once per codec name)', () => {
     const frame = { type: 'message', from: 'u', data: { a: 1 } } as const;
-    expect(createLegacyCodec({ clientVersion: '1.x' }).encode(frame)).toBe(createLegacyCodec().encode(frame));
+    expect(createLegacyCodec({ clientVersion: '1.x' }).encode(frame)).toBe(
+      createLegacyCodec().encode(frame),
+    );
   });
 
   it('refuses malformed legacy frames with bad_request', () => {
     const codec = createLegacyCodec();
-    for (const bad of ['[]', '"x"', '{"type":"ping"}', '{"event":""}', '{"event":1}', '{"event":"publish","data":"x"}', '{"event":"publish","data":[1]}', '{']) {
+    for (const bad of [
+      '[]',
+      '"x"',
+      '{"type":"ping"}',
+      '{"event":""}',
+      '{"event":1}',
+      '{"event":"publish","data":"x"}',
+      '{"event":"publish","data":[1]}',
+      '{',
+    ]) {
       expect(codeOf(() => codec.decode(bad))).toBe('bad_request');
     }
-    expect(codeOf(() => codec.decode(JSON.stringify({ event: 'ping', data: nested(32) })))).toBe('bad_request');
+    expect(codeOf(() => codec.decode(JSON.stringify({ event: 'ping', data: nested(32) })))).toBe(
+      'bad_request',
+    );
   });
 
   it('prototype keys in data never reach a prototype, plain or escaped', () => {
     const proto = prototypeSnapshot();
     const codec = createLegacyCodec();
-    const out = codec.decode('{"event":"ping","data":{"__proto__":{"polluted":1},"\\u005f_proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}}');
+    const out = codec.decode(
+      '{"event":"ping","data":{"__proto__":{"polluted":1},"\\u005f_proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}}',
+    );
     expect(out).toEqual({ type: 'ping' });
     expect(Object.keys(out as object)).toEqual(['type']);
     expectPrototypeClean(proto);
@@ -175,8 +240,14 @@ describe('legacy codec', () => {
     expect(b.noteConnection()).toBe(true);
     b.decode('{"event":"ping"}');
     expect(warnings).toEqual([
-      { m: 'legacy.json is deprecated: move this client to wsm.v1.json', f: { path: '/ws', code: legacyWarningCode, clientVersion: '1.x' } },
-      { m: 'legacy.json is deprecated: move this client to wsm.v1.json', f: { code: 'WS_LEGACY_PROTOCOL', clientVersion: 'other' } },
+      {
+        m: 'legacy.json is deprecated: move this client to wsm.v1.json',
+        f: { path: '/ws', code: legacyWarningCode, clientVersion: '1.x' },
+      },
+      {
+        m: 'legacy.json is deprecated: move this client to wsm.v1.json',
+        f: { code: 'WS_LEGACY_PROTOCOL', clientVersion: 'other' },
+      },
     ]);
     const snapshot = metrics.read(legacyMetricName);
     expect(snapshot?.samples).toEqual([

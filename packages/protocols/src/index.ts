@@ -7,7 +7,12 @@ export { msgpackDepthExceeds } from './msgpackDepth.js';
 export { createLegacyCodec, legacyMetricName, legacyWarningCode } from './legacyCodec.js';
 export type { LegacyCodec, LegacyCodecOptions } from './legacyCodec.js';
 export { clientVersionBucket, clientVersionDefaults } from './clientVersion.js';
-export { isSubprotocol, negotiateSubprotocol, parseProtocolHeader, supportedSubprotocols } from './negotiate.js';
+export {
+  isSubprotocol,
+  negotiateSubprotocol,
+  parseProtocolHeader,
+  supportedSubprotocols,
+} from './negotiate.js';
 export type { Negotiation, Subprotocol } from './negotiate.js';
 export { wrapWhatwgSocket, whatwgSocketDefaults } from './whatwgSocket.js';
 export type { WhatwgSocketOptions, WhatwgWebSocket } from './whatwgSocket.js';

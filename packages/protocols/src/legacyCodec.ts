@@ -66,7 +66,8 @@ export function createLegacyCodec(options: LegacyCodecOptions = {}): LegacyCodec
   const noteConnection = (): boolean => {
     if (warned) return false;
     warned = true;
-    if (options.metrics !== undefined) legacyCounter(options.metrics).inc(1, { client_version: clientVersion });
+    if (options.metrics !== undefined)
+      legacyCounter(options.metrics).inc(1, { client_version: clientVersion });
     options.logger?.warn('legacy.json is deprecated: move this client to wsm.v1.json', {
       ...options.fields,
       code: legacyWarningCode,

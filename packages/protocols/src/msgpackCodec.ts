@@ -32,7 +32,10 @@ export function createMsgpackCodec(options: MsgpackCodecOptions = {}): Codec {
   const maxDepth = options.maxDepth ?? msgpackCodecDefaults.maxDepth;
   const name = options.name ?? msgpackCodecDefaults.name;
   if (!Number.isInteger(maxDepth) || maxDepth < 1) {
-    throw new WsError('invalid_options', `maxDepth must be a positive integer, got ${String(maxDepth)}`);
+    throw new WsError(
+      'invalid_options',
+      `maxDepth must be a positive integer, got ${String(maxDepth)}`,
+    );
   }
   const encoder = new Encoder({ ignoreUndefined: true });
   const decoder = new Decoder();

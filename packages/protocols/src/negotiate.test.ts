@@ -19,12 +19,19 @@ describe('subprotocol negotiation', () => {
       subprotocol: 'wsm.v1.msgpack',
       offered: true,
     });
-    expect(negotiateSubprotocol(undefined, all, 'legacy.json')).toEqual({ ok: true, subprotocol: 'legacy.json', offered: false });
+    expect(negotiateSubprotocol(undefined, all, 'legacy.json')).toEqual({
+      ok: true,
+      subprotocol: 'legacy.json',
+      offered: false,
+    });
   });
 
   it('only unknown (or not accepted) offers are refused', () => {
     expect(negotiateSubprotocol('chat', all, 'wsm.v1.json').ok).toBe(false);
     expect(negotiateSubprotocol('legacy.json', ['wsm.v1.json'], 'wsm.v1.json').ok).toBe(false);
-    expect(negotiateSubprotocol('wsm.v1.json,,', all, 'wsm.v1.json')).toEqual({ ok: false, reason: 'malformed Sec-WebSocket-Protocol header' });
+    expect(negotiateSubprotocol('wsm.v1.json,,', all, 'wsm.v1.json')).toEqual({
+      ok: false,
+      reason: 'malformed Sec-WebSocket-Protocol header',
+    });
   });
 });

@@ -49,10 +49,15 @@ export function negotiateSubprotocol(
   defaultSubprotocol: Subprotocol,
 ): Negotiation {
   const offered = parseProtocolHeader(header);
-  if (offered === undefined) return { ok: false, reason: 'malformed Sec-WebSocket-Protocol header' };
+  if (offered === undefined)
+    return { ok: false, reason: 'malformed Sec-WebSocket-Protocol header' };
   if (offered.length === 0) return { ok: true, subprotocol: defaultSubprotocol, offered: false };
   for (const name of offered) {
-    if (isSubprotocol(name) && accepted.includes(name)) return { ok: true, subprotocol: name, offered: true };
+    if (isSubprotocol(name) && accepted.includes(name))
+      return { ok: true, subprotocol: name, offered: true };
   }
-  return { ok: false, reason: `no supported subprotocol offered (supported: ${accepted.join(', ')})` };
+  return {
+    ok: false,
+    reason: `no supported subprotocol offered (supported: ${accepted.join(', ')})`,
+  };
 }

@@ -31,7 +31,11 @@ describe('protocol registry', () => {
     const registry = createProtocolRegistry();
     for (const thing of [{}, null, 42, 'socket', { send() {} }]) {
       expect(() => registry.getConnectionWrapper(thing)).toThrow(
-        expect.objectContaining({ name: 'WsError', code: 'unsupported_socket', message: 'no protocol handler recognises this socket (registered: whatwg)' }),
+        expect.objectContaining({
+          name: 'WsError',
+          code: 'unsupported_socket',
+          message: 'no protocol handler recognises this socket (registered: whatwg)',
+        }),
       );
     }
   });
@@ -61,10 +65,15 @@ describe('protocol registry', () => {
       },
     });
     expect(registry.detect({})).toBeUndefined();
-    expect(() => registry.registerProtocolHandler('', { matches: () => false, wrap: () => ({}) as SocketLike })).toThrow(
+    expect(() =>
+      registry.registerProtocolHandler('', {
+        matches: () => false,
+        wrap: () => ({}) as SocketLike,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_options' }));
+    expect(() => registry.registerProtocolHandler('x', {} as never)).toThrow(
       expect.objectContaining({ code: 'invalid_options' }),
     );
-    expect(() => registry.registerProtocolHandler('x', {} as never)).toThrow(expect.objectContaining({ code: 'invalid_options' }));
   });
 
   it('registries are instances: registering in one leaves another alone', () => {

@@ -66,7 +66,8 @@ export function whatwgProtocolHandler(): ProtocolHandler {
   return {
     matches: isWhatwgWebSocket,
     wrap(socket, options = {}) {
-      if (!isWhatwgWebSocket(socket)) throw new WsError('unsupported_socket', 'not a WHATWG WebSocket');
+      if (!isWhatwgWebSocket(socket))
+        throw new WsError('unsupported_socket', 'not a WHATWG WebSocket');
       return wrapWhatwgSocket(socket, options);
     },
   };
@@ -85,7 +86,10 @@ export function createProtocolRegistry(): ProtocolRegistry {
         throw new WsError('invalid_options', 'a protocol handler needs a non-empty kind');
       }
       if (typeof handler?.matches !== 'function' || typeof handler.wrap !== 'function') {
-        throw new WsError('invalid_options', `protocol handler "${kind}" needs matches() and wrap()`);
+        throw new WsError(
+          'invalid_options',
+          `protocol handler "${kind}" needs matches() and wrap()`,
+        );
       }
       handlers.delete(kind);
       handlers.set(kind, handler);

@@ -4,7 +4,11 @@ import { fromWhatwgCloseCode, toWhatwgCloseCode } from './whatwgCloseCode.js';
 
 describe('WHATWG close-code mapping', () => {
   it('maps the table', () => {
-    const mapped = Object.fromEntries([1000, 1001, 1003, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 4001, 4100, 4101, 4102, 3000].map((c) => [c, toWhatwgCloseCode(c)]));
+    const mapped = Object.fromEntries(
+      [
+        1000, 1001, 1003, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 4001, 4100, 4101, 4102, 3000,
+      ].map((c) => [c, toWhatwgCloseCode(c)]),
+    );
     expect(mapped).toEqual({
       1000: 1000,
       1001: 4051,

@@ -13,7 +13,12 @@ import { WebSocketServer } from 'ws';
 import { createMsgpackCodec } from './msgpackCodec.js';
 import { encode } from '@msgpack/msgpack';
 import type { TestServer } from './test/harness.js';
-import { expectAlive, expectPrototypeClean, prototypeSnapshot, startServer } from './test/harness.js';
+import {
+  expectAlive,
+  expectPrototypeClean,
+  prototypeSnapshot,
+  startServer,
+} from './test/harness.js';
 import type { WhatwgWebSocket } from './whatwgSocket.js';
 import { wrapWhatwgSocket } from './whatwgSocket.js';
 
@@ -33,7 +38,9 @@ function nextMessage(ws: UndiciWebSocket): Promise<string> {
 
 function closeOf(ws: UndiciWebSocket): Promise<{ code: number; reason: string }> {
   return new Promise((resolve) => {
-    ws.addEventListener('close', (e) => resolve({ code: e.code, reason: e.reason }), { once: true });
+    ws.addEventListener('close', (e) => resolve({ code: e.code, reason: e.reason }), {
+      once: true,
+    });
   });
 }
 
@@ -58,7 +65,9 @@ describe('undici WebSocket as a client of attach', () => {
     ws.send(JSON.stringify({ type: 'ping' }));
     expect(JSON.parse(await pong)).toEqual({ type: 'pong' });
     const closed = closeOf(ws);
-    expect(await srv.manager.disconnectUser(userId('una'), { code: 4100, reason: 'evicted' })).toBe(1);
+    expect(await srv.manager.disconnectUser(userId('una'), { code: 4100, reason: 'evicted' })).toBe(
+      1,
+    );
     expect(await closed).toEqual({ code: 4100, reason: 'evicted' });
   });
 
@@ -85,12 +94,18 @@ interface Peer {
 }
 
 async function startPeer(): Promise<Peer> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (p) => [...p][0] ?? false });
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    handleProtocols: (p) => [...p][0] ?? false,
+  });
   await new Promise<void>((r) => wss.once('listening', () => r()));
   const received: (string | Buffer)[] = [];
   const sockets = new Promise<WsWebSocket>((resolve) => {
     wss.once('connection', (ws) => {
-      ws.on('message', (d: Buffer, isBinary: boolean) => received.push(isBinary ? d : d.toString()));
+      ws.on('message', (d: Buffer, isBinary: boolean) =>
+        received.push(isBinary ? d : d.toString()),
+      );
       resolve(ws);
     });
   });
@@ -133,7 +148,11 @@ describe('wrapWhatwgSocket: an undici socket as the manager side', () => {
     const raw = await openUndici(peer.url, protocols);
     const peerWs = await peer.sockets;
     const socket = wrapWhatwgSocket(raw as unknown as WhatwgWebSocket, options);
-    const id = await manager.connectUser(userId('wendy'), socket, options.textOnly === false ? { codec: createMsgpackCodec() } : {});
+    const id = await manager.connectUser(
+      userId('wendy'),
+      socket,
+      options.textOnly === false ? { codec: createMsgpackCodec() } : {},
+    );
     return { raw, peerWs, id };
   };
 
@@ -141,7 +160,10 @@ describe('wrapWhatwgSocket: an undici socket as the manager side', () => {
     const { raw, peerWs } = await connect('wsm.v1.json', { textOnly: true });
     expect(raw.binaryType).toBe('arraybuffer');
     await waitFor(() => peer.received.length === 1);
-    expect(JSON.parse(peer.received[0] as string)).toMatchObject({ type: 'welcome', userId: 'wendy' });
+    expect(JSON.parse(peer.received[0] as string)).toMatchObject({
+      type: 'welcome',
+      userId: 'wendy',
+    });
     peerWs.send(JSON.stringify({ type: 'join', thread: 'w', id: 7 }));
     await waitFor(() => peer.received.length === 2);
     expect(JSON.parse(peer.received[1] as string)).toEqual({ type: 'ack', id: 7 });
@@ -170,7 +192,8 @@ describe('wrapWhatwgSocket: an undici socket as the manager side', () => {
     expect(await closed).toBe(expected);
   };
 
-  it('close codes a WHATWG socket cannot send are mapped: 1013 -> 4063 (reconnect range)', () => closeCase(1013, 4063));
+  it('close codes a WHATWG socket cannot send are mapped: 1013 -> 4063 (reconnect range)', () =>
+    closeCase(1013, 4063));
   it('1008 -> 4158 (do-not-reconnect range)', () => closeCase(1008, 4158));
   it('1000 and 4100 pass unchanged', async () => {
     await closeCase(1000, 1000);

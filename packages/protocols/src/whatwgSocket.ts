@@ -57,7 +57,8 @@ interface CloseEventLike {
 function toPayload(data: unknown): string | Uint8Array | undefined {
   if (typeof data === 'string') return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return undefined;
 }
 
@@ -69,15 +70,19 @@ function toPayload(data: unknown): string | Uint8Array | undefined {
  * core forgets the connection at once either way. Binary messages arrive as `Uint8Array`
  * (`binaryType` is set to `arraybuffer`).
  */
-export function wrapWhatwgSocket(socket: WhatwgWebSocket, options: WhatwgSocketOptions = {}): SocketLike {
+export function wrapWhatwgSocket(
+  socket: WhatwgWebSocket,
+  options: WhatwgSocketOptions = {},
+): SocketLike {
   const onError = options.onError ?? (() => {});
   const textOnly = options.textOnly ?? whatwgSocketDefaults.textOnly;
   const maxEarly = options.maxEarlyMessages ?? whatwgSocketDefaults.maxEarlyMessages;
   const protocol = options.protocol ?? socket.protocol;
-  const lists: { messages: Listeners<[string | Uint8Array]>; closes: Listeners<[number, string]> } = {
-    messages: undefined,
-    closes: undefined,
-  };
+  const lists: { messages: Listeners<[string | Uint8Array]>; closes: Listeners<[number, string]> } =
+    {
+      messages: undefined,
+      closes: undefined,
+    };
   let early: (string | Uint8Array)[] | undefined = [];
   let closeInfo: [number, string] | undefined;
 
@@ -94,7 +99,10 @@ export function wrapWhatwgSocket(socket: WhatwgWebSocket, options: WhatwgSocketO
     }
     if (closeInfo !== undefined) return;
     if (textOnly && typeof payload !== 'string') {
-      refuse(CloseCode.unsupportedData, `binary frames are not accepted on ${protocol || 'this protocol'}`);
+      refuse(
+        CloseCode.unsupportedData,
+        `binary frames are not accepted on ${protocol || 'this protocol'}`,
+      );
       return;
     }
     if (early !== undefined) {

@@ -30,8 +30,10 @@ function fakeSocket(): WhatwgWebSocket & {
       fake.closes.push([code, reason]);
       fake.state = 2;
     },
-    addEventListener: (type: string, l: (e: never) => void) => target.addEventListener(type, l as unknown as (e: Event) => void),
-    removeEventListener: (type: string, l: (e: never) => void) => target.removeEventListener(type, l as unknown as (e: Event) => void),
+    addEventListener: (type: string, l: (e: never) => void) =>
+      target.addEventListener(type, l as unknown as (e: Event) => void),
+    removeEventListener: (type: string, l: (e: never) => void) =>
+      target.removeEventListener(type, l as unknown as (e: Event) => void),
     deliver(data: unknown) {
       target.dispatchEvent(Object.assign(new Event('message'), { data }));
     },

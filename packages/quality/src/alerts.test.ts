@@ -14,9 +14,13 @@ afterEach(async () => {
   h = undefined;
 });
 
-const gate = customGate(({ frame }) => (frame.type === 'publish' && frame.data === 'bad' ? reject('invalid_message', 'bad') : pass()), {
-  name: 'policy',
-});
+const gate = customGate(
+  ({ frame }) =>
+    frame.type === 'publish' && frame.data === 'bad' ? reject('invalid_message', 'bad') : pass(),
+  {
+    name: 'policy',
+  },
+);
 
 /** Sends `good` accepted and `bad` refused frames, interleaved (so no connection reaches 1008). */
 async function traffic(c: TestClient, good: number, bad: number): Promise<void> {
@@ -40,7 +44,11 @@ describe('alerts', () => {
     const { hh, events } = await withEvents({
       inbound: [gate],
       operatorsThread: 'ops:quality',
-      alerts: { evaluateEveryMs: 1000, rejectRate: { threshold: 0.05, windowMs: 30_000, minFrames: 20 }, userRejects: false },
+      alerts: {
+        evaluateEveryMs: 1000,
+        rejectRate: { threshold: 0.05, windowMs: 30_000, minFrames: 20 },
+        userRejects: false,
+      },
     });
     h = hh;
     const op = await hh.connect('operator', ['ops:quality']);
@@ -51,7 +59,14 @@ describe('alerts', () => {
     hh.clock.advance(1000);
     await flush();
     expect(events).toEqual([
-      { alert: 'reject_rate', state: 'firing', at: start + 1000, value: 0.1, threshold: 0.05, windowMs: 30_000 },
+      {
+        alert: 'reject_rate',
+        state: 'firing',
+        at: start + 1000,
+        value: 0.1,
+        threshold: 0.05,
+        windowMs: 30_000,
+      },
     ]);
     // Still breaching for 20 s more: no storm.
     for (let s = 0; s < 20; s++) {
@@ -61,7 +76,9 @@ describe('alerts', () => {
     await flush();
     expect(events).toHaveLength(1);
     expect(hh.q.metrics().activeAlerts).toEqual([events[0]]);
-    expect(hh.manager.metrics.read('ws_quality_alerts_active')?.samples).toEqual([{ labels: {}, value: 1 }]);
+    expect(hh.manager.metrics.read('ws_quality_alerts_active')?.samples).toEqual([
+      { labels: {}, value: 1 },
+    ]);
 
     // Good traffic only: the rate falls; 4 % is under the threshold but above clearBelow (2.5 %).
     for (const u of users) await traffic(u, 500, 0);
@@ -73,7 +90,12 @@ describe('alerts', () => {
     hh.clock.advance(30_000);
     await flush();
     expect(events).toHaveLength(2);
-    expect(events[1]).toMatchObject({ alert: 'reject_rate', state: 'resolved', threshold: 0.05, windowMs: 30_000 });
+    expect(events[1]).toMatchObject({
+      alert: 'reject_rate',
+      state: 'resolved',
+      threshold: 0.05,
+      windowMs: 30_000,
+    });
     hh.clock.advance(60_000);
     expect(events).toHaveLength(2);
 
@@ -82,14 +104,21 @@ describe('alerts', () => {
     hh.clock.advance(1000);
     await flush();
     expect(events.map((e) => e.state)).toEqual(['firing', 'resolved', 'firing']);
-    expect(hh.manager.metrics.read('ws_quality_alerts_total')?.samples).toEqual([{ labels: { alert: 'reject_rate' }, value: 2 }]);
-    // Every alert and recovery also went to the operators' thread.
-    expect(op.frames().map((f) => f.type === 'message' && (f.data as { kind: string; state: string }).state)).toEqual([
-      'firing',
-      'resolved',
-      'firing',
+    expect(hh.manager.metrics.read('ws_quality_alerts_total')?.samples).toEqual([
+      { labels: { alert: 'reject_rate' }, value: 2 },
     ]);
-    expect(op.frames()[0]).toMatchObject({ type: 'message', thread: 'ops:quality', from: null, data: { kind: 'quality:alert', ...events[0] } });
+    // Every alert and recovery also went to the operators' thread.
+    expect(
+      op
+        .frames()
+        .map((f) => f.type === 'message' && (f.data as { kind: string; state: string }).state),
+    ).toEqual(['firing', 'resolved', 'firing']);
+    expect(op.frames()[0]).toMatchObject({
+      type: 'message',
+      thread: 'ops:quality',
+      from: null,
+      data: { kind: 'quality:alert', ...events[0] },
+    });
   });
 
   it('no alert below minFrames, whatever the rate', async () => {
@@ -118,7 +147,15 @@ describe('alerts', () => {
     await traffic(bob, 5, 5);
     hh.clock.advance(1000);
     expect(events).toEqual([
-      { alert: 'user_rejects', state: 'firing', at: start + 1000, value: 6, threshold: 5, windowMs: 60_000, userId: 'mallory' },
+      {
+        alert: 'user_rejects',
+        state: 'firing',
+        at: start + 1000,
+        value: 6,
+        threshold: 5,
+        windowMs: 60_000,
+        userId: 'mallory',
+      },
     ]);
     for (let s = 0; s < 10; s++) {
       await traffic(mallory, 3, 3);
@@ -127,10 +164,17 @@ describe('alerts', () => {
     expect(events).toHaveLength(1);
     hh.clock.advance(70_000);
     expect(events).toHaveLength(2);
-    expect(events[1]).toMatchObject({ alert: 'user_rejects', state: 'resolved', value: 0, userId: 'mallory' });
+    expect(events[1]).toMatchObject({
+      alert: 'user_rejects',
+      state: 'resolved',
+      value: 0,
+      userId: 'mallory',
+    });
     hh.clock.advance(120_000);
     expect(events).toHaveLength(2);
-    expect(hh.manager.metrics.read('ws_quality_alerts_total')?.samples).toEqual([{ labels: { alert: 'user_rejects' }, value: 1 }]);
+    expect(hh.manager.metrics.read('ws_quality_alerts_total')?.samples).toEqual([
+      { labels: { alert: 'user_rejects' }, value: 1 },
+    ]);
   });
 
   it('the alert timer is cleared when the manager closes', async () => {
@@ -145,7 +189,10 @@ describe('alerts', () => {
 describe('alert monitor memory', () => {
   it('raises at most maxActive per-user alerts at once', () => {
     const fired: QualityAlert[] = [];
-    const m = createAlertMonitor({ rejectRate: false, userRejects: { perMinute: 1, maxActive: 2 } }, (a) => fired.push(a));
+    const m = createAlertMonitor(
+      { rejectRate: false, userRejects: { perMinute: 1, maxActive: 2 } },
+      (a) => fired.push(a),
+    );
     for (let i = 0; i < 10; i++) for (let r = 0; r < 3; r++) m.record(userId(`bot${i}`), true, 0);
     m.evaluate(1000);
     m.evaluate(2000);
@@ -153,12 +200,20 @@ describe('alert monitor memory', () => {
     expect(m.active()).toHaveLength(2);
     // Once they resolve, others still breaching may take their places.
     m.evaluate(61_000);
-    expect(fired.map((a) => `${a.userId}:${a.state}`)).toEqual(['bot0:firing', 'bot1:firing', 'bot0:resolved', 'bot1:resolved']);
+    expect(fired.map((a) => `${a.userId}:${a.state}`)).toEqual([
+      'bot0:firing',
+      'bot1:firing',
+      'bot0:resolved',
+      'bot1:resolved',
+    ]);
   });
 
   it('tracks at most maxUsers users; alerting users are never the ones forgotten', () => {
     const fired: QualityAlert[] = [];
-    const m = createAlertMonitor({ rejectRate: false, userRejects: { perMinute: 2, maxUsers: 3 } }, (a) => fired.push(a));
+    const m = createAlertMonitor(
+      { rejectRate: false, userRejects: { perMinute: 2, maxUsers: 3 } },
+      (a) => fired.push(a),
+    );
     for (let i = 0; i < 50; i++) m.record(userId(`u${i}`), true, 0);
     expect(m.trackedUsers()).toBe(3);
     for (let r = 0; r < 3; r++) for (const u of ['a', 'b', 'c']) m.record(userId(u), true, 1);
@@ -170,7 +225,14 @@ describe('alert monitor memory', () => {
     expect(m.trackedUsers()).toBe(3);
     expect(fired).toHaveLength(3);
     m.evaluate(70_000);
-    expect(fired.map((a) => `${a.userId}:${a.state}`)).toEqual(['a:firing', 'b:firing', 'c:firing', 'a:resolved', 'b:resolved', 'c:resolved']);
+    expect(fired.map((a) => `${a.userId}:${a.state}`)).toEqual([
+      'a:firing',
+      'b:firing',
+      'c:firing',
+      'a:resolved',
+      'b:resolved',
+      'c:resolved',
+    ]);
     expect(m.trackedUsers()).toBe(0);
   });
 });

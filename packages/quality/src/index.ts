@@ -1,5 +1,11 @@
 export { quality, qualityDefaults } from './quality.js';
-export type { GateTally, QualityHandle, QualityOptions, QualitySummary, QualityVerdict } from './quality.js';
+export type {
+  GateTally,
+  QualityHandle,
+  QualityOptions,
+  QualitySummary,
+  QualityVerdict,
+} from './quality.js';
 export { close, pass, reject } from './gate.js';
 export type {
   Gate,

@@ -30,9 +30,12 @@ interface Entry extends BucketState {
 }
 
 /** Token buckets in this process's memory, bounded by `maxKeys`: limits per instance. */
-export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): MemoryRateLimitStore {
+export function memoryRateLimitStore(
+  options: MemoryRateLimitStoreOptions = {},
+): MemoryRateLimitStore {
   const maxKeys = options.maxKeys ?? memoryRateLimitStoreDefaults.maxKeys;
-  if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new WsError('invalid_options', 'maxKeys must be a positive integer');
+  if (!Number.isInteger(maxKeys) || maxKeys < 1)
+    throw new WsError('invalid_options', 'maxKeys must be a positive integer');
   // Map order is the recency order: a touched key is re-inserted at the end.
   const buckets = new Map<string, Entry>();
 

@@ -1,4 +1,11 @@
-import type { ClientFrame, Connection, Plugin, PluginContext, SendResult, ThreadId } from '@ws/core';
+import type {
+  ClientFrame,
+  Connection,
+  Plugin,
+  PluginContext,
+  SendResult,
+  ThreadId,
+} from '@ws/core';
 import { WsError, threadId as toThreadId } from '@ws/core';
 import type { AlertOptions, QualityAlert } from './alerts.js';
 import { alertDefaults } from './alerts.js';
@@ -79,10 +86,16 @@ export interface QualityHandle {
 function checkGates(gates: readonly Gate[], direction: GateDirection): readonly Gate[] {
   for (const gate of gates) {
     if (typeof gate?.check !== 'function' || typeof gate.name !== 'string' || gate.name === '') {
-      throw new WsError('invalid_options', `quality: every ${direction} gate needs a name and a check function`);
+      throw new WsError(
+        'invalid_options',
+        `quality: every ${direction} gate needs a name and a check function`,
+      );
     }
     if (gate.directions !== undefined && !gate.directions.includes(direction)) {
-      throw new WsError('invalid_options', `quality: gate "${gate.name}" does not run ${direction}`);
+      throw new WsError(
+        'invalid_options',
+        `quality: gate "${gate.name}" does not run ${direction}`,
+      );
     }
   }
   return [...gates];
@@ -106,7 +119,8 @@ const noThread = (): SendResult => ({
 export function quality(options: QualityOptions = {}): Plugin<QualityHandle> {
   const inbound = checkGates(options.inbound ?? qualityDefaults.inbound, 'inbound');
   const outbound = checkGates(options.outbound ?? qualityDefaults.outbound, 'outbound');
-  const operators: ThreadId | undefined = options.operatorsThread === undefined ? undefined : toThreadId(options.operatorsThread);
+  const operators: ThreadId | undefined =
+    options.operatorsThread === undefined ? undefined : toThreadId(options.operatorsThread);
   const closeCode = options.closeCode ?? qualityDefaults.closeCode;
 
   return {
@@ -133,11 +147,14 @@ export function quality(options: QualityOptions = {}): Plugin<QualityHandle> {
           );
         }
       };
-      const monitor = options.alerts === false ? undefined : createAlertMonitor(options.alerts ?? {}, notify);
+      const monitor =
+        options.alerts === false ? undefined : createAlertMonitor(options.alerts ?? {}, notify);
       const metrics = registerQualityMetrics(ctx.metrics, () => monitor?.active().length ?? 0);
 
       if (monitor !== undefined) {
-        const every = (options.alerts === false ? undefined : options.alerts?.evaluateEveryMs) ?? alertDefaults.evaluateEveryMs;
+        const every =
+          (options.alerts === false ? undefined : options.alerts?.evaluateEveryMs) ??
+          alertDefaults.evaluateEveryMs;
         const timer = clock.setInterval(() => {
           try {
             monitor.evaluate(clock.now());
@@ -151,7 +168,10 @@ export function quality(options: QualityOptions = {}): Plugin<QualityHandle> {
       }
 
       const reportFor = (connection: Connection | undefined) => (err: unknown, stage: string) => {
-        ctx.onError(err, connection === undefined ? { stage } : { stage, connectionId: connection.id });
+        ctx.onError(
+          err,
+          connection === undefined ? { stage } : { stage, connectionId: connection.id },
+        );
       };
 
       const evaluate = (
@@ -165,7 +185,11 @@ export function quality(options: QualityOptions = {}): Plugin<QualityHandle> {
         });
       };
 
-      const account = (decision: QualityVerdictBase, direction: GateDirection, connection: Connection | undefined): void => {
+      const account = (
+        decision: QualityVerdictBase,
+        direction: GateDirection,
+        connection: Connection | undefined,
+      ): void => {
         tally.count(direction, decision);
         if (direction === 'inbound' && connection !== undefined) {
           monitor?.record(connection.userId, decision.verdict.verdict !== 'pass', clock.now());
@@ -192,7 +216,10 @@ export function quality(options: QualityOptions = {}): Plugin<QualityHandle> {
                 connection.reject(v.code, v.message, 'id' in frame ? frame.id : undefined);
                 return;
               case 'close':
-                connection.close(v.code ?? closeCode, v.reason ?? `closed by quality gate "${decision.gate ?? ''}"`);
+                connection.close(
+                  v.code ?? closeCode,
+                  v.reason ?? `closed by quality gate "${decision.gate ?? ''}"`,
+                );
                 return;
             }
           };
@@ -203,7 +230,8 @@ export function quality(options: QualityOptions = {}): Plugin<QualityHandle> {
 
       if (outbound.length > 0) {
         ctx.outbound((target, frame, next) => {
-          if (operators !== undefined && target.kind === 'thread' && target.threadId === operators) return next();
+          if (operators !== undefined && target.kind === 'thread' && target.threadId === operators)
+            return next();
           const apply = (decision: QualityVerdictBase): void | Promise<void> => {
             account(decision, 'outbound', undefined);
             // reject and close both mean: not sent (core counts it as dropped, `filtered`).
@@ -233,7 +261,11 @@ export function quality(options: QualityOptions = {}): Plugin<QualityHandle> {
           return { ...decision.verdict, gate: decision.gate };
         },
         broadcastQualityUpdate(update) {
-          return sendToOperators({ kind: 'quality:update', at: clock.now(), ...(update ?? handle.metrics()) });
+          return sendToOperators({
+            kind: 'quality:update',
+            at: clock.now(),
+            ...(update ?? handle.metrics()),
+          });
         },
         broadcastQualityAlert(alert) {
           return sendToOperators({ kind: 'quality:alert', ...alert });

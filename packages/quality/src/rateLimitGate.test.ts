@@ -23,13 +23,21 @@ const replies = (frames: { type: string; code?: string }[]) => {
 
 describe('rateLimitGate', () => {
   it('limits a flooding user over all its connections while another user’s messages all pass', async () => {
-    h = await harness({ inbound: [rateLimitGate({ perConnection: false, perUser: { perSecond: 1, burst: 10 } })] });
+    h = await harness({
+      inbound: [rateLimitGate({ perConnection: false, perUser: { perSecond: 1, burst: 10 } })],
+    });
     const flooder = [await h.connect('mallory', ['t']), await h.connect('mallory', ['t'])];
     const bob = await h.connect('bob', ['t']);
     for (let i = 0; i < 20; i++) {
       // 20 from mallory, alternating connections, and 10 from bob interleaved.
-      (flooder[i % 2] as (typeof flooder)[number]).client.sendFrame({ type: 'publish', thread: 't', data: i, id: i });
-      if (i % 2 === 0) bob.client.sendFrame({ type: 'publish', thread: 't', data: `b${i}`, id: `b${i}` });
+      (flooder[i % 2] as (typeof flooder)[number]).client.sendFrame({
+        type: 'publish',
+        thread: 't',
+        data: i,
+        id: i,
+      });
+      if (i % 2 === 0)
+        bob.client.sendFrame({ type: 'publish', thread: 't', data: `b${i}`, id: `b${i}` });
       await flush(2);
     }
     await flush();
@@ -48,7 +56,9 @@ describe('rateLimitGate', () => {
   });
 
   it('refills with time (manager clock)', async () => {
-    h = await harness({ inbound: [rateLimitGate({ perConnection: false, perUser: { perSecond: 2, burst: 1 } })] });
+    h = await harness({
+      inbound: [rateLimitGate({ perConnection: false, perUser: { perSecond: 2, burst: 1 } })],
+    });
     const a = await h.connect('alice', ['t']);
     await a.send({ type: 'publish', thread: 't', data: 1, id: 1 });
     await a.send({ type: 'publish', thread: 't', data: 2, id: 2 });
@@ -58,14 +68,26 @@ describe('rateLimitGate', () => {
     await a.send({ type: 'publish', thread: 't', data: 4, id: 4 });
     expect(a.frames().filter((f) => f.type !== 'message')).toEqual([
       expect.objectContaining({ type: 'ack', id: 1 }),
-      { type: 'error', id: 2, code: 'rate_limited', message: 'rate limit exceeded for this user; retry in 500 ms' },
-      { type: 'error', id: 3, code: 'rate_limited', message: 'rate limit exceeded for this user; retry in 250 ms' },
+      {
+        type: 'error',
+        id: 2,
+        code: 'rate_limited',
+        message: 'rate limit exceeded for this user; retry in 500 ms',
+      },
+      {
+        type: 'error',
+        id: 3,
+        code: 'rate_limited',
+        message: 'rate limit exceeded for this user; retry in 250 ms',
+      },
       expect.objectContaining({ type: 'ack', id: 4 }),
     ]);
   });
 
   it('per connection: one connection is limited, the same user’s other connection is not', async () => {
-    h = await harness({ inbound: [rateLimitGate({ perConnection: { perSecond: 1, burst: 2 }, perUser: false })] });
+    h = await harness({
+      inbound: [rateLimitGate({ perConnection: { perSecond: 1, burst: 2 }, perUser: false })],
+    });
     const a1 = await h.connect('alice', ['t']);
     const a2 = await h.connect('alice', ['t']);
     for (let i = 0; i < 4; i++) await a1.send({ type: 'leave', thread: 'x', id: i });
@@ -73,8 +95,18 @@ describe('rateLimitGate', () => {
     expect(a1.frames()).toEqual([
       { type: 'ack', id: 0 },
       { type: 'ack', id: 1 },
-      { type: 'error', id: 2, code: 'rate_limited', message: 'rate limit exceeded for this connection; retry in 1000 ms' },
-      { type: 'error', id: 3, code: 'rate_limited', message: 'rate limit exceeded for this connection; retry in 1000 ms' },
+      {
+        type: 'error',
+        id: 2,
+        code: 'rate_limited',
+        message: 'rate limit exceeded for this connection; retry in 1000 ms',
+      },
+      {
+        type: 'error',
+        id: 3,
+        code: 'rate_limited',
+        message: 'rate limit exceeded for this connection; retry in 1000 ms',
+      },
     ]);
     expect(a2.frames()).toEqual([
       { type: 'ack', id: 0 },
@@ -83,7 +115,15 @@ describe('rateLimitGate', () => {
   });
 
   it('never counts ping or pong; `types` limits what counts', async () => {
-    h = await harness({ inbound: [rateLimitGate({ perConnection: false, perUser: { perSecond: 1, burst: 1 }, types: ['publish'] })] });
+    h = await harness({
+      inbound: [
+        rateLimitGate({
+          perConnection: false,
+          perUser: { perSecond: 1, burst: 1 },
+          types: ['publish'],
+        }),
+      ],
+    });
     const a = await h.connect('alice', ['t']);
     for (let i = 0; i < 30; i++) {
       a.client.sendFrame({ type: 'ping' });
@@ -98,7 +138,9 @@ describe('rateLimitGate', () => {
   });
 
   it('a user who keeps flooding is closed by core’s violation limit (1008)', async () => {
-    h = await harness({ inbound: [rateLimitGate({ perConnection: false, perUser: { perSecond: 1, burst: 2 } })] });
+    h = await harness({
+      inbound: [rateLimitGate({ perConnection: false, perUser: { perSecond: 1, burst: 2 } })],
+    });
     const a = await h.connect('alice');
     for (let i = 0; i < 20; i++) a.client.sendFrame({ type: 'leave', thread: 'x', id: i });
     await flush();
@@ -115,18 +157,28 @@ describe('rateLimitGate', () => {
     const a = await h.connect('alice', ['t']);
     await a.send({ type: 'leave', thread: 'x', id: 1 });
     expect(a.frames()).toEqual([{ type: 'ack', id: 1 }]);
-    expect(h.errors.map((e) => [e.stage, e.error.message])).toEqual([['quality:rate_limit:store', 'store down']]);
+    expect(h.errors.map((e) => [e.stage, e.error.message])).toEqual([
+      ['quality:rate_limit:store', 'store down'],
+    ]);
     await h.close();
 
-    h = await harness({ inbound: [rateLimitGate({ perConnection: false, store: broken, onStoreError: 'reject' })] });
+    h = await harness({
+      inbound: [rateLimitGate({ perConnection: false, store: broken, onStoreError: 'reject' })],
+    });
     const b = await h.connect('bob');
     await b.send({ type: 'leave', thread: 'x', id: 1 });
-    expect(b.frames()).toEqual([{ type: 'error', id: 1, code: 'internal_error', message: 'rate limit store unavailable' }]);
+    expect(b.frames()).toEqual([
+      { type: 'error', id: 1, code: 'internal_error', message: 'rate limit store unavailable' },
+    ]);
   });
 
   it('validates its rules', () => {
-    expect(() => rateLimitGate({ perUser: { perSecond: 0, burst: 1 } })).toThrow('perUser needs perSecond > 0 and burst >= 1');
-    expect(() => rateLimitGate({ perConnection: { perSecond: 1, burst: 0 } })).toThrow('perConnection needs');
+    expect(() => rateLimitGate({ perUser: { perSecond: 0, burst: 1 } })).toThrow(
+      'perUser needs perSecond > 0 and burst >= 1',
+    );
+    expect(() => rateLimitGate({ perConnection: { perSecond: 1, burst: 0 } })).toThrow(
+      'perConnection needs',
+    );
   });
 });
 
@@ -136,7 +188,11 @@ describe('memoryRateLimitStore', () => {
     const rule = { perSecond: 10, burst: 2 };
     expect(store.take('a', 1, rule, 0)).toEqual({ allowed: true, remaining: 1, retryAfterMs: 0 });
     expect(store.take('a', 1, rule, 0)).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
-    expect(store.take('a', 1, rule, 50)).toEqual({ allowed: false, remaining: 0.5, retryAfterMs: 50 });
+    expect(store.take('a', 1, rule, 50)).toEqual({
+      allowed: false,
+      remaining: 0.5,
+      retryAfterMs: 50,
+    });
     expect(store.take('b', 1, rule, 50)).toMatchObject({ allowed: true });
     expect(store.take('a', 1, rule, 100)).toMatchObject({ allowed: true, remaining: 0 });
   });

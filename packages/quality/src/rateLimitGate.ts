@@ -60,8 +60,16 @@ export const rateLimitGateDefaults = {
 
 function checkRule(rule: RateRule | false, which: string): RateRule | false {
   if (rule === false) return false;
-  if (!(rule.perSecond > 0) || !Number.isFinite(rule.perSecond) || !(rule.burst >= 1) || !Number.isFinite(rule.burst)) {
-    throw new WsError('invalid_options', `rateLimitGate: ${which} needs perSecond > 0 and burst >= 1`);
+  if (
+    !(rule.perSecond > 0) ||
+    !Number.isFinite(rule.perSecond) ||
+    !(rule.burst >= 1) ||
+    !Number.isFinite(rule.burst)
+  ) {
+    throw new WsError(
+      'invalid_options',
+      `rateLimitGate: ${which} needs perSecond > 0 and burst >= 1`,
+    );
   }
   return rule;
 }
@@ -81,7 +89,10 @@ function limited(scope: 'connection' | 'user', result: TakeResult): GateVerdict 
  */
 export function rateLimitGate(options: RateLimitGateOptions = {}): Gate {
   const name = options.name ?? rateLimitGateDefaults.name;
-  const perConnection = checkRule(options.perConnection ?? rateLimitGateDefaults.perConnection, 'perConnection');
+  const perConnection = checkRule(
+    options.perConnection ?? rateLimitGateDefaults.perConnection,
+    'perConnection',
+  );
   const perUser = checkRule(options.perUser ?? rateLimitGateDefaults.perUser, 'perUser');
   const store = options.store ?? memoryRateLimitStore();
   const types = options.types === undefined ? undefined : new Set<string>(options.types);
@@ -94,7 +105,9 @@ export function rateLimitGate(options: RateLimitGateOptions = {}): Gate {
     if (perUser === false) return pass();
     const storeFailed = (err: unknown): GateVerdict => {
       input.reportError(err, `${name}:store`);
-      return failOpen ? pass() : { verdict: 'reject', code: 'internal_error', message: 'rate limit store unavailable' };
+      return failOpen
+        ? pass()
+        : { verdict: 'reject', code: 'internal_error', message: 'rate limit store unavailable' };
     };
     let result: TakeResult | PromiseLike<TakeResult>;
     try {
@@ -103,7 +116,10 @@ export function rateLimitGate(options: RateLimitGateOptions = {}): Gate {
       return storeFailed(err);
     }
     if (!isPromiseLike(result)) return result.allowed ? pass() : limited('user', result);
-    return Promise.resolve(result).then((r) => (r.allowed ? pass() : limited('user', r)), storeFailed);
+    return Promise.resolve(result).then(
+      (r) => (r.allowed ? pass() : limited('user', r)),
+      storeFailed,
+    );
   };
 
   return {

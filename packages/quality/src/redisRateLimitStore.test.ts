@@ -12,10 +12,16 @@ const clients: Redis[] = [];
 const harnesses: Harness[] = [];
 
 /** Sends a frame and waits (up to 10 s) for its reply: the gate waits on Redis. */
-async function request(c: TestClient, frame: { readonly type: string; readonly id: string; readonly thread: string }): Promise<void> {
+async function request(
+  c: TestClient,
+  frame: { readonly type: string; readonly id: string; readonly thread: string },
+): Promise<void> {
   const before = c.frames().length;
   c.client.sendFrame(frame);
-  await vi.waitFor(() => expect(c.frames().length).toBe(before + 1), { timeout: 10_000, interval: 5 });
+  await vi.waitFor(() => expect(c.frames().length).toBe(before + 1), {
+    timeout: 10_000,
+    interval: 5,
+  });
 }
 
 function client(): Redis {
@@ -58,13 +64,18 @@ describe('redisRateLimitStore with a real redis-server', () => {
     expect(aliceB.frames().map((f) => f.type)).toEqual(['ack', 'error', 'error', 'error']);
     for (const f of aliceB.frames().slice(1)) {
       expect(f).toMatchObject({ type: 'error', code: 'rate_limited' });
-      expect((f as { message: string }).message).toMatch(/^rate limit exceeded for this user; retry in \d+ ms$/);
+      expect((f as { message: string }).message).toMatch(
+        /^rate limit exceeded for this user; retry in \d+ ms$/,
+      );
     }
     expect(bobB.frames()).toEqual([0, 1, 2, 3, 4].map((i) => ({ type: 'ack', id: `c${i}` })));
 
     // One key per user and gate, expiring once the bucket would be full again.
     const admin = client();
-    expect((await admin.keys('test1:*')).sort()).toEqual(['test1:rate_limit:alice', 'test1:rate_limit:bob']);
+    expect((await admin.keys('test1:*')).sort()).toEqual([
+      'test1:rate_limit:alice',
+      'test1:rate_limit:bob',
+    ]);
     const ttl = await admin.pttl('test1:rate_limit:alice');
     expect(ttl).toBeGreaterThan(400_000);
     expect(ttl).toBeLessThanOrEqual(501_000);
@@ -88,10 +99,19 @@ describe('redisRateLimitStore with a real redis-server', () => {
   });
 
   it('an unreachable Redis fails open and is reported', async () => {
-    const down = new Redis({ port: 1, host: '127.0.0.1', lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const down = new Redis({
+      port: 1,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     down.on('error', () => {});
     const h = await harness({
-      inbound: [rateLimitGate({ perConnection: false, store: redisRateLimitStore({ client: down }) })],
+      inbound: [
+        rateLimitGate({ perConnection: false, store: redisRateLimitStore({ client: down }) }),
+      ],
       alerts: false,
     });
     harnesses.push(h);
@@ -103,6 +123,8 @@ describe('redisRateLimitStore with a real redis-server', () => {
   });
 
   it('refuses a client without eval/evalsha', () => {
-    expect(() => redisRateLimitStore({ client: {} as never })).toThrow('redisRateLimitStore needs a Redis client');
+    expect(() => redisRateLimitStore({ client: {} as never })).toThrow(
+      'redisRateLimitStore needs a Redis client',
+    );
   });
 });

@@ -65,7 +65,11 @@ function parse(reply: unknown): TakeResult {
     throw new WsError('cluster_error', 'unexpected reply from the rate limit script');
   }
   const [allowed, remaining, retry] = reply as [unknown, unknown, unknown];
-  return { allowed: Number(allowed) === 1, remaining: Number(remaining), retryAfterMs: Number(retry) };
+  return {
+    allowed: Number(allowed) === 1,
+    remaining: Number(remaining),
+    retryAfterMs: Number(retry),
+  };
 }
 
 /**
@@ -76,7 +80,10 @@ function parse(reply: unknown): TakeResult {
 export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLimitStore {
   const { client } = options;
   if (typeof client?.eval !== 'function' || typeof client.evalsha !== 'function') {
-    throw new WsError('invalid_options', 'redisRateLimitStore needs a Redis client with eval/evalsha (ioredis)');
+    throw new WsError(
+      'invalid_options',
+      'redisRateLimitStore needs a Redis client with eval/evalsha (ioredis)',
+    );
   }
   const prefix = options.prefix ?? redisRateLimitStoreDefaults.prefix;
   const sha = createHash('sha1').update(script).digest('hex');

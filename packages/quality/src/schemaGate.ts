@@ -65,8 +65,15 @@ export const schemaGateDefaults = {
 } as const;
 
 function isSchema(value: unknown): value is StandardSchemaV1 {
-  const std = (value as { '~standard'?: { version?: unknown; validate?: unknown } } | null | undefined)?.['~standard'];
-  return typeof std === 'object' && std !== null && std.version === 1 && typeof std.validate === 'function';
+  const std = (
+    value as { '~standard'?: { version?: unknown; validate?: unknown } } | null | undefined
+  )?.['~standard'];
+  return (
+    typeof std === 'object' &&
+    std !== null &&
+    std.version === 1 &&
+    typeof std.validate === 'function'
+  );
 }
 
 /**
@@ -82,14 +89,19 @@ export function schemaGate(options: SchemaGateOptions): Gate {
     }
   }
   const threads = (options.threads ?? []).map((t, i) => {
-    if (!isSchema(t.schema)) throw new WsError('invalid_options', `schemaGate: threads[${i}].schema is not a Standard Schema`);
+    if (!isSchema(t.schema))
+      throw new WsError(
+        'invalid_options',
+        `schemaGate: threads[${i}].schema is not a Standard Schema`,
+      );
     return { matches: compileThreadPattern(t.pattern), schema: t.schema };
   });
   if (Object.keys(frames).length === 0 && threads.length === 0) {
     throw new WsError('invalid_options', 'schemaGate: give `frames` or `threads`');
   }
   const code = options.code ?? schemaGateDefaults.code;
-  if (!isWireErrorCode(code)) throw new WsError('invalid_options', `schemaGate: "${String(code)}" is not a wire error code`);
+  if (!isWireErrorCode(code))
+    throw new WsError('invalid_options', `schemaGate: "${String(code)}" is not a wire error code`);
   const unmatched = options.unmatchedThreads ?? schemaGateDefaults.unmatchedThreads;
   const maxIssues = options.maxIssues ?? schemaGateDefaults.maxIssues;
   const maxLength = options.maxMessageLength ?? schemaGateDefaults.maxMessageLength;
@@ -100,20 +112,29 @@ export function schemaGate(options: SchemaGateOptions): Gate {
     pathPrefix: string,
   ): GateVerdict => {
     if (result.issues === undefined) return pass();
-    return { verdict: 'reject', code, message: formatIssues(heading, pathPrefix, result.issues, maxIssues, maxLength) };
+    return {
+      verdict: 'reject',
+      code,
+      message: formatIssues(heading, pathPrefix, result.issues, maxIssues, maxLength),
+    };
   };
 
   const checkThread = (frame: Frame): GateVerdict | Promise<GateVerdict> => {
     if (threads.length === 0 && unmatched === 'pass') return pass();
-    if ((frame.type !== 'publish' && frame.type !== 'message') || typeof frame.thread !== 'string') return pass();
+    if ((frame.type !== 'publish' && frame.type !== 'message') || typeof frame.thread !== 'string')
+      return pass();
     const thread = frame.thread;
     const rule = threads.find((t) => t.matches(thread));
     if (rule === undefined) {
-      return unmatched === 'pass' ? pass() : { verdict: 'reject', code, message: `no schema accepts messages in thread "${thread}"` };
+      return unmatched === 'pass'
+        ? pass()
+        : { verdict: 'reject', code, message: `no schema accepts messages in thread "${thread}"` };
     }
     const heading = `invalid data for thread "${thread}"`;
     const result = rule.schema['~standard'].validate(frame.data);
-    return isPromiseLike(result) ? Promise.resolve(result).then((r) => verdictOf(r, heading, 'data')) : verdictOf(result, heading, 'data');
+    return isPromiseLike(result)
+      ? Promise.resolve(result).then((r) => verdictOf(r, heading, 'data'))
+      : verdictOf(result, heading, 'data');
   };
 
   return {

@@ -23,6 +23,8 @@ describe('compileThreadPattern', () => {
   });
 
   it('refuses an empty pattern', () => {
-    expect(() => compileThreadPattern('')).toThrow('a thread pattern is a non-empty string or a RegExp');
+    expect(() => compileThreadPattern('')).toThrow(
+      'a thread pattern is a non-empty string or a RegExp',
+    );
   });
 });

@@ -11,7 +11,10 @@ export type ThreadPattern = string | RegExp;
 export function compileThreadPattern(pattern: ThreadPattern): (threadId: string) => boolean {
   if (pattern instanceof RegExp) {
     // A global or sticky RegExp keeps lastIndex between calls; test a stateless copy.
-    const re = pattern.global || pattern.sticky ? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')) : pattern;
+    const re =
+      pattern.global || pattern.sticky
+        ? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''))
+        : pattern;
     return (threadId) => re.test(threadId);
   }
   if (typeof pattern !== 'string' || pattern.length === 0) {

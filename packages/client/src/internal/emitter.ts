@@ -6,7 +6,9 @@ export interface Emitter<E> {
   clear(): void;
 }
 
-export function createEmitter<E>(onListenerError: (err: unknown, event: keyof E) => void): Emitter<E> {
+export function createEmitter<E>(
+  onListenerError: (err: unknown, event: keyof E) => void,
+): Emitter<E> {
   const listeners = new Map<keyof E, Set<(payload: never) => void>>();
   const emitter: Emitter<E> = {
     on(event, listener) {

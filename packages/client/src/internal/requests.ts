@@ -1,11 +1,22 @@
 import { ClientError } from '../errors.js';
-import type { AckFrame, ClientFrame, DirectFrame, ErrorFrame, JoinFrame, LeaveFrame, PublishFrame, ResumeFrame } from '../frames.js';
+import type {
+  AckFrame,
+  ClientFrame,
+  DirectFrame,
+  ErrorFrame,
+  JoinFrame,
+  LeaveFrame,
+  PublishFrame,
+  ResumeFrame,
+} from '../frames.js';
 import type { ClientTimers } from '../options.js';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /** A request frame before the table gives it an id. */
-export type RequestFrame = WithoutId<JoinFrame | LeaveFrame | PublishFrame | DirectFrame | ResumeFrame>;
+export type RequestFrame = WithoutId<
+  JoinFrame | LeaveFrame | PublishFrame | DirectFrame | ResumeFrame
+>;
 
 /** How a request behaves across a disconnect. */
 export interface RequestKind {
@@ -69,7 +80,11 @@ export function createRequestTable(o: RequestTableOptions): RequestTable {
       inFlight.set(p.id, p);
     } catch (err) {
       forget(p);
-      p.reject(err instanceof ClientError ? err : new ClientError('codec_error', String(err), { cause: err }));
+      p.reject(
+        err instanceof ClientError
+          ? err
+          : new ClientError('codec_error', String(err), { cause: err }),
+      );
     }
   };
 
@@ -133,7 +148,12 @@ export function createRequestTable(o: RequestTableOptions): RequestTable {
           requeue.push(p);
         } else {
           o.timers.clearTimeout(p.timer);
-          p.reject(new ClientError('connection_lost', `the connection dropped before ${p.frame.type} was answered`));
+          p.reject(
+            new ClientError(
+              'connection_lost',
+              `the connection dropped before ${p.frame.type} was answered`,
+            ),
+          );
         }
       }
       queue.unshift(...requeue);

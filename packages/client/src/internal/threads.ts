@@ -45,7 +45,8 @@ export interface ThreadTableOptions {
   report(err: ClientError): void;
 }
 
-const byOffset = (a: MessageFrame, b: MessageFrame): number => compareOffsets(a.offset ?? '0', b.offset ?? '0');
+const byOffset = (a: MessageFrame, b: MessageFrame): number =>
+  compareOffsets(a.offset ?? '0', b.offset ?? '0');
 
 export function createThreadTable(o: ThreadTableOptions): ThreadTable {
   const threads = new Map<string, ThreadState>();
@@ -110,7 +111,11 @@ export function createThreadTable(o: ThreadTableOptions): ThreadTable {
         st.joining = false;
         if (err.code === 'connection_lost') return;
         if (threads.get(thread) === st) threads.delete(thread);
-        o.report(new ClientError('rejoin_failed', `could not join "${thread}" again: ${err.message}`, { cause: err }));
+        o.report(
+          new ClientError('rejoin_failed', `could not join "${thread}" again: ${err.message}`, {
+            cause: err,
+          }),
+        );
       },
     );
   };

@@ -1,5 +1,9 @@
 /** The URL a socket opens: the base URL plus `?token=` and `?resume=` when given. */
-export function socketUrl(base: string, token: string | undefined, resumeToken: string | undefined): string {
+export function socketUrl(
+  base: string,
+  token: string | undefined,
+  resumeToken: string | undefined,
+): string {
   const url = new URL(base);
   if (token !== undefined && token !== '') url.searchParams.set('token', token);
   if (resumeToken !== undefined) url.searchParams.set('resume', resumeToken);
@@ -24,7 +28,10 @@ export function isAllowedHint(hint: string, base: string, allowed: readonly stri
     if (!entry.includes('://')) return entry.toLowerCase() === host;
     try {
       const origin = new URL(entry);
-      return origin.protocol === target.protocol && origin.host.toLowerCase() === target.host.toLowerCase();
+      return (
+        origin.protocol === target.protocol &&
+        origin.host.toLowerCase() === target.host.toLowerCase()
+      );
     } catch {
       return false;
     }

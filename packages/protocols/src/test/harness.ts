@@ -16,7 +16,10 @@ import type { AttachHandle, AttachOptions } from '../ws/index.js';
 import { attach } from '../ws/index.js';
 
 /** Default test authentication: `Bearer good-<user>` or `?token=good-<user>`. */
-export function testAuthenticate(_req: IncomingMessage, token: string | undefined): { userId: string } | null {
+export function testAuthenticate(
+  _req: IncomingMessage,
+  token: string | undefined,
+): { userId: string } | null {
   return token?.startsWith('good-') === true ? { userId: token.slice(5) } : null;
 }
 
@@ -52,7 +55,8 @@ export async function startServer(
     manager,
     handle,
     port,
-    url: (query = 'token=good-alice', path = handle.path) => `ws://127.0.0.1:${port}${path}${query ? `?${query}` : ''}`,
+    url: (query = 'token=good-alice', path = handle.path) =>
+      `ws://127.0.0.1:${port}${path}${query ? `?${query}` : ''}`,
     async close() {
       await handle.close();
       await manager.close();
@@ -70,7 +74,10 @@ export interface TestClient {
   readonly opened: Promise<void>;
   readonly closed: Promise<{ code: number; reason: string }>;
   /** Resolves with the first (or next after `after`) frame of `type`. */
-  next<T extends ServerFrame['type']>(type: T, timeoutMs?: number): Promise<Extract<ServerFrame, { type: T }>>;
+  next<T extends ServerFrame['type']>(
+    type: T,
+    timeoutMs?: number,
+  ): Promise<Extract<ServerFrame, { type: T }>>;
   send(frame: unknown): void;
 }
 
@@ -103,12 +110,16 @@ export function connectClient(
   ws.on('error', () => {});
   const opened = new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
-    ws.once('unexpected-response', (_req, res: IncomingMessage) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('unexpected-response', (_req, res: IncomingMessage) =>
+      reject(new Error(`HTTP ${res.statusCode}`)),
+    );
     ws.once('error', reject);
   });
   opened.catch(() => {});
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    ws.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() }));
+    ws.once('close', (code: number, reason: Buffer) =>
+      resolve({ code, reason: reason.toString() }),
+    );
   });
   return {
     ws,
@@ -123,7 +134,10 @@ export function connectClient(
         return Promise.resolve(found as never);
       }
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${type} frame within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no ${type} frame within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.push({
           type,
           seen: frames.length,
@@ -190,8 +204,16 @@ export function upgradeHeaders(extra: Record<string, string> = {}): Record<strin
   };
 }
 
-function writeRequest(socket: Socket, method: string, path: string, headers: Record<string, string>): void {
-  const lines = [`${method} ${path} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+function writeRequest(
+  socket: Socket,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+): void {
+  const lines = [
+    `${method} ${path} HTTP/1.1`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   socket.write(`${lines.join('\r\n')}\r\n\r\n`);
 }
 
@@ -239,7 +261,10 @@ export function rawRequest(
       const end = data.indexOf('\r\n\r\n');
       if (end < 0) return;
       const length = Number(parseHead(data.slice(0, end)).headers['content-length'] ?? 'NaN');
-      if (data.startsWith('HTTP/1.1 101') || (Number.isFinite(length) && data.length - end - 4 >= length)) {
+      if (
+        data.startsWith('HTTP/1.1 101') ||
+        (Number.isFinite(length) && data.length - end - 4 >= length)
+      ) {
         socket.destroy();
         finish();
       }
@@ -257,7 +282,11 @@ export interface RawWsClient {
   /** Server frames received: opcode and payload. */
   readonly frames: { opcode: number; payload: Buffer }[];
   /** Writes one client frame (masked unless `mask: false`). */
-  sendFrame(opcode: number, payload: Buffer | string, o?: { fin?: boolean; rsv?: number; mask?: boolean }): void;
+  sendFrame(
+    opcode: number,
+    payload: Buffer | string,
+    o?: { fin?: boolean; rsv?: number; mask?: boolean },
+  ): void;
   /** Writes bytes as they are. */
   write(bytes: Buffer): void;
   /** Resolves with the server's close code (1005 without a code, 1006 with no close frame). */
@@ -292,7 +321,11 @@ export function buildFrame(
   return Buffer.concat([Buffer.from(head), key, body]);
 }
 
-export function rawWsClient(port: number, path: string, extraHeaders: Record<string, string> = {}): Promise<RawWsClient> {
+export function rawWsClient(
+  port: number,
+  path: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<RawWsClient> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let buf = Buffer.alloc(0);
@@ -329,7 +362,8 @@ export function rawWsClient(port: number, path: string, extraHeaders: Record<str
         const payload = buf.subarray(off, off + len);
         buf = buf.subarray(off + len);
         frames.push({ opcode, payload });
-        if (opcode === 8 && closeCode === undefined) closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+        if (opcode === 8 && closeCode === undefined)
+          closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
       }
     };
     socket.on('error', () => {});
@@ -368,7 +402,9 @@ export function rawWsClient(port: number, path: string, extraHeaders: Record<str
       },
       frames,
       sendFrame(opcode, payload, o = {}) {
-        socket.write(buildFrame(opcode, typeof payload === 'string' ? Buffer.from(payload) : payload, o));
+        socket.write(
+          buildFrame(opcode, typeof payload === 'string' ? Buffer.from(payload) : payload, o),
+        );
       },
       write(bytes) {
         socket.write(bytes);

@@ -78,7 +78,11 @@ describe('attach: accepted handshakes', () => {
   });
 
   it('negotiates wsm.v1.json when offered, first supported in the client order', async () => {
-    const { client } = await connectWelcomed(srv.url(), ['x-unknown', 'wsm.v1.json', 'wsm.v1.msgpack']);
+    const { client } = await connectWelcomed(srv.url(), [
+      'x-unknown',
+      'wsm.v1.json',
+      'wsm.v1.msgpack',
+    ]);
     expect(client.ws.protocol).toBe('wsm.v1.json');
     client.ws.close();
     await client.closed;
@@ -89,7 +93,9 @@ describe('attach: accepted handshakes', () => {
     first.client.ws.close();
     await first.client.closed;
     await waitFor(() => srv.manager.getStats().connections === 0);
-    const second = connectClient(srv.url(`token=good-alice&resume=${encodeURIComponent(first.welcome.resumeToken)}`));
+    const second = connectClient(
+      srv.url(`token=good-alice&resume=${encodeURIComponent(first.welcome.resumeToken)}`),
+    );
     const welcome = await second.next('welcome');
     expect(welcome.userId).toBe('alice');
     expect(welcome.resumeToken).not.toBe(first.welcome.resumeToken);
@@ -103,12 +109,18 @@ describe('attach: accepted handshakes', () => {
     srv = await startServer(
       {},
       {
-        authenticate: () => ({ userId: 'carol', context: { role: 'admin' }, expiresAt: Date.now() + 60_000 }),
+        authenticate: () => ({
+          userId: 'carol',
+          context: { role: 'admin' },
+          expiresAt: Date.now() + 60_000,
+        }),
       },
     );
     srv.manager.on('connection', (conn) => seen.push({ ...conn.context }));
     const { client } = await connectWelcomed(srv.url(''));
-    expect(seen).toEqual([{ role: 'admin', remoteAddress: '127.0.0.1', subprotocol: 'wsm.v1.json' }]);
+    expect(seen).toEqual([
+      { role: 'admin', remoteAddress: '127.0.0.1', subprotocol: 'wsm.v1.json' },
+    ]);
     client.ws.close();
     await client.closed;
   });
@@ -140,7 +152,6 @@ async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
   }
 }
 
-
 describe('attach: refusals are HTTP statuses, and the server lives on', () => {
   let srv: TestServer;
   let proto: string[];
@@ -162,8 +173,13 @@ describe('attach: refusals are HTTP statuses, and the server lives on', () => {
 
   it('401 with a bad token, from the header or the query', async () => {
     expect((await rawRequest(srv.port, '/ws?token=bad', upgradeHeaders())).status).toBe(401);
-    expect((await rawRequest(srv.port, '/ws', upgradeHeaders({ Authorization: 'Bearer nope' }))).status).toBe(401);
-    expect((await rawRequest(srv.port, '/ws', upgradeHeaders({ Authorization: 'Basic good-alice' }))).status).toBe(401);
+    expect(
+      (await rawRequest(srv.port, '/ws', upgradeHeaders({ Authorization: 'Bearer nope' }))).status,
+    ).toBe(401);
+    expect(
+      (await rawRequest(srv.port, '/ws', upgradeHeaders({ Authorization: 'Basic good-alice' })))
+        .status,
+    ).toBe(401);
   });
 
   it('401 when authenticate throws or returns a user id core would refuse', async () => {
@@ -182,7 +198,9 @@ describe('attach: refusals are HTTP statuses, and the server lives on', () => {
     );
     expect((await rawRequest(srv.port, '/ws?token=throw', upgradeHeaders())).status).toBe(401);
     expect((await rawRequest(srv.port, '/ws?token=empty', upgradeHeaders())).status).toBe(401);
-    expect(errors).toEqual(['authenticate:authenticate resolved without a valid userId (1-256 characters)']);
+    expect(errors).toEqual([
+      'authenticate:authenticate resolved without a valid userId (1-256 characters)',
+    ]);
   });
 
   it('503 when authenticate does not answer in time', async () => {
@@ -244,19 +262,31 @@ describe('attach: refusals are HTTP statuses, and the server lives on', () => {
     await srv.close();
     srv = await startServer({}, { allowedOrigins: ['https://app.example.com'] });
     const h = (origin: string): Record<string, string> => upgradeHeaders({ Origin: origin });
-    expect((await rawRequest(srv.port, '/ws?token=good-a', h('https://app.example.com.evil.com'))).status).toBe(403);
+    expect(
+      (await rawRequest(srv.port, '/ws?token=good-a', h('https://app.example.com.evil.com')))
+        .status,
+    ).toBe(403);
     expect((await rawRequest(srv.port, '/ws?token=good-a', h('null'))).status).toBe(403);
-    expect((await rawRequest(srv.port, '/ws?token=good-a', h('https://evil.app.example.com'))).status).toBe(403);
-    expect((await rawRequest(srv.port, '/ws?token=good-a', h('http://app.example.com'))).status).toBe(403);
-    expect((await rawRequest(srv.port, '/ws?token=good-a', h('https://app.example.com'))).status).toBe(101);
+    expect(
+      (await rawRequest(srv.port, '/ws?token=good-a', h('https://evil.app.example.com'))).status,
+    ).toBe(403);
+    expect(
+      (await rawRequest(srv.port, '/ws?token=good-a', h('http://app.example.com'))).status,
+    ).toBe(403);
+    expect(
+      (await rawRequest(srv.port, '/ws?token=good-a', h('https://app.example.com'))).status,
+    ).toBe(101);
     // Origin is checked before authentication: a bad origin with bad credentials is still 403.
     expect((await rawRequest(srv.port, '/ws?token=bad', h('https://evil.com'))).status).toBe(403);
   });
 
   it('403 by default for a cross-origin browser request; same-origin passes', async () => {
     const host = `127.0.0.1:${srv.port}`;
-    const h = (origin: string): Record<string, string> => upgradeHeaders({ Host: host, Origin: origin });
-    expect((await rawRequest(srv.port, '/ws?token=good-a', h('https://evil.com'))).status).toBe(403);
+    const h = (origin: string): Record<string, string> =>
+      upgradeHeaders({ Host: host, Origin: origin });
+    expect((await rawRequest(srv.port, '/ws?token=good-a', h('https://evil.com'))).status).toBe(
+      403,
+    );
     expect((await rawRequest(srv.port, '/ws?token=good-a', h(`http://${host}`))).status).toBe(101);
   });
 
@@ -264,30 +294,68 @@ describe('attach: refusals are HTTP statuses, and the server lives on', () => {
     await srv.close();
     srv = await startServer({}, { allowedOrigins: '*', allowMissingOrigin: false });
     expect((await rawRequest(srv.port, '/ws?token=good-a', upgradeHeaders())).status).toBe(403);
-    expect((await rawRequest(srv.port, '/ws?token=good-a', upgradeHeaders({ Origin: 'https://x.example' }))).status).toBe(101);
+    expect(
+      (
+        await rawRequest(
+          srv.port,
+          '/ws?token=good-a',
+          upgradeHeaders({ Origin: 'https://x.example' }),
+        )
+      ).status,
+    ).toBe(101);
     await srv.close();
     srv = await startServer();
   });
 
   it('400 when only unknown subprotocols are offered (never a 101 without a protocol)', async () => {
-    const res = await rawRequest(srv.port, '/ws?token=good-a', upgradeHeaders({ 'Sec-WebSocket-Protocol': 'chat, superchat' }));
+    const res = await rawRequest(
+      srv.port,
+      '/ws?token=good-a',
+      upgradeHeaders({ 'Sec-WebSocket-Protocol': 'chat, superchat' }),
+    );
     expect(res.status).toBe(400);
     expect(res.body).toContain('no supported subprotocol');
   });
 
   it('400 for a malformed subprotocol header', async () => {
-    const res = await rawRequest(srv.port, '/ws?token=good-a', upgradeHeaders({ 'Sec-WebSocket-Protocol': 'wsm.v1.json,,' }));
+    const res = await rawRequest(
+      srv.port,
+      '/ws?token=good-a',
+      upgradeHeaders({ 'Sec-WebSocket-Protocol': 'wsm.v1.json,,' }),
+    );
     expect(res.status).toBe(400);
   });
 
   it('400 for a malformed handshake (bad key, version, method)', async () => {
-    expect((await rawRequest(srv.port, '/ws?token=good-a', upgradeHeaders({ 'Sec-WebSocket-Key': 'short' }))).status).toBe(400);
-    expect((await rawRequest(srv.port, '/ws?token=good-a', upgradeHeaders({ 'Sec-WebSocket-Version': '12' }))).status).toBe(400);
-    expect((await rawRequest(srv.port, '/ws?token=good-a', upgradeHeaders(), 'POST')).status).toBe(400);
+    expect(
+      (
+        await rawRequest(
+          srv.port,
+          '/ws?token=good-a',
+          upgradeHeaders({ 'Sec-WebSocket-Key': 'short' }),
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await rawRequest(
+          srv.port,
+          '/ws?token=good-a',
+          upgradeHeaders({ 'Sec-WebSocket-Version': '12' }),
+        )
+      ).status,
+    ).toBe(400);
+    expect((await rawRequest(srv.port, '/ws?token=good-a', upgradeHeaders(), 'POST')).status).toBe(
+      400,
+    );
   });
 
   it('an offered subprotocol is echoed in the 101; none offered gets the default and no header', async () => {
-    const offered = await rawRequest(srv.port, '/ws?token=good-a', upgradeHeaders({ 'Sec-WebSocket-Protocol': 'foo, wsm.v1.msgpack' }));
+    const offered = await rawRequest(
+      srv.port,
+      '/ws?token=good-a',
+      upgradeHeaders({ 'Sec-WebSocket-Protocol': 'foo, wsm.v1.msgpack' }),
+    );
     expect(offered.status).toBe(101);
     expect(offered.headers['sec-websocket-protocol']).toBe('wsm.v1.msgpack');
     const none = await rawRequest(srv.port, '/ws?token=good-a', upgradeHeaders());
@@ -351,7 +419,8 @@ describe('attach: refusals are HTTP statuses, and the server lives on', () => {
       {
         maxHandshakesPerIp: 1,
         authenticate: (_req, token) => {
-          if (token === 'held') return new Promise((resolve) => release.push(() => resolve({ userId: 'held' })));
+          if (token === 'held')
+            return new Promise((resolve) => release.push(() => resolve({ userId: 'held' })));
           return token?.startsWith('good-') === true ? { userId: token.slice(5) } : null;
         },
       },
@@ -390,7 +459,9 @@ describe('attach: refusals are HTTP statuses, and the server lives on', () => {
   });
 
   it('the per-IP limits are off by default', async () => {
-    const clients = await Promise.all([1, 2, 3, 4, 5].map((i) => connectWelcomed(srv.url(`token=good-u${i}`))));
+    const clients = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => connectWelcomed(srv.url(`token=good-u${i}`))),
+    );
     expect(srv.manager.getStats().connections).toBe(5);
     for (const { client } of clients) client.ws.close();
     await Promise.all(clients.map(({ client }) => client.closed));
@@ -407,7 +478,11 @@ describe('attach: refusals are HTTP statuses, and the server lives on', () => {
     };
     srv = await startServer({}, { logger: capture, allowedOrigins: ['https://ok.example'] });
     await rawRequest(srv.port, '/ws?token=s3cret-token&resume=s3cret-resume', upgradeHeaders());
-    await rawRequest(srv.port, '/ws?token=s3cret-token&resume=s3cret-resume', upgradeHeaders({ Origin: 'https://evil.example' }));
+    await rawRequest(
+      srv.port,
+      '/ws?token=s3cret-token&resume=s3cret-resume',
+      upgradeHeaders({ Origin: 'https://evil.example' }),
+    );
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(lines.join('\n')).toContain('token=[redacted]');
     expect(lines.join('\n')).not.toContain('s3cret');
@@ -419,10 +494,16 @@ describe('attach: options', () => {
     const srv = await startServer();
     const base = { server: srv.server, authenticate: () => null };
     const { attach } = await import('./attach.js');
-    expect(() => attach(srv.manager, { ...base, path: 'ws' })).toThrow(expect.objectContaining({ code: 'invalid_options' }));
-    expect(() => attach(srv.manager, { ...base, subprotocols: ['wsm.v1.json'], defaultSubprotocol: 'legacy.json' })).toThrow(
+    expect(() => attach(srv.manager, { ...base, path: 'ws' })).toThrow(
       expect.objectContaining({ code: 'invalid_options' }),
     );
+    expect(() =>
+      attach(srv.manager, {
+        ...base,
+        subprotocols: ['wsm.v1.json'],
+        defaultSubprotocol: 'legacy.json',
+      }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_options' }));
     await srv.close();
   });
 

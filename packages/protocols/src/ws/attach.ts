@@ -1,5 +1,13 @@
 import type { Logger, Manager, UserId } from '@ws/core';
-import { WsError, consoleLogger, isUserId, redactUrl, subprotocols, systemClock, toWsError } from '@ws/core';
+import {
+  WsError,
+  consoleLogger,
+  isUserId,
+  redactUrl,
+  subprotocols,
+  systemClock,
+  toWsError,
+} from '@ws/core';
 import type { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -63,7 +71,9 @@ function connectionListeners(
   ip: string,
   url: string,
 ): ConnectionListeners {
-  socket.on('error', (err: Error) => logger.debug('upgrade socket error', { error: err.message, ip }));
+  socket.on('error', (err: Error) =>
+    logger.debug('upgrade socket error', { error: err.message, ip }),
+  );
   return {
     wsError: (err) => logger.debug('websocket error', { error: toWsError(err).message, url, ip }),
     released: connections === undefined ? undefined : () => connections.dec(ip),
@@ -117,7 +127,8 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
   const clock = options.clock ?? systemClock();
   const logger = options.logger ?? consoleLogger();
   const adapter = options.adapter ?? createWsAdapter();
-  const clientIp = options.clientIp ?? ((req: IncomingMessage) => normalizeIp(req.socket.remoteAddress));
+  const clientIp =
+    options.clientIp ?? ((req: IncomingMessage) => normalizeIp(req.socket.remoteAddress));
   const reportError = (err: unknown, stage: string): void => {
     const error = toWsError(err);
     try {
@@ -128,12 +139,17 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
     }
   };
 
-  if (!path.startsWith('/')) throw new WsError('invalid_options', `path must start with "/", got "${path}"`);
+  if (!path.startsWith('/'))
+    throw new WsError('invalid_options', `path must start with "/", got "${path}"`);
   if (!isSubprotocol(defaultSubprotocol) || !accepted.includes(defaultSubprotocol)) {
-    throw new WsError('invalid_options', `defaultSubprotocol "${defaultSubprotocol}" is not among the accepted subprotocols`);
+    throw new WsError(
+      'invalid_options',
+      `defaultSubprotocol "${defaultSubprotocol}" is not among the accepted subprotocols`,
+    );
   }
   for (const name of accepted) {
-    if (!isSubprotocol(name)) throw new WsError('invalid_options', `unknown subprotocol "${String(name)}"`);
+    if (!isSubprotocol(name))
+      throw new WsError('invalid_options', `unknown subprotocol "${String(name)}"`);
   }
 
   const wss = new WebSocketServer({
@@ -164,9 +180,16 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
   };
   let closed = false;
 
-  const refuse = (url: string, socket: Duplex, ip: string, status: number, reason: string): void => {
+  const refuse = (
+    url: string,
+    socket: Duplex,
+    ip: string,
+    status: number,
+    reason: string,
+  ): void => {
     logger.debug('websocket upgrade refused', { status, reason, path, url, ip });
-    const headers: Record<string, string> = status === 503 || status === 429 ? { 'Retry-After': retryAfter } : {};
+    const headers: Record<string, string> =
+      status === 503 || status === 429 ? { 'Retry-After': retryAfter } : {};
     writeRefusal(socket, status, reason, headers);
   };
 
@@ -174,19 +197,28 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
   const settle = (result: AuthResult | null | undefined | false): AuthResult | undefined => {
     if (result === null || result === undefined || result === false) return undefined;
     if (!isUserId(result.userId)) {
-      reportError(new Error('authenticate resolved without a valid userId (1-256 characters)'), 'authenticate');
+      reportError(
+        new Error('authenticate resolved without a valid userId (1-256 characters)'),
+        'authenticate',
+      );
       return undefined;
     }
     return result;
   };
 
-  const authenticate = async (req: IncomingMessage, token: string | undefined): Promise<AuthResult | 'timeout' | undefined> => {
+  const authenticate = async (
+    req: IncomingMessage,
+    token: string | undefined,
+  ): Promise<AuthResult | 'timeout' | undefined> => {
     let answer: ReturnType<Authenticate>;
     try {
       await Promise.resolve(); // `authenticate` runs on a microtask, never inside the 'upgrade' event
       answer = options.authenticate(req, token);
     } catch (err) {
-      logger.debug('authenticate threw', { error: toWsError(err).message, url: redactUrl(req.url ?? '') });
+      logger.debug('authenticate threw', {
+        error: toWsError(err).message,
+        url: redactUrl(req.url ?? ''),
+      });
       return undefined;
     }
     // A synchronous answer needs no timeout: no timer, no race.
@@ -199,14 +231,26 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
       const result = await Promise.race([answer, timeout]);
       return result === 'timeout' ? 'timeout' : settle(result);
     } catch (err) {
-      logger.debug('authenticate threw', { error: toWsError(err).message, url: redactUrl(req.url ?? '') });
+      logger.debug('authenticate threw', {
+        error: toWsError(err).message,
+        url: redactUrl(req.url ?? ''),
+      });
       return undefined;
     } finally {
       if (timer !== undefined) clock.clear(timer);
     }
   };
 
-  const accept = (ws: WebSocket, url: string, ip: string, listeners: ConnectionListeners, subprotocol: Subprotocol, auth: AuthResult, resumeToken: string | undefined, clientVersion: string | undefined): void => {
+  const accept = (
+    ws: WebSocket,
+    url: string,
+    ip: string,
+    listeners: ConnectionListeners,
+    subprotocol: Subprotocol,
+    auth: AuthResult,
+    resumeToken: string | undefined,
+    clientVersion: string | undefined,
+  ): void => {
     if (connections !== undefined && listeners.released !== undefined) {
       connections.inc(ip);
       ws.on('close', listeners.released);
@@ -246,7 +290,12 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
         },
         (err: unknown) => {
           const e = toWsError(err);
-          logger.debug('connection refused by the manager', { code: e.code, reason: e.message, url, ip });
+          logger.debug('connection refused by the manager', {
+            code: e.code,
+            reason: e.message,
+            url,
+            ip,
+          });
         },
       );
   };
@@ -255,7 +304,8 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
     const info = readHandshake(req);
     if (info.pathname !== path) {
       // Not ours. With no other 'upgrade' listener nobody would answer: refuse instead of hanging.
-      if (server.listenerCount('upgrade') <= 1) writeRefusal(socket, 404, 'no WebSocket endpoint here');
+      if (server.listenerCount('upgrade') <= 1)
+        writeRefusal(socket, 404, 'no WebSocket endpoint here');
       return;
     }
     const ip = clientIp(req);
@@ -274,7 +324,8 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
     ) {
       return refuse(url, socket, ip, 400, 'malformed WebSocket handshake');
     }
-    if (manager.state !== 'running') return refuse(url, socket, ip, 503, `server is ${manager.state}`);
+    if (manager.state !== 'running')
+      return refuse(url, socket, ip, 503, `server is ${manager.state}`);
     if (manager.getStats().connections + handshakes.total() >= manager.limits.maxConnections) {
       return refuse(url, socket, ip, 503, 'server full');
     }
@@ -285,10 +336,16 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
       return refuse(url, socket, ip, 429, 'too many handshakes from this address');
     }
     const origin = requestHeader(req, 'origin') ?? requestHeader(req, 'sec-websocket-origin');
-    if (!originAllowed(origin, options.allowedOrigins, requestHeader(req, 'host'), allowMissingOrigin)) {
+    if (
+      !originAllowed(origin, options.allowedOrigins, requestHeader(req, 'host'), allowMissingOrigin)
+    ) {
       return refuse(url, socket, ip, 403, 'origin not allowed');
     }
-    const negotiation = negotiateSubprotocol(requestHeader(req, 'sec-websocket-protocol'), accepted, defaultSubprotocol);
+    const negotiation = negotiateSubprotocol(
+      requestHeader(req, 'sec-websocket-protocol'),
+      accepted,
+      defaultSubprotocol,
+    );
     if (!negotiation.ok) return refuse(url, socket, ip, 400, negotiation.reason);
 
     handshakes.inc(ip);
@@ -299,14 +356,24 @@ export function attach(manager: Manager, options: AttachOptions): AttachHandle {
         if (auth === 'timeout') return refuse(url, socket, ip, 503, 'authentication timed out');
         if (auth === undefined) return refuse(url, socket, ip, 401, 'authentication failed');
         if (closed) return refuse(url, socket, ip, 503, 'endpoint closed');
-        if (manager.state !== 'running') return refuse(url, socket, ip, 503, `server is ${manager.state}`);
+        if (manager.state !== 'running')
+          return refuse(url, socket, ip, 503, `server is ${manager.state}`);
         // The 101 response and the frames of the same loop turn (core's `welcome` when the
         // connection registers at once) leave in one write: the socket is corked until the
         // turn's check phase.
         socket.cork();
         setImmediate(uncork, socket);
         wss.handleUpgrade(req, socket, head, (ws) => {
-          accept(ws, url, ip, listeners, negotiation.subprotocol, auth, info.resumeToken, info.clientVersion);
+          accept(
+            ws,
+            url,
+            ip,
+            listeners,
+            negotiation.subprotocol,
+            auth,
+            info.resumeToken,
+            info.clientVersion,
+          );
         });
       })
       .catch((err: unknown) => {

@@ -26,8 +26,14 @@ export type Authenticate = (
 
 /** The part of a Node `http`/`https` server `attach` uses. */
 export interface UpgradeServer {
-  on(event: 'upgrade', listener: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown;
-  removeListener(event: 'upgrade', listener: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown;
+  on(
+    event: 'upgrade',
+    listener: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
+  ): unknown;
+  removeListener(
+    event: 'upgrade',
+    listener: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
+  ): unknown;
   listenerCount(event: 'upgrade'): number;
 }
 

@@ -4,7 +4,13 @@ import { silentLogger } from '@ws/core';
 import { Buffer } from 'node:buffer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestClient, TestServer } from '../test/harness.js';
-import { connectClient, expectAlive, expectPrototypeClean, prototypeSnapshot, startServer } from '../test/harness.js';
+import {
+  connectClient,
+  expectAlive,
+  expectPrototypeClean,
+  prototypeSnapshot,
+  startServer,
+} from '../test/harness.js';
 
 const msgpackDecode = (d: Buffer, isBinary: boolean): unknown => {
   if (!isBinary) throw new Error('msgpack clients expect binary frames');
@@ -47,9 +53,21 @@ describe('codecs over real sockets', () => {
     expect(c.ws.protocol).toBe('wsm.v1.msgpack');
     c.ws.send(encode({ type: 'join', thread: 'room', id: 1 }));
     expect(await c.next('ack')).toEqual({ type: 'ack', id: 1 });
-    c.ws.send(encode({ type: 'publish', thread: 'room', data: { text: 'hé', n: 1.5, bin: new Uint8Array([1, 2]) }, id: 2 }));
+    c.ws.send(
+      encode({
+        type: 'publish',
+        thread: 'room',
+        data: { text: 'hé', n: 1.5, bin: new Uint8Array([1, 2]) },
+        id: 2,
+      }),
+    );
     const msg = await c.next('message');
-    expect(msg).toMatchObject({ type: 'message', thread: 'room', from: 'mia', data: { text: 'hé', n: 1.5 } });
+    expect(msg).toMatchObject({
+      type: 'message',
+      thread: 'room',
+      from: 'mia',
+      data: { text: 'hé', n: 1.5 },
+    });
     expect([...(msg.data as { bin: Uint8Array }).bin]).toEqual([1, 2]);
     c.ws.close();
     await c.closed;
@@ -59,7 +77,10 @@ describe('codecs over real sockets', () => {
     const c = msgpackClient('mia');
     await c.next('welcome');
     c.ws.send('{"type":"ping"}');
-    expect(await c.next('error')).toMatchObject({ code: 'bad_request', message: 'wsm.v1.msgpack expects binary frames' });
+    expect(await c.next('error')).toMatchObject({
+      code: 'bad_request',
+      message: 'wsm.v1.msgpack expects binary frames',
+    });
     c.ws.send(encode({ type: 'ping' }));
     expect(await c.next('pong')).toEqual({ type: 'pong' });
     c.ws.close();
@@ -72,9 +93,15 @@ describe('codecs over real sockets', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 40; i++) deep = [deep];
     c.ws.send(encode({ type: 'ping', deep }));
-    expect(await c.next('error')).toMatchObject({ code: 'bad_request', message: 'frame nests deeper than 32 levels' });
+    expect(await c.next('error')).toMatchObject({
+      code: 'bad_request',
+      message: 'frame nests deeper than 32 levels',
+    });
     c.ws.send(Buffer.from([0xc1]));
-    expect(await c.next('error')).toMatchObject({ code: 'bad_request', message: 'frame is not valid MessagePack' });
+    expect(await c.next('error')).toMatchObject({
+      code: 'bad_request',
+      message: 'frame is not valid MessagePack',
+    });
     c.ws.close();
     await c.closed;
   });
@@ -95,10 +122,19 @@ describe('codecs over real sockets', () => {
       Buffer.from([0x01]),
     ]);
     c.ws.send(hostile);
-    expect(await c.next('error')).toMatchObject({ code: 'bad_request', message: 'frame is not valid MessagePack' });
+    expect(await c.next('error')).toMatchObject({
+      code: 'bad_request',
+      message: 'frame is not valid MessagePack',
+    });
     c.ws.send(encode({ type: 'join', thread: 'room', id: 1 }));
     await c.next('ack');
-    c.ws.send(encode({ type: 'publish', thread: 'room', data: { constructor: { prototype: { polluted: 1 } }, ok: true } }));
+    c.ws.send(
+      encode({
+        type: 'publish',
+        thread: 'room',
+        data: { constructor: { prototype: { polluted: 1 } }, ok: true },
+      }),
+    );
     const msg = await c.next('message');
     expect(msg.data).toEqual({ ok: true });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -112,13 +148,26 @@ describe('codecs over real sockets', () => {
     expect(c.ws.protocol).toBe('legacy.json');
     expect(welcome.legacy).toMatchObject({ event: 'welcome', data: { userId: 'leo' } });
     expect(Object.keys((welcome.legacy as { data: object }).data)).not.toContain('type');
-    c.ws.send(JSON.stringify({ event: 'join', data: { thread: 'room', id: 'j1', type: 'publish' } }));
-    expect(((await c.next('ack')) as unknown as { legacy: unknown }).legacy).toEqual({ event: 'ack', data: { id: 'j1' } });
-    c.ws.send(JSON.stringify({ event: 'publish', data: { thread: 'room', data: { text: 'old' } } }));
+    c.ws.send(
+      JSON.stringify({ event: 'join', data: { thread: 'room', id: 'j1', type: 'publish' } }),
+    );
+    expect(((await c.next('ack')) as unknown as { legacy: unknown }).legacy).toEqual({
+      event: 'ack',
+      data: { id: 'j1' },
+    });
+    c.ws.send(
+      JSON.stringify({ event: 'publish', data: { thread: 'room', data: { text: 'old' } } }),
+    );
     const msg = (await c.next('message')) as unknown as { legacy: unknown };
-    expect(msg.legacy).toMatchObject({ event: 'message', data: { thread: 'room', from: 'leo', data: { text: 'old' } } });
+    expect(msg.legacy).toMatchObject({
+      event: 'message',
+      data: { thread: 'room', from: 'leo', data: { text: 'old' } },
+    });
     c.ws.send(JSON.stringify({ event: 'ping' }));
-    expect(((await c.next('pong')) as unknown as { legacy: unknown }).legacy).toEqual({ event: 'pong', data: {} });
+    expect(((await c.next('pong')) as unknown as { legacy: unknown }).legacy).toEqual({
+      event: 'pong',
+      data: {},
+    });
     c.ws.send(JSON.stringify({ type: 'ping' }));
     expect(await c.next('error')).toMatchObject({ code: 'bad_request' });
     c.ws.close();
@@ -138,11 +187,19 @@ describe('codecs over real sockets', () => {
     await d.next('welcome');
     const legacyWarnings = warnings.filter((w) => w.fields?.code === 'WS_LEGACY_PROTOCOL');
     expect(legacyWarnings).toHaveLength(4);
-    expect(legacyWarnings.map((w) => w.fields?.clientVersion).sort()).toEqual(['1.x', '2.x', 'other', 'other']);
+    expect(legacyWarnings.map((w) => w.fields?.clientVersion).sort()).toEqual([
+      '1.x',
+      '2.x',
+      'other',
+      'other',
+    ]);
     const counter = srv.manager.metrics.read('ws_legacy_connections_total');
     expect(counter?.kind).toBe('counter');
     const values = Object.fromEntries(
-      (counter?.samples ?? []).map((s) => [(s.labels as Record<string, string>).client_version, (s as { value: number }).value]),
+      (counter?.samples ?? []).map((s) => [
+        (s.labels as Record<string, string>).client_version,
+        (s as { value: number }).value,
+      ]),
     );
     expect(values).toEqual({ '1.x': 1, '2.x': 1, other: 2 });
     // A JSON client is never counted.
@@ -164,7 +221,11 @@ describe('codecs over real sockets', () => {
     await Promise.all([j.next('ack'), m.next('ack'), l.next('ack')]);
     const result = await srv.manager.sendToThread('mix' as never, { hello: 'all' });
     expect(result.delivered).toBe(3);
-    const [mj, mm, ml] = await Promise.all([j.next('message'), m.next('message'), l.next('message')]);
+    const [mj, mm, ml] = await Promise.all([
+      j.next('message'),
+      m.next('message'),
+      l.next('message'),
+    ]);
     expect(mj.data).toEqual({ hello: 'all' });
     expect(mm.data).toEqual({ hello: 'all' });
     expect(ml.data).toEqual({ hello: 'all' });

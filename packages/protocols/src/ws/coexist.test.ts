@@ -15,7 +15,10 @@ import {
 } from '../test/harness.js';
 
 /** A second WebSocket endpoint (a dashboard's live stream) on `/live` that echoes. */
-function liveEndpoint(): { wss: WebSocketServer; onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void } {
+function liveEndpoint(): {
+  wss: WebSocketServer;
+  onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+} {
   const wss = new WebSocketServer({ noServer: true });
   wss.on('connection', (ws) => {
     ws.on('message', (data: Buffer) => ws.send(`echo:${data.toString()}`));
@@ -35,7 +38,9 @@ async function echo(url: string): Promise<string> {
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  const reply = new Promise<string>((resolve) => ws.once('message', (d: Buffer) => resolve(d.toString())));
+  const reply = new Promise<string>((resolve) =>
+    ws.once('message', (d: Buffer) => resolve(d.toString())),
+  );
   ws.send('hi');
   const text = await reply;
   ws.close();
@@ -92,7 +97,9 @@ describe('attach shares the server with other upgrade handlers', () => {
 
   it('only the exact path is ours: /ws/extra and /wsx are not', async () => {
     srv = await startServer();
-    expect((await rawRequest(srv.port, '/ws/extra?token=good-a', upgradeHeaders())).status).toBe(404);
+    expect((await rawRequest(srv.port, '/ws/extra?token=good-a', upgradeHeaders())).status).toBe(
+      404,
+    );
     expect((await rawRequest(srv.port, '/wsx?token=good-a', upgradeHeaders())).status).toBe(404);
     expect((await rawRequest(srv.port, '/ws?token=good-a', upgradeHeaders())).status).toBe(101);
   });

@@ -6,7 +6,13 @@
 import { Buffer } from 'node:buffer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RawWsClient, TestServer } from '../test/harness.js';
-import { expectAlive, expectPrototypeClean, prototypeSnapshot, rawWsClient, startServer } from '../test/harness.js';
+import {
+  expectAlive,
+  expectPrototypeClean,
+  prototypeSnapshot,
+  rawWsClient,
+  startServer,
+} from '../test/harness.js';
 
 const MAX = 1024;
 
@@ -26,7 +32,10 @@ describe('protocol violations on a real socket', () => {
     await srv.close();
   });
 
-  const open = async (query = 'token=good-raw', headers: Record<string, string> = {}): Promise<RawWsClient> => {
+  const open = async (
+    query = 'token=good-raw',
+    headers: Record<string, string> = {},
+  ): Promise<RawWsClient> => {
     const c = await rawWsClient(srv.port, `/ws?${query}`, headers);
     clients.push(c);
     expect(c.status).toBe(101);
@@ -63,12 +72,16 @@ describe('protocol violations on a real socket', () => {
     const c = await open('token=good-raw', { 'Sec-WebSocket-Protocol': 'wsm.v1.json' });
     c.sendFrame(2, Buffer.from(JSON.stringify({ type: 'ping' })));
     expect(await c.closeCode()).toBe(1003);
-    expect(c.frames.filter((f) => f.opcode === 1).map((f) => JSON.parse(f.payload.toString()).type)).toEqual(['welcome']);
+    expect(
+      c.frames.filter((f) => f.opcode === 1).map((f) => JSON.parse(f.payload.toString()).type),
+    ).toEqual(['welcome']);
   });
 
   it('a binary frame on legacy.json (text) -> 1003', async () => {
     const c = await open('token=good-raw', { 'Sec-WebSocket-Protocol': 'legacy.json' });
-    expect(JSON.parse((c.frames[0] as { payload: Buffer }).payload.toString())).toMatchObject({ event: 'welcome' });
+    expect(JSON.parse((c.frames[0] as { payload: Buffer }).payload.toString())).toMatchObject({
+      event: 'welcome',
+    });
     c.sendFrame(2, Buffer.from([1, 2, 3]));
     expect(await c.closeCode()).toBe(1003);
   });
@@ -132,7 +145,10 @@ describe('protocol violations on a real socket', () => {
     const c = await open();
     c.sendFrame(1, `${'['.repeat(33)}${']'.repeat(33)}`);
     const err = await c.nextJson('error');
-    expect(err).toMatchObject({ code: 'bad_request', message: 'frame nests deeper than 32 levels' });
+    expect(err).toMatchObject({
+      code: 'bad_request',
+      message: 'frame nests deeper than 32 levels',
+    });
     c.sendFrame(1, JSON.stringify({ type: 'ping' }));
     expect((await c.nextJson('pong')).type).toBe('pong');
     c.sendFrame(8, Buffer.from([0x03, 0xe8]));

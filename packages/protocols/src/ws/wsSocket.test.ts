@@ -24,10 +24,19 @@ interface Rig {
 /** A ws server whose connections are wrapped by `adapter` and handed to a manager. */
 async function startRig(
   adapter: WsAdapter,
-  o: { deflate?: boolean; delayConnectMs?: number; socketOptions?: WsSocketOptions; msgpack?: boolean } = {},
+  o: {
+    deflate?: boolean;
+    delayConnectMs?: number;
+    socketOptions?: WsSocketOptions;
+    msgpack?: boolean;
+  } = {},
 ): Promise<Rig> {
   const manager = createManager({ logger: silentLogger(), authorizeThread: () => true });
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: o.deflate ?? false });
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    perMessageDeflate: o.deflate ?? false,
+  });
   await new Promise<void>((r) => wss.once('listening', () => r()));
   const serverSockets: WebSocket[] = [];
   const wrapped: SocketLike[] = [];
@@ -38,7 +47,11 @@ async function startRig(
     wrapped.push(socket);
     const connect = (): void => {
       manager
-        .connectUser(userId(`u${++n}`), socket, o.msgpack === true ? { codec: createMsgpackCodec() } : {})
+        .connectUser(
+          userId(`u${++n}`),
+          socket,
+          o.msgpack === true ? { codec: createMsgpackCodec() } : {},
+        )
         .catch(() => {});
     };
     if (o.delayConnectMs === undefined) connect();
@@ -65,7 +78,12 @@ async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
   }
 }
 
-async function clients(rig: Rig, count: number, protocols?: string, decoder?: (d: Buffer, b: boolean) => unknown): Promise<TestClient[]> {
+async function clients(
+  rig: Rig,
+  count: number,
+  protocols?: string,
+  decoder?: (d: Buffer, b: boolean) => unknown,
+): Promise<TestClient[]> {
   const out: TestClient[] = [];
   for (let i = 0; i < count; i++) {
     const c = connectClient(rig.url, protocols, {}, decoder);
@@ -105,7 +123,8 @@ describe('ws adapter', () => {
     expect(prepare).toHaveBeenCalledTimes(1);
     for (const s of sends) expect(s).not.toHaveBeenCalled();
     const got = await Promise.all(cs.map((c) => c.next('message')));
-    for (const m of got) expect(m).toEqual({ type: 'message', from: null, data: { text: 'hello', n: 1 } });
+    for (const m of got)
+      expect(m).toEqual({ type: 'message', from: null, data: { text: 'hello', n: 1 } });
     expect(new Set(cs.map((c) => c.raw.at(-1))).size).toBe(1);
   });
 
@@ -117,7 +136,8 @@ describe('ws adapter', () => {
     });
     const sends = rig.serverSockets.map((ws) => vi.spyOn(ws, 'send'));
     expect((await rig.manager.broadcast({ b: 1 })).delivered).toBe(2);
-    for (const c of cs) expect(await c.next('message')).toEqual({ type: 'message', from: null, data: { b: 1 } });
+    for (const c of cs)
+      expect(await c.next('message')).toEqual({ type: 'message', from: null, data: { b: 1 } });
     for (const s of sends) expect(s).not.toHaveBeenCalled();
   });
 
@@ -128,7 +148,8 @@ describe('ws adapter', () => {
     const sends = rig.serverSockets.map((ws) => vi.spyOn(ws, 'send'));
     const big = 'x'.repeat(5000);
     expect((await rig.manager.broadcast({ big })).delivered).toBe(2);
-    for (const c of cs) expect(await c.next('message')).toEqual({ type: 'message', from: null, data: { big } });
+    for (const c of cs)
+      expect(await c.next('message')).toEqual({ type: 'message', from: null, data: { big } });
     for (const s of sends) expect(s).toHaveBeenCalledTimes(1);
   });
 
@@ -137,7 +158,9 @@ describe('ws adapter', () => {
     const [c] = await clients(rig, 1);
     for (const size of [0, 100, 125, 126, 1000, 65_535, 65_536, 200_000]) {
       const text = 'é'.repeat(Math.floor(size / 2)) + 'a'.repeat(size % 2);
-      const p = rig.wrapped[0]?.prepare?.(JSON.stringify({ type: 'message', from: null, data: text }));
+      const p = rig.wrapped[0]?.prepare?.(
+        JSON.stringify({ type: 'message', from: null, data: text }),
+      );
       rig.wrapped[0]?.sendPrepared?.(p);
       const m = await c!.next('message');
       expect(m.data).toBe(text);
@@ -146,27 +169,35 @@ describe('ws adapter', () => {
     expect([...bin]).toEqual([0x82, 3, 1, 2, 3]);
     expect([...frameMessage('')]).toEqual([0x81, 0]);
     expect([...frameMessage('a'.repeat(126)).subarray(0, 4)]).toEqual([0x81, 126, 0, 126]);
-    expect([...frameMessage('a'.repeat(65_536)).subarray(0, 10)]).toEqual([0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0]);
+    expect([...frameMessage('a'.repeat(65_536)).subarray(0, 10)]).toEqual([
+      0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0,
+    ]);
   });
 
-  it.each([true, false])('many sends in one tick arrive complete and in order (coalesceWrites %s)', async (coalesceWrites) => {
-    rig = await startRig(createWsAdapter({ coalesceWrites }));
-    const [c] = await clients(rig, 1);
-    const id = rig.wrapped[0] as SocketLike;
-    for (let i = 0; i < 300; i++) {
-      if (i % 2 === 0) id.send(JSON.stringify({ type: 'message', from: null, data: i }));
-      else id.sendPrepared?.(id.prepare?.(JSON.stringify({ type: 'message', from: null, data: i })));
-    }
-    await waitFor(() => c!.frames.filter((f) => f.type === 'message').length === 300);
-    expect(c!.frames.filter((f) => f.type === 'message').map((f) => (f as { data: number }).data)).toEqual(
-      Array.from({ length: 300 }, (_, i) => i),
-    );
-  });
+  it.each([true, false])(
+    'many sends in one tick arrive complete and in order (coalesceWrites %s)',
+    async (coalesceWrites) => {
+      rig = await startRig(createWsAdapter({ coalesceWrites }));
+      const [c] = await clients(rig, 1);
+      const id = rig.wrapped[0] as SocketLike;
+      for (let i = 0; i < 300; i++) {
+        if (i % 2 === 0) id.send(JSON.stringify({ type: 'message', from: null, data: i }));
+        else
+          id.sendPrepared?.(id.prepare?.(JSON.stringify({ type: 'message', from: null, data: i })));
+      }
+      await waitFor(() => c!.frames.filter((f) => f.type === 'message').length === 300);
+      expect(
+        c!.frames.filter((f) => f.type === 'message').map((f) => (f as { data: number }).data),
+      ).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    },
+  );
 
   it('frames of one tick leave in one TCP write at its end; bufferedAmount counts them meanwhile', async () => {
     rig = await startRig(createWsAdapter());
     const [c] = await clients(rig, 1);
-    const raw = (rig.serverSockets[0] as unknown as { _socket: { write: (b: Uint8Array) => boolean } })._socket;
+    const raw = (
+      rig.serverSockets[0] as unknown as { _socket: { write: (b: Uint8Array) => boolean } }
+    )._socket;
     const writes: number[] = [];
     const original = raw.write.bind(raw);
     raw.write = (b: Uint8Array) => {
@@ -181,14 +212,17 @@ describe('ws adapter', () => {
       else id.sendPrepared?.(id.prepare?.(payload(i)));
     }
     expect(writes).toEqual([]);
-    const heldBytes = Array.from({ length: 10 }, (_, i) => frameMessage(payload(i)).byteLength).reduce((a, b) => a + b);
+    const heldBytes = Array.from(
+      { length: 10 },
+      (_, i) => frameMessage(payload(i)).byteLength,
+    ).reduce((a, b) => a + b);
     expect(id.bufferedAmount - before).toBe(heldBytes);
     await new Promise<void>((r) => process.nextTick(r));
     expect(writes).toEqual([heldBytes]);
     await waitFor(() => c!.frames.filter((f) => f.type === 'message').length === 10);
-    expect(c!.frames.filter((f) => f.type === 'message').map((f) => (f as { data: number }).data)).toEqual(
-      Array.from({ length: 10 }, (_, i) => i),
-    );
+    expect(
+      c!.frames.filter((f) => f.type === 'message').map((f) => (f as { data: number }).data),
+    ).toEqual(Array.from({ length: 10 }, (_, i) => i));
   });
 
   it('close() right after sends delivers the held frames before the close frame; terminate() drops them', async () => {
@@ -198,7 +232,9 @@ describe('ws adapter', () => {
     for (let i = 0; i < 3; i++) ida.send(JSON.stringify({ type: 'message', from: null, data: i }));
     ida.close(4000, 'bye');
     expect((await a!.closed).code).toBe(4000);
-    expect(a!.frames.filter((f) => f.type === 'message').map((f) => (f as { data: number }).data)).toEqual([0, 1, 2]);
+    expect(
+      a!.frames.filter((f) => f.type === 'message').map((f) => (f as { data: number }).data),
+    ).toEqual([0, 1, 2]);
     idb.send(JSON.stringify({ type: 'message', from: null, data: 'lost' }));
     idb.terminate();
     expect(idb.bufferedAmount).toBe(0);

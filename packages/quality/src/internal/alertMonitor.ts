@@ -17,7 +17,11 @@ export interface AlertMonitor {
   /** Alerts currently firing. */
   active(): readonly QualityAlert[];
   /** The inbound reject rate over the rate window (0 with no frames). */
-  rejectRate(now: number): { readonly rate: number; readonly frames: number; readonly windowMs: number };
+  rejectRate(now: number): {
+    readonly rate: number;
+    readonly frames: number;
+    readonly windowMs: number;
+  };
   /** Users currently tracked (for tests and the bound). */
   trackedUsers(): number;
 }
@@ -28,15 +32,28 @@ interface UserEntry {
 }
 
 function positive(value: number, what: string): number {
-  if (!(value > 0) || !Number.isFinite(value)) throw new WsError('invalid_options', `quality alerts: ${what} must be > 0`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new WsError('invalid_options', `quality alerts: ${what} must be > 0`);
   return value;
 }
 
 /** Creates the alert state of one plugin instance. */
-export function createAlertMonitor(options: AlertOptions, notify: (alert: QualityAlert) => void): AlertMonitor {
-  const every = positive(options.evaluateEveryMs ?? alertDefaults.evaluateEveryMs, 'evaluateEveryMs');
-  const rateOpts = options.rejectRate === false ? undefined : { ...alertDefaults.rejectRate, ...options.rejectRate };
-  const userOpts = options.userRejects === false ? undefined : { ...alertDefaults.userRejects, ...options.userRejects };
+export function createAlertMonitor(
+  options: AlertOptions,
+  notify: (alert: QualityAlert) => void,
+): AlertMonitor {
+  const every = positive(
+    options.evaluateEveryMs ?? alertDefaults.evaluateEveryMs,
+    'evaluateEveryMs',
+  );
+  const rateOpts =
+    options.rejectRate === false
+      ? undefined
+      : { ...alertDefaults.rejectRate, ...options.rejectRate };
+  const userOpts =
+    options.userRejects === false
+      ? undefined
+      : { ...alertDefaults.userRejects, ...options.userRejects };
 
   const rate = rateOpts && {
     threshold: positive(rateOpts.threshold, 'rejectRate.threshold'),
@@ -82,7 +99,11 @@ export function createAlertMonitor(options: AlertOptions, notify: (alert: Qualit
 
   const rateNow = (now: number) => {
     const [total = 0, refused = 0] = frames.sums(now);
-    return { rate: total === 0 ? 0 : refused / total, frames: total, windowMs: rate?.windowMs ?? 0 };
+    return {
+      rate: total === 0 ? 0 : refused / total,
+      frames: total,
+      windowMs: rate?.windowMs ?? 0,
+    };
   };
 
   return {
@@ -95,11 +116,28 @@ export function createAlertMonitor(options: AlertOptions, notify: (alert: Qualit
       if (rate !== undefined) {
         const r = rateNow(now);
         if (rateFiring === undefined && r.frames >= rate.minFrames && r.rate > rate.threshold) {
-          rateFiring = { alert: 'reject_rate', state: 'firing', at: now, value: r.rate, threshold: rate.threshold, windowMs: rate.windowMs };
+          rateFiring = {
+            alert: 'reject_rate',
+            state: 'firing',
+            at: now,
+            value: r.rate,
+            threshold: rate.threshold,
+            windowMs: rate.windowMs,
+          };
           notify(rateFiring);
-        } else if (rateFiring !== undefined && (r.frames < rate.minFrames || r.rate <= rate.clearBelow)) {
+        } else if (
+          rateFiring !== undefined &&
+          (r.frames < rate.minFrames || r.rate <= rate.clearBelow)
+        ) {
           rateFiring = undefined;
-          notify({ alert: 'reject_rate', state: 'resolved', at: now, value: r.rate, threshold: rate.threshold, windowMs: rate.windowMs });
+          notify({
+            alert: 'reject_rate',
+            state: 'resolved',
+            at: now,
+            value: r.rate,
+            threshold: rate.threshold,
+            windowMs: rate.windowMs,
+          });
         }
       }
       if (user === undefined) return;
@@ -109,12 +147,28 @@ export function createAlertMonitor(options: AlertOptions, notify: (alert: Qualit
         const [count = 0] = entry.window.sums(now);
         if (entry.firing === undefined && count > user.perMinute && firing < user.maxActive) {
           firing++;
-          entry.firing = { alert: 'user_rejects', state: 'firing', at: now, value: count, threshold: user.perMinute, windowMs: MINUTE, userId };
+          entry.firing = {
+            alert: 'user_rejects',
+            state: 'firing',
+            at: now,
+            value: count,
+            threshold: user.perMinute,
+            windowMs: MINUTE,
+            userId,
+          };
           notify(entry.firing);
         } else if (entry.firing !== undefined && count <= user.clearBelow) {
           entry.firing = undefined;
           firing--;
-          notify({ alert: 'user_rejects', state: 'resolved', at: now, value: count, threshold: user.perMinute, windowMs: MINUTE, userId });
+          notify({
+            alert: 'user_rejects',
+            state: 'resolved',
+            at: now,
+            value: count,
+            threshold: user.perMinute,
+            windowMs: MINUTE,
+            userId,
+          });
         }
         if (entry.firing === undefined && count === 0) users.delete(userId);
       }

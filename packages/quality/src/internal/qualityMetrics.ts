@@ -4,7 +4,8 @@ import type { GateDirection } from '../gate.js';
 
 /** Buckets of `ws_quality_validation_seconds`: gates are fast, a remote store is slower. */
 export const validationBuckets: readonly number[] = Object.freeze([
-  0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
+  0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+  0.25, 1,
 ]);
 
 /** The plugin's metrics in the manager's registry, with children bound per gate. */
@@ -20,7 +21,10 @@ export interface QualityMetrics {
  * `ws_quality_closes_total{gate,direction}`, `ws_quality_validation_seconds{gate,direction}`,
  * `ws_quality_alerts_total{alert}` and `ws_quality_alerts_active` (computed).
  */
-export function registerQualityMetrics(registry: MetricsRegistry, activeAlerts: () => number): QualityMetrics {
+export function registerQualityMetrics(
+  registry: MetricsRegistry,
+  activeAlerts: () => number,
+): QualityMetrics {
   const passes = registry.counter('ws_quality_passes_total', {
     help: 'Frames a quality gate passed.',
     labelNames: ['gate', 'direction'],
@@ -42,7 +46,10 @@ export function registerQualityMetrics(registry: MetricsRegistry, activeAlerts: 
     help: 'Quality alerts fired (once per breach).',
     labelNames: ['alert'],
   });
-  registry.gauge('ws_quality_alerts_active', { help: 'Quality alerts firing now.', collect: activeAlerts });
+  registry.gauge('ws_quality_alerts_active', {
+    help: 'Quality alerts firing now.',
+    collect: activeAlerts,
+  });
 
   return {
     pass(gate, direction, seconds) {

@@ -10,7 +10,10 @@ export interface QualityVerdictBase {
   readonly gate: string | undefined;
 }
 
-const passed: QualityVerdictBase = Object.freeze({ verdict: Object.freeze({ verdict: 'pass' }), gate: undefined });
+const passed: QualityVerdictBase = Object.freeze({
+  verdict: Object.freeze({ verdict: 'pass' }),
+  gate: undefined,
+});
 
 const failedVerdict: GateVerdict = Object.freeze({
   verdict: 'reject',
@@ -48,7 +51,11 @@ export function runGates(
 
   const settle = (gate: Gate, started: number, out: unknown): QualityVerdictBase | undefined => {
     if (!validVerdict(out)) {
-      return fail(gate, started, new WsError('internal_error', `gate "${gate.name}" returned an invalid verdict`));
+      return fail(
+        gate,
+        started,
+        new WsError('internal_error', `gate "${gate.name}" returned an invalid verdict`),
+      );
     }
     switch (out.verdict) {
       case 'pass':

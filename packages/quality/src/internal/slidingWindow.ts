@@ -31,14 +31,16 @@ export function createSlidingWindow(windowMs: number, slotMs: number, series = 1
         slotOf[i] = slot;
         for (const c of counts) c[i] = 0;
       }
-      for (let s = 0; s < series; s++) (counts[s] as number[])[i] = ((counts[s] as number[])[i] as number) + (values[s] ?? 0);
+      for (let s = 0; s < series; s++)
+        (counts[s] as number[])[i] = ((counts[s] as number[])[i] as number) + (values[s] ?? 0);
     },
     sums(now) {
       const current = Math.floor(now / width);
       const out = new Array<number>(series).fill(0);
       for (let i = 0; i < n; i++) {
         if (!live(slotOf[i] as number, current)) continue;
-        for (let s = 0; s < series; s++) out[s] = (out[s] as number) + ((counts[s] as number[])[i] as number);
+        for (let s = 0; s < series; s++)
+          out[s] = (out[s] as number) + ((counts[s] as number[])[i] as number);
       }
       return out;
     },

@@ -17,7 +17,8 @@ export interface QualitySummary {
   readonly inbound: GateTally;
   readonly outbound: GateTally;
   /** The inbound reject rate over the alert window; undefined when alerts are off. */
-  readonly rejectRate: { readonly rate: number; readonly frames: number; readonly windowMs: number } | undefined;
+  readonly rejectRate:
+    { readonly rate: number; readonly frames: number; readonly windowMs: number } | undefined;
   readonly activeAlerts: readonly QualityAlert[];
 }
 
@@ -37,9 +38,15 @@ const copy = (t: MutableTally): GateTally => ({
 /** Per-direction outcome counts of one plugin instance (gate names and codes are bounded sets). */
 export function createTally(): {
   count(direction: GateDirection, decision: QualityVerdictBase): void;
-  summary(rejectRate: QualitySummary['rejectRate'], activeAlerts: readonly QualityAlert[]): QualitySummary;
+  summary(
+    rejectRate: QualitySummary['rejectRate'],
+    activeAlerts: readonly QualityAlert[],
+  ): QualitySummary;
 } {
-  const tallies: Record<GateDirection, MutableTally> = { inbound: emptyTally(), outbound: emptyTally() };
+  const tallies: Record<GateDirection, MutableTally> = {
+    inbound: emptyTally(),
+    outbound: emptyTally(),
+  };
   return {
     count(direction, { verdict, gate }) {
       const t = tallies[direction];
@@ -59,7 +66,12 @@ export function createTally(): {
       }
     },
     summary(rejectRate, activeAlerts) {
-      return { inbound: copy(tallies.inbound), outbound: copy(tallies.outbound), rejectRate, activeAlerts: [...activeAlerts] };
+      return {
+        inbound: copy(tallies.inbound),
+        outbound: copy(tallies.outbound),
+        rejectRate,
+        activeAlerts: [...activeAlerts],
+      };
     },
   };
 }

@@ -12,9 +12,17 @@ export function fullBucket(rule: RateRule, now: number): BucketState {
 }
 
 /** Refills `bucket` up to `now`, then takes `cost` tokens if there are enough. Mutates `bucket`. */
-export function takeTokens(bucket: BucketState, rule: RateRule, cost: number, now: number): TakeResult {
+export function takeTokens(
+  bucket: BucketState,
+  rule: RateRule,
+  cost: number,
+  now: number,
+): TakeResult {
   if (now > bucket.at) {
-    bucket.tokens = Math.min(rule.burst, bucket.tokens + ((now - bucket.at) / 1000) * rule.perSecond);
+    bucket.tokens = Math.min(
+      rule.burst,
+      bucket.tokens + ((now - bucket.at) / 1000) * rule.perSecond,
+    );
     bucket.at = now;
   }
   if (bucket.tokens >= cost) {

@@ -1,4 +1,12 @@
-import type { ClusterAdapter, Connection, ConnectionId, Manager, ManagerOptions, ServerFrame, WsError } from '@ws/core';
+import type {
+  ClusterAdapter,
+  Connection,
+  ConnectionId,
+  Manager,
+  ManagerOptions,
+  ServerFrame,
+  WsError,
+} from '@ws/core';
 import { createManager, silentLogger, threadId, userId } from '@ws/core';
 // Test support, imported only by *.test.ts files (the lint boundary knows tests by that suffix).
 // eslint-disable-next-line no-restricted-imports

@@ -47,7 +47,18 @@ export async function startRedis(): Promise<RedisServer> {
     const port = await freePort();
     const child = spawn(
       '/usr/bin/redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--loglevel',
+        'notice',
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     if (await waitReady(child, 10_000)) {

@@ -37,12 +37,13 @@ export const schemaSets: readonly SchemaSet[] = [
       data: z.object({ body: z.string({ error: 'body must be a string' }) }),
     }),
     ops: z.object({ level: z.enum(['info', 'warn'], { error: 'level must be info or warn' }) }),
-    asyncPositive: z
-      .object({ n: z.number({ error: 'n must be a number' }) })
-      .refine(async (x) => {
+    asyncPositive: z.object({ n: z.number({ error: 'n must be a number' }) }).refine(
+      async (x) => {
         await new Promise((r) => setImmediate(r));
         return x.n > 0;
-      }, { message: 'n must be positive' }),
+      },
+      { message: 'n must be positive' },
+    ),
   },
   {
     library: 'valibot',
