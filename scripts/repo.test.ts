@@ -12,13 +12,12 @@
  * - mutable `static` class fields (not `readonly`, or `readonly` but holding a container).
  * A justified exception carries `// repo-allow-module-state: <reason>` on the line above.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { ROOT, sourceFiles } from './lib/sources.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ALLOW_COMMENT = 'repo-allow-module-state:';
 
 /** Constructors whose instances hold no state a caller could share by accident. */
@@ -134,45 +133,6 @@ function findModuleState(fileName: string, text: string): Violation[] {
     }
   }
   return out;
-}
-
-function walk(dir: string, acc: string[]): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules' && entry.name !== 'dist') walk(full, acc);
-    } else if (
-      entry.isFile() &&
-      /\.(ts|mts|cts)$/.test(entry.name) &&
-      !/\.d\.[mc]?ts$/.test(entry.name) &&
-      !/\.(test|spec|test-d|bench)\.[mc]?ts$/.test(entry.name)
-    ) {
-      acc.push(full);
-    }
-  }
-  return acc;
-}
-
-function sourceFiles(): string[] {
-  const files: string[] = [];
-  for (const group of ['packages', 'apps']) {
-    const groupDir = path.join(ROOT, group);
-    let names: string[];
-    try {
-      names = readdirSync(groupDir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const src = path.join(groupDir, name, 'src');
-      try {
-        if (statSync(src).isDirectory()) walk(src, files);
-      } catch {
-        // a package without src/
-      }
-    }
-  }
-  return files.sort();
 }
 
 describe('no module-level mutable state', () => {
