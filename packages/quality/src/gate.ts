@@ -63,7 +63,7 @@ export function reject(code: WireErrorCode, message: string): GateVerdict {
 
 /**
  * A `close` verdict: the connection is closed.
- * @param code close code; defaults to 1008 (policy violation)
+ * @param code close code; defaults to quality's `closeCode` (`CloseCode.policyViolation`, 1008)
  */
 export function close(code?: number, reason?: string): GateVerdict {
   return {

@@ -1,7 +1,7 @@
 import { WsError } from '@ws/core';
 import type { RateLimitStore, RateRule, TakeResult } from './rateLimitStore.js';
 import type { BucketState } from './internal/tokenBucket.js';
-import { fullBucket, isRefilled, takeTokens } from './internal/tokenBucket.js';
+import { fullBucket, isRefilled, refillBucket, takeTokens } from './internal/tokenBucket.js';
 
 /** Options of {@link memoryRateLimitStore}. */
 export interface MemoryRateLimitStoreOptions {
@@ -52,6 +52,7 @@ export function memoryRateLimitStore(
 
   return {
     name: 'memory',
+    // eslint-disable-next-line max-params -- public signature (RateLimitStore.take)
     take(key, cost, rule, now) {
       let entry = buckets.get(key);
       if (entry === undefined) {
@@ -62,7 +63,8 @@ export function memoryRateLimitStore(
         entry.rule = rule;
       }
       buckets.set(key, entry);
-      return takeTokens(entry, rule, cost, now);
+      refillBucket(entry, rule, now);
+      return takeTokens(entry, rule, cost);
     },
     size: () => buckets.size,
   };

@@ -4,7 +4,7 @@ import type { Gate, GateVerdict, InboundGateInput } from './gate.js';
 import { pass } from './gate.js';
 import { isPromiseLike } from './internal/isPromiseLike.js';
 import type { BucketState } from './internal/tokenBucket.js';
-import { fullBucket, takeTokens } from './internal/tokenBucket.js';
+import { fullBucket, refillBucket, takeTokens } from './internal/tokenBucket.js';
 import { memoryRateLimitStore } from './memoryRateLimitStore.js';
 import type { RateLimitStore, RateRule, TakeResult } from './rateLimitStore.js';
 
@@ -135,7 +135,8 @@ export function rateLimitGate(options: RateLimitGateOptions = {}): Gate {
           bucket = fullBucket(perConnection, input.now);
           connectionBuckets.set(input.connection, bucket);
         }
-        const result = takeTokens(bucket, perConnection, n, input.now);
+        refillBucket(bucket, perConnection, input.now);
+        const result = takeTokens(bucket, perConnection, n);
         if (!result.allowed) return limited('connection', result);
       }
       return userVerdict(input, n);

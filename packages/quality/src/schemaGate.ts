@@ -115,7 +115,7 @@ export function schemaGate(options: SchemaGateOptions): Gate {
     return {
       verdict: 'reject',
       code,
-      message: formatIssues(heading, pathPrefix, result.issues, maxIssues, maxLength),
+      message: formatIssues(result.issues, { heading, pathPrefix, maxIssues, maxLength }),
     };
   };
 

@@ -142,12 +142,12 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     onLocalLeave: (scope) => need().routing.leave(scope),
     publishToUser: (userId, frame) => need().routing.publishToUser(userId, frame),
     publishAll: (frame) => need().routing.publishAll(frame),
-    publishToThread: (threadId, frame) =>
-      publishToThread(need().s, need().routing, threadId, frame),
-    threadOffset: (threadId) => threadOffset(need().s, need().routing, threadId),
+    publishToThread: (threadId, frame) => publishToThread(need(), threadId, frame),
+    threadOffset: (threadId) => threadOffset(need(), threadId),
     history: (threadId, afterOffset, notBefore) =>
-      history(need().s, threadId, afterOffset, notBefore),
-    saveSession: (token, session, generation) => saveSession(need().s, token, session, generation),
+      history(need().s, { threadId, afterOffset, notBefore }),
+    saveSession: (token, session, generation) =>
+      saveSession(need().s, { token, session, generation }),
     takeSession: (token, userId) => takeSession(need().s, token, userId),
     findUser: (userId) => findUser(need().s, userId),
     instances: () => instances(need().s),

@@ -10,17 +10,25 @@ function formatPath(prefix: string, path: StandardSchemaV1.Issue['path']): strin
   return out;
 }
 
+/** How {@link formatIssues} writes one line. */
+export interface IssueFormat {
+  /** What failed, before the issues (`invalid publish frame`). */
+  readonly heading: string;
+  /** The path of the validated value from the frame's root (`data`, or '' for the frame). */
+  readonly pathPrefix: string;
+  readonly maxIssues: number;
+  readonly maxLength: number;
+}
+
 /**
  * One line for an `error` frame: the first `maxIssues` issues as `path: message`, paths from the
  * frame's root (`data.items[0].name`), then `(+N more)`, cut to `maxLength` characters.
  */
 export function formatIssues(
-  heading: string,
-  pathPrefix: string,
   issues: readonly StandardSchemaV1.Issue[],
-  maxIssues: number,
-  maxLength: number,
+  format: IssueFormat,
 ): string {
+  const { heading, pathPrefix, maxIssues, maxLength } = format;
   const parts: string[] = [];
   for (const issue of issues.slice(0, Math.max(1, maxIssues))) {
     const path = formatPath(pathPrefix, issue.path);

@@ -8,10 +8,17 @@ export const validationBuckets: readonly number[] = Object.freeze([
   0.25, 1,
 ]);
 
+/** The labels of one `ws_quality_rejects_total` series: the gate, its direction, the wire code. */
+export type RejectLabels = {
+  readonly gate: string;
+  readonly direction: GateDirection;
+  readonly code: string;
+};
+
 /** The plugin's metrics in the manager's registry, with children bound per gate. */
 export interface QualityMetrics {
   pass(gate: string, direction: GateDirection, seconds: number): void;
-  reject(gate: string, direction: GateDirection, code: string, seconds: number): void;
+  reject(labels: RejectLabels, seconds: number): void;
   close(gate: string, direction: GateDirection, seconds: number): void;
   alert(kind: QualityAlertKind): void;
 }
@@ -56,9 +63,9 @@ export function registerQualityMetrics(
       passes.inc(1, { gate, direction });
       latency.observe(seconds, { gate, direction });
     },
-    reject(gate, direction, code, seconds) {
-      rejects.inc(1, { gate, direction, code });
-      latency.observe(seconds, { gate, direction });
+    reject(labels, seconds) {
+      rejects.inc(1, labels);
+      latency.observe(seconds, { gate: labels.gate, direction: labels.direction });
     },
     close(gate, direction, seconds) {
       closes.inc(1, { gate, direction });

@@ -36,17 +36,23 @@ function validVerdict(v: unknown): v is GateVerdict {
 
 const elapsed = (started: number): number => (performance.now() - started) / 1000;
 
+/** The gates of one direction and the metrics they count in, bound once at setup. */
+export interface GateChain {
+  readonly gates: readonly Gate[];
+  readonly metrics: QualityMetrics;
+}
+
 /**
- * Runs `gates` in order until one does not pass. Sync gates keep the whole run sync. A gate that
+ * Runs `chain.gates` in order until one does not pass. Sync gates keep the whole run sync. A gate that
  * throws, rejects or returns something that is not a verdict refuses the frame with
  * `internal_error` and is reported through `report`. Every gate's outcome goes to the metrics.
  */
 export function runGates(
-  gates: readonly Gate[],
+  chain: GateChain,
   input: GateInput,
-  metrics: QualityMetrics,
   report: (err: unknown, gate: Gate) => void,
 ): QualityVerdictBase | Promise<QualityVerdictBase> {
+  const { gates, metrics } = chain;
   const { direction } = input;
 
   const settle = (gate: Gate, started: number, out: unknown): QualityVerdictBase | undefined => {
@@ -62,7 +68,7 @@ export function runGates(
         metrics.pass(gate.name, direction, elapsed(started));
         return undefined;
       case 'reject':
-        metrics.reject(gate.name, direction, out.code, elapsed(started));
+        metrics.reject({ gate: gate.name, direction, code: out.code }, elapsed(started));
         return { verdict: out, gate: gate.name };
       case 'close':
         metrics.close(gate.name, direction, elapsed(started));
@@ -71,7 +77,7 @@ export function runGates(
   };
   const fail = (gate: Gate, started: number, err: unknown): QualityVerdictBase => {
     report(err, gate);
-    metrics.reject(gate.name, direction, 'internal_error', elapsed(started));
+    metrics.reject({ gate: gate.name, direction, code: 'internal_error' }, elapsed(started));
     return { verdict: failedVerdict, gate: gate.name };
   };
 

@@ -35,14 +35,17 @@ const copy = (t: MutableTally): GateTally => ({
   closed: { ...t.closed },
 });
 
-/** Per-direction outcome counts of one plugin instance (gate names and codes are bounded sets). */
-export function createTally(): {
+/** Per-direction outcome counts of one plugin instance. */
+export interface Tally {
   count(direction: GateDirection, decision: QualityVerdictBase): void;
   summary(
     rejectRate: QualitySummary['rejectRate'],
     activeAlerts: readonly QualityAlert[],
   ): QualitySummary;
-} {
+}
+
+/** Per-direction outcome counts of one plugin instance (gate names and codes are bounded sets). */
+export function createTally(): Tally {
   const tallies: Record<GateDirection, MutableTally> = {
     inbound: emptyTally(),
     outbound: emptyTally(),

@@ -11,13 +11,8 @@ export function fullBucket(rule: RateRule, now: number): BucketState {
   return { tokens: rule.burst, at: now };
 }
 
-/** Refills `bucket` up to `now`, then takes `cost` tokens if there are enough. Mutates `bucket`. */
-export function takeTokens(
-  bucket: BucketState,
-  rule: RateRule,
-  cost: number,
-  now: number,
-): TakeResult {
+/** Refills `bucket` up to `now` (at most `burst` tokens). Mutates `bucket`. */
+export function refillBucket(bucket: BucketState, rule: RateRule, now: number): void {
   if (now > bucket.at) {
     bucket.tokens = Math.min(
       rule.burst,
@@ -25,6 +20,10 @@ export function takeTokens(
     );
     bucket.at = now;
   }
+}
+
+/** Takes `cost` tokens from a refilled `bucket` if there are enough. Mutates `bucket`. */
+export function takeTokens(bucket: BucketState, rule: RateRule, cost: number): TakeResult {
   if (bucket.tokens >= cost) {
     bucket.tokens -= cost;
     return { allowed: true, remaining: bucket.tokens, retryAfterMs: 0 };

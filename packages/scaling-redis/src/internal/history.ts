@@ -28,16 +28,22 @@ function streamExpireMs(s: Shared): number {
   return s.o.historyTtlMs > 0 ? s.o.historyTtlMs + 60_000 : 7 * DAY_MS;
 }
 
+/** What the thread publish paths need: the adapter's shared state and its routing. */
+export interface Routed {
+  readonly s: Shared;
+  readonly routing: Routing;
+}
+
 /**
  * Appends to the thread's bounded stream and publishes, in one Lua call: the stream id is the
  * offset, in the frame that every instance receives.
  */
 export async function publishToThread(
-  s: Shared,
-  routing: Routing,
+  r: Routed,
   threadId: ThreadId,
   frame: MessageFrame,
 ): Promise<ThreadPublishOutcome> {
+  const { s, routing } = r;
   const { offset: _ignored, ...bare } = frame;
   const keep = s.o.keepHistory(threadId) ? s.o.historyMaxLen : 0;
   const channel = s.keys.threadChannel(threadId);
@@ -73,11 +79,8 @@ export async function publishToThread(
  * is unreachable a join still works locally: it starts at this instance's clock (`<now>-0`, the
  * shape of a stream id), which a later `resume` answers honestly.
  */
-export async function threadOffset(
-  s: Shared,
-  routing: Routing,
-  threadId: ThreadId,
-): Promise<Offset> {
+export async function threadOffset(r: Routed, threadId: ThreadId): Promise<Offset> {
+  const { s, routing } = r;
   const fetchLast = async (): Promise<Offset> => {
     const last = (await s.link.call('HGET', s.keys.threadMeta(threadId), 'last')) as string | null;
     if (last !== null) return last as Offset;
@@ -95,16 +98,19 @@ export async function threadOffset(
   }
 }
 
+/** What `history` asks: a thread's kept frames after `max(afterOffset, notBefore)`. */
+export interface HistoryQuery {
+  readonly threadId: ThreadId;
+  readonly afterOffset: Offset;
+  readonly notBefore: Offset;
+}
+
 /**
  * The kept frames after `max(afterOffset, notBefore)`, or not recoverable when that point is in
  * the future or fell out of the kept window (count or age): never a partial answer.
  */
-export async function history(
-  s: Shared,
-  threadId: ThreadId,
-  afterOffset: Offset,
-  notBefore: Offset,
-): Promise<HistoryResult> {
+export async function history(s: Shared, query: HistoryQuery): Promise<HistoryResult> {
+  const { threadId, afterOffset, notBefore } = query;
   const from = compareOffsets(afterOffset, notBefore) >= 0 ? afterOffset : notBefore;
   if (!fitsStreamId(from)) return { recoverable: false };
   const [reply, epoch] = await Promise.all([

@@ -1,4 +1,5 @@
 import type { AdmitResult, ConnectionId, UserId } from '@ws/core';
+import { CloseCode } from '@ws/core';
 import { admitScript, releaseScript } from './scripts.js';
 import type { Shared } from './shared.js';
 import { member, parseMember } from './shared.js';
@@ -77,7 +78,11 @@ export async function admit(
       s.admitted.delete(victim.connectionId);
       continue;
     }
-    const msg: ControlMessage = { type: 'evict', connectionId: victim.connectionId, code: 4100 };
+    const msg: ControlMessage = {
+      type: 'evict',
+      connectionId: victim.connectionId,
+      code: CloseCode.evicted,
+    };
     s.link
       .publish(s.keys.controlChannel(victim.instanceId), `${s.self}||${JSON.stringify(msg)}`)
       .catch((err: unknown) => s.ctx.onError(err, { stage: 'redis-evict' }));

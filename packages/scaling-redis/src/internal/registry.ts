@@ -67,13 +67,16 @@ export async function heartbeat(s: Shared): Promise<InstanceId[]> {
   return (dead as InstanceId[]).filter((id) => id !== s.self);
 }
 
+/** One instance's entries of one user, as they must be: exactly the members `keep`. */
+interface UserEntries {
+  readonly instanceId: InstanceId;
+  readonly userId: UserId;
+  readonly keep: readonly string[];
+}
+
 /** Makes one instance's entries of one user exactly `keep`. */
-async function reconcileUser(
-  s: Shared,
-  instanceId: InstanceId,
-  userId: UserId,
-  keep: readonly string[],
-): Promise<void> {
+async function reconcileUser(s: Shared, entries: UserEntries): Promise<void> {
+  const { instanceId, userId, keep } = entries;
   await s.link.run(
     reconcileScript,
     [s.keys.userConns(userId), s.keys.userSeq(userId)],
@@ -89,7 +92,7 @@ export async function purgeInstance(
 ): Promise<boolean> {
   const index = s.keys.instanceUsers(instanceId);
   const users = (await s.link.call('SMEMBERS', index)) as UserId[];
-  for (const userId of users) await reconcileUser(s, instanceId, userId, []);
+  for (const userId of users) await reconcileUser(s, { instanceId, userId, keep: [] });
   await s.link.call('DEL', index);
   return (
     Number(
@@ -114,7 +117,7 @@ export async function reconcile(s: Shared): Promise<void> {
   const indexed = (await s.link.call('SMEMBERS', index)) as UserId[];
   if (byUser.size > 0) await s.link.call('SADD', index, ...byUser.keys());
   for (const userId of new Set([...indexed, ...byUser.keys()])) {
-    await reconcileUser(s, s.self, userId, byUser.get(userId) ?? []);
+    await reconcileUser(s, { instanceId: s.self, userId, keep: byUser.get(userId) ?? [] });
   }
   const gone = indexed.filter((u) => !byUser.has(u));
   if (gone.length > 0) await s.link.call('SREM', index, ...gone);

@@ -2,13 +2,16 @@ import type { SessionRecord, UserId } from '@ws/core';
 import { saveSessionScript, takeSessionScript } from './scripts.js';
 import type { Shared } from './shared.js';
 
+/** What `saveSession` writes: a session under its token, at a generation. */
+export interface SessionWrite {
+  readonly token: string;
+  readonly session: SessionRecord;
+  readonly generation: number;
+}
+
 /** Writes a session under its token; false when taken or a newer generation holds it. */
-export async function saveSession(
-  s: Shared,
-  token: string,
-  session: SessionRecord,
-  generation: number,
-): Promise<boolean> {
+export async function saveSession(s: Shared, write: SessionWrite): Promise<boolean> {
+  const { token, session, generation } = write;
   const written = await s.link.run(
     saveSessionScript,
     [s.keys.session(token)],

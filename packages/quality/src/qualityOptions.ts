@@ -1,0 +1,47 @@
+import { CloseCode } from '@ws/core';
+import type { AlertOptions } from './alerts.js';
+import type { Gate } from './gate.js';
+
+/** Options of {@link quality}. */
+export interface QualityOptions {
+  /**
+   * Gates every inbound frame passes, in order (after core's decode, shape check, ping/pong and
+   * frame budget; ping and pong never reach them).
+   * @default []
+   */
+  readonly inbound?: readonly Gate[];
+  /**
+   * Gates every outbound message passes, in order, once per send on the sending instance.
+   * @default []
+   */
+  readonly outbound?: readonly Gate[];
+  /**
+   * The operators' thread that `broadcastQualityUpdate`/`broadcastQualityAlert` send to. Messages
+   * to it skip this plugin's outbound gates.
+   * @default none (the broadcasts resolve to a failed `SendResult`)
+   */
+  readonly operatorsThread?: string;
+  /**
+   * Send every alert and recovery to `operatorsThread` as well as emitting it.
+   * @default true (when `operatorsThread` is set)
+   */
+  readonly broadcastAlerts?: boolean;
+  /**
+   * Alert thresholds; `false` for no alerts (and no timer).
+   * @default alertDefaults
+   */
+  readonly alerts?: AlertOptions | false;
+  /**
+   * Close code of a `close` verdict that names none.
+   * @default 1008 (`CloseCode.policyViolation`)
+   */
+  readonly closeCode?: number;
+}
+
+/** Defaults of {@link quality}. */
+export const qualityDefaults = {
+  inbound: [],
+  outbound: [],
+  broadcastAlerts: true,
+  closeCode: CloseCode.policyViolation,
+} as const;
