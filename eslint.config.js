@@ -13,6 +13,12 @@ const PACKAGE_SRC = ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'];
 const CORE_SRC = ['packages/core/src/**/*.ts'];
 const CORE_TESTS = ['packages/core/src/**/*.test.ts', 'packages/core/src/**/*.test-d.ts'];
 const NON_CORE_SRC = ['packages/*/src/**/*.ts'];
+/** Packages already split to the max-params rule (all of PACKAGE_SRC once the structure pass lands). */
+const MAX_PARAMS_SRC = [
+  'packages/heartbeat/src/**/*.ts',
+  'packages/quality/src/**/*.ts',
+  'packages/scaling-redis/src/**/*.ts',
+];
 const NON_CORE_TESTS = ['packages/*/src/**/*.test.ts', 'packages/*/src/**/*.test-d.ts'];
 
 /**
@@ -154,6 +160,17 @@ export default defineConfig(
     name: 'ws/js-commonjs',
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
+  },
+
+  // ---- Short signatures (ARCHITECTURE.md, "Repository rules") ----
+  {
+    // Internal functions take at most 3 parameters (an options or context object beyond that);
+    // a public signature that already takes more keeps its shape behind
+    // `// eslint-disable-next-line max-params -- public signature`.
+    name: 'ws/max-params',
+    files: MAX_PARAMS_SRC,
+    ignores: [...TEST_FILES, '**/testSupport/**', '**/internal/testSupport.ts'],
+    rules: { 'max-params': ['error', 3] },
   },
 
   // ---- Dependency boundaries (DESIGN.md: "the one rule between them") ----
