@@ -1,8 +1,5 @@
 import { backoffDelay } from './backoff.js';
-import type { BackoffOptions } from './backoff.js';
 import { closeAction, closeCodes } from './closeCodes.js';
-import type { ClientCodec } from './codec.js';
-import { jsonCodec } from './codec.js';
 import { ClientError } from './errors.js';
 import type { ClientEventName, ClientEvents, ClientMessage, ClientState } from './events.js';
 import type {
@@ -12,15 +9,15 @@ import type {
   ServerFrame,
   WelcomeFrame,
 } from './frames.js';
-import { subprotocols, toServerFrame } from './frames.js';
+import { toServerFrame } from './frames.js';
 import { createEmitter } from './internal/emitter.js';
 import { createRequestTable } from './internal/requests.js';
 import { createThreadTable } from './internal/threads.js';
-import { defaultTimers } from './internal/timers.js';
+import { resolveOptions } from './internal/resolveOptions.js';
 import { isAllowedHint, socketUrl } from './internal/url.js';
 import type { ClientOptions } from './options.js';
 import { clientDefaults } from './options.js';
-import type { WebSocketConstructor, WebSocketLike } from './socket.js';
+import type { WebSocketLike } from './socket.js';
 
 /** A per-thread subscription: a listener plus the membership it holds. */
 export interface Subscription {
@@ -82,38 +79,6 @@ export interface Client {
   close(): void;
 }
 
-function resolveWebSocket(option: WebSocketConstructor | undefined): WebSocketConstructor {
-  const ctor = option ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (ctor === undefined) {
-    throw new ClientError(
-      'invalid_options',
-      "no WebSocket in this runtime: pass one (in Node 20: `import { WebSocket } from 'undici'`)",
-    );
-  }
-  return ctor;
-}
-
-function resolveCodec(options: ClientOptions): ClientCodec {
-  const protocol = options.protocol ?? clientDefaults.protocol;
-  if (protocol !== 'json' && protocol !== 'msgpack') {
-    throw new ClientError('invalid_options', "protocol must be 'json' or 'msgpack'");
-  }
-  const codec = options.codec ?? (protocol === 'json' ? jsonCodec() : undefined);
-  if (codec === undefined) {
-    throw new ClientError(
-      'invalid_options',
-      "protocol 'msgpack' needs `codec: msgpackCodec()` from '@ws/client/msgpack'",
-    );
-  }
-  if (codec.name !== subprotocols[protocol]) {
-    throw new ClientError(
-      'invalid_options',
-      `codec ${codec.name} does not match protocol '${protocol}'`,
-    );
-  }
-  return codec;
-}
-
 function toBytes(data: unknown): string | Uint8Array {
   if (typeof data === 'string') return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -131,71 +96,19 @@ function hintHost(url: string): string {
   }
 }
 
-function resolveUrl(url: unknown): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(String(url));
-  } catch (cause) {
-    throw new ClientError('invalid_options', 'url must be an absolute ws: or wss: URL', { cause });
-  }
-  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-    throw new ClientError(
-      'invalid_options',
-      `url must be a ws: or wss: URL, got ${parsed.protocol}`,
-    );
-  }
-  return parsed.toString();
-}
-
-function checkOptions(o: ClientOptions): void {
-  const bad = (name: string, rule: string): never => {
-    throw new ClientError('invalid_options', `${name} must be ${rule}`);
-  };
-  const nonNegative = (name: string, v: number | undefined): void => {
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0))
-      bad(name, 'a non-negative number');
-  };
-  const positive = (name: string, v: number | undefined): void => {
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0))
-      bad(name, 'a positive number');
-  };
-  positive('requestTimeoutMs', o.requestTimeoutMs);
-  positive('connectTimeoutMs', o.connectTimeoutMs);
-  nonNegative('stableAfterMs', o.stableAfterMs);
-  nonNegative('policyWaitMs', o.policyWaitMs);
-  if (o.maxQueued !== undefined && !(Number.isInteger(o.maxQueued) && o.maxQueued >= 0))
-    bad('maxQueued', 'a non-negative integer');
-  positive('backoff.minMs', o.backoff?.minMs);
-  positive('backoff.maxMs', o.backoff?.maxMs);
-  if (
-    o.backoff?.factor !== undefined &&
-    !(Number.isFinite(o.backoff.factor) && o.backoff.factor >= 1)
-  )
-    bad('backoff.factor', 'a number >= 1');
-  const min = o.backoff?.minMs ?? clientDefaults.backoff.minMs;
-  const max = o.backoff?.maxMs ?? clientDefaults.backoff.maxMs;
-  if (max < min) bad('backoff.maxMs', `at least backoff.minMs (${min})`);
-}
-
 /** Creates a client for the `wsm.v1` protocol. Connects at once unless `autoConnect: false`. */
 export function createClient(options: ClientOptions): Client {
-  const baseUrl = resolveUrl(options.url);
-  checkOptions(options);
-  const WS = resolveWebSocket(options.WebSocket);
-  const codec = resolveCodec(options);
-  const timers = options.timers ?? defaultTimers();
-  const random = options.random ?? Math.random;
-  const backoff: BackoffOptions = { ...clientDefaults.backoff, ...options.backoff };
-  const connectTimeoutMs = options.connectTimeoutMs ?? clientDefaults.connectTimeoutMs;
-  const policyWaitMs = options.policyWaitMs ?? clientDefaults.policyWaitMs;
-  const stableAfterMs = options.stableAfterMs ?? clientDefaults.stableAfterMs;
-  const allowed = options.allowedOrigins ?? [new URL(baseUrl).hostname];
+  const resolved = resolveOptions(options);
+  const { baseUrl, codec, timers, random, backoff } = resolved;
+  const WS = resolved.WebSocket;
+  const { connectTimeoutMs, policyWaitMs, stableAfterMs } = resolved;
+  const allowed = resolved.allowedOrigins;
 
   let state: ClientState = 'idle';
   let socket: WebSocketLike | undefined;
   let currentUrl = baseUrl;
   let nextUrl = baseUrl;
-  let token = options.token;
+  let token = resolved.token;
   let resumeToken: string | undefined;
   let welcome: WelcomeFrame | undefined;
   let hint: ReconnectFrame | undefined;
@@ -238,8 +151,8 @@ export function createClient(options: ClientOptions): Client {
 
   const requests = createRequestTable({
     timers,
-    timeoutMs: options.requestTimeoutMs ?? clientDefaults.requestTimeoutMs,
-    maxQueued: options.maxQueued ?? clientDefaults.maxQueued,
+    timeoutMs: resolved.requestTimeoutMs,
+    maxQueued: resolved.maxQueued,
     isOpen: () => state === 'open' && socket !== undefined && socket.readyState === 1,
     isClosed: () => state === 'closed',
     send: write,
@@ -627,6 +540,6 @@ export function createClient(options: ClientOptions): Client {
     },
   };
 
-  if (options.autoConnect ?? clientDefaults.autoConnect) void open();
+  if (resolved.autoConnect) void open();
   return client;
 }
