@@ -12,21 +12,14 @@ import type {
 import { toServerFrame } from './frames.js';
 import { createEmitter } from './internal/emitter.js';
 import { createRequestTable } from './internal/requests.js';
+import { createSubscriptions } from './internal/subscriptions.js';
 import { createThreadTable } from './internal/threads.js';
 import { resolveOptions } from './internal/resolveOptions.js';
 import { isAllowedHint, socketUrl } from './internal/url.js';
 import type { ClientOptions } from './options.js';
 import { clientDefaults } from './options.js';
 import type { WebSocketLike } from './socket.js';
-
-/** A per-thread subscription: a listener plus the membership it holds. */
-export interface Subscription {
-  readonly thread: string;
-  /** Settles when the thread is joined (immediately when it already was). */
-  readonly joined: Promise<void>;
-  /** Removes the listener; leaves the thread when nothing else holds it. */
-  unsubscribe(): Promise<void>;
-}
+import type { Subscription } from './subscription.js';
 
 /** The client's counters. */
 export interface ClientStats {
@@ -128,7 +121,6 @@ export function createClient(options: ClientOptions): Client {
       );
   });
   const report = (err: ClientError): void => emitter.emit('error', err);
-  const subscribers = new Map<string, Set<(m: ClientMessage) => void>>();
 
   const write = (frame: ClientFrame): void => {
     let bytes: string | Uint8Array;
@@ -158,29 +150,18 @@ export function createClient(options: ClientOptions): Client {
     send: write,
   });
 
-  const deliver = (frame: MessageFrame): void => {
-    const message: ClientMessage = {
-      ...(frame.thread === undefined ? {} : { thread: frame.thread }),
-      from: frame.from,
-      data: frame.data,
-      ...(frame.offset === undefined ? {} : { offset: frame.offset }),
-    };
-    emitter.emit('message', message);
-    if (frame.thread === undefined) return;
-    for (const listener of [...(subscribers.get(frame.thread) ?? [])]) {
-      try {
-        listener(message);
-      } catch (err) {
-        report(new ClientError('internal_error', 'a subscription listener threw', { cause: err }));
-      }
-    }
-  };
-
   const threads = createThreadTable({
     request: (frame, kind) => requests.start(frame, kind),
-    deliver,
+    deliver: (frame) => subscriptions.deliver(frame),
     resumed: (thread, recovered) => emitter.emit('resumed', { thread, recovered }),
     report,
+  });
+
+  const subscriptions = createSubscriptions({
+    emitter,
+    report,
+    threads,
+    isClosed: () => state === 'closed',
   });
 
   const detach = (ws: WebSocketLike): void => {
@@ -226,7 +207,7 @@ export function createClient(options: ClientOptions): Client {
           report(new ClientError(frame.code, frame.message));
         return;
       case 'message':
-        if (frame.thread === undefined) deliver(frame);
+        if (frame.thread === undefined) subscriptions.deliver(frame);
         else threads.message(frame as MessageFrame & { thread: string });
         return;
       case 'resync':
@@ -456,42 +437,7 @@ export function createClient(options: ClientOptions): Client {
 
     subscribe(thread, listener) {
       requireThreadArg(thread);
-      let set = subscribers.get(thread);
-      if (set === undefined) {
-        set = new Set();
-        subscribers.set(thread, set);
-      }
-      set.add(listener);
-      const joined = threads.isMember(thread) ? Promise.resolve() : threads.join(thread, false);
-      joined.catch((err: unknown) => {
-        report(
-          err instanceof ClientError
-            ? err
-            : new ClientError('internal_error', String(err), { cause: err }),
-        );
-      });
-      let active = true;
-      return {
-        thread,
-        joined,
-        unsubscribe() {
-          if (!active) return Promise.resolve();
-          active = false;
-          const current = subscribers.get(thread);
-          current?.delete(listener);
-          if (current !== undefined && current.size === 0) {
-            subscribers.delete(thread);
-            if (
-              !threads.isExplicit(thread) &&
-              threads.list().includes(thread) &&
-              state !== 'closed'
-            ) {
-              return threads.leave(thread);
-            }
-          }
-          return Promise.resolve();
-        },
-      };
+      return subscriptions.subscribe(thread, listener);
     },
 
     on: (event, listener) => emitter.on(event, listener),
