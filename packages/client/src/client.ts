@@ -1,35 +1,17 @@
-import { backoffDelay } from './backoff.js';
-import type { BackoffOptions } from './backoff.js';
-import { closeAction, closeCodes } from './closeCodes.js';
-import type { ClientCodec } from './codec.js';
-import { jsonCodec } from './codec.js';
 import { ClientError } from './errors.js';
 import type { ClientEventName, ClientEvents, ClientMessage, ClientState } from './events.js';
-import type {
-  ClientFrame,
-  MessageFrame,
-  ReconnectFrame,
-  ServerFrame,
-  WelcomeFrame,
-} from './frames.js';
-import { subprotocols, toServerFrame } from './frames.js';
+import { closeForGood, connectNow, openSocket } from './internal/connection.js';
+import { createConnectionState } from './internal/connectionState.js';
 import { createEmitter } from './internal/emitter.js';
+import { createLink, isLinkOpen, sendVolatile, writeFrame } from './internal/link.js';
+import type { Inbound } from './internal/receive.js';
+import { receive } from './internal/receive.js';
 import { createRequestTable } from './internal/requests.js';
+import { resolveOptions } from './internal/resolveOptions.js';
+import { createSubscriptions } from './internal/subscriptions.js';
 import { createThreadTable } from './internal/threads.js';
-import { defaultTimers } from './internal/timers.js';
-import { isAllowedHint, socketUrl } from './internal/url.js';
 import type { ClientOptions } from './options.js';
-import { clientDefaults } from './options.js';
-import type { WebSocketConstructor, WebSocketLike } from './socket.js';
-
-/** A per-thread subscription: a listener plus the membership it holds. */
-export interface Subscription {
-  readonly thread: string;
-  /** Settles when the thread is joined (immediately when it already was). */
-  readonly joined: Promise<void>;
-  /** Removes the listener; leaves the thread when nothing else holds it. */
-  unsubscribe(): Promise<void>;
-}
+import type { Subscription } from './subscription.js';
 
 /** The client's counters. */
 export interface ClientStats {
@@ -82,132 +64,19 @@ export interface Client {
   close(): void;
 }
 
-function resolveWebSocket(option: WebSocketConstructor | undefined): WebSocketConstructor {
-  const ctor = option ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (ctor === undefined) {
-    throw new ClientError(
-      'invalid_options',
-      "no WebSocket in this runtime: pass one (in Node 20: `import { WebSocket } from 'undici'`)",
-    );
-  }
-  return ctor;
+function requireThreadArg(thread: string): void {
+  if (typeof thread !== 'string' || thread === '')
+    throw new ClientError('bad_request', 'thread must be a non-empty string');
 }
 
-function resolveCodec(options: ClientOptions): ClientCodec {
-  const protocol = options.protocol ?? clientDefaults.protocol;
-  if (protocol !== 'json' && protocol !== 'msgpack') {
-    throw new ClientError('invalid_options', "protocol must be 'json' or 'msgpack'");
-  }
-  const codec = options.codec ?? (protocol === 'json' ? jsonCodec() : undefined);
-  if (codec === undefined) {
-    throw new ClientError(
-      'invalid_options',
-      "protocol 'msgpack' needs `codec: msgpackCodec()` from '@ws/client/msgpack'",
-    );
-  }
-  if (codec.name !== subprotocols[protocol]) {
-    throw new ClientError(
-      'invalid_options',
-      `codec ${codec.name} does not match protocol '${protocol}'`,
-    );
-  }
-  return codec;
-}
-
-function toBytes(data: unknown): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data))
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError('unsupported message data (set binaryType to arraybuffer)');
-}
-
-/** The host of a hint for messages (never its query, which may carry secrets). */
-function hintHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'an invalid URL';
-  }
-}
-
-function resolveUrl(url: unknown): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(String(url));
-  } catch (cause) {
-    throw new ClientError('invalid_options', 'url must be an absolute ws: or wss: URL', { cause });
-  }
-  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-    throw new ClientError(
-      'invalid_options',
-      `url must be a ws: or wss: URL, got ${parsed.protocol}`,
-    );
-  }
-  return parsed.toString();
-}
-
-function checkOptions(o: ClientOptions): void {
-  const bad = (name: string, rule: string): never => {
-    throw new ClientError('invalid_options', `${name} must be ${rule}`);
-  };
-  const nonNegative = (name: string, v: number | undefined): void => {
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0))
-      bad(name, 'a non-negative number');
-  };
-  const positive = (name: string, v: number | undefined): void => {
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0))
-      bad(name, 'a positive number');
-  };
-  positive('requestTimeoutMs', o.requestTimeoutMs);
-  positive('connectTimeoutMs', o.connectTimeoutMs);
-  nonNegative('stableAfterMs', o.stableAfterMs);
-  nonNegative('policyWaitMs', o.policyWaitMs);
-  if (o.maxQueued !== undefined && !(Number.isInteger(o.maxQueued) && o.maxQueued >= 0))
-    bad('maxQueued', 'a non-negative integer');
-  positive('backoff.minMs', o.backoff?.minMs);
-  positive('backoff.maxMs', o.backoff?.maxMs);
-  if (
-    o.backoff?.factor !== undefined &&
-    !(Number.isFinite(o.backoff.factor) && o.backoff.factor >= 1)
-  )
-    bad('backoff.factor', 'a number >= 1');
-  const min = o.backoff?.minMs ?? clientDefaults.backoff.minMs;
-  const max = o.backoff?.maxMs ?? clientDefaults.backoff.maxMs;
-  if (max < min) bad('backoff.maxMs', `at least backoff.minMs (${min})`);
-}
-
-/** Creates a client for the `wsm.v1` protocol. Connects at once unless `autoConnect: false`. */
+/**
+ * Creates a client for the `wsm.v1` protocol. Connects at once unless `autoConnect: false`.
+ *
+ * The facade over the client's parts: the link (state and socket), the requests, the threads,
+ * the subscriptions, the reconnect state machine, and the routing of inbound frames.
+ */
 export function createClient(options: ClientOptions): Client {
-  const baseUrl = resolveUrl(options.url);
-  checkOptions(options);
-  const WS = resolveWebSocket(options.WebSocket);
-  const codec = resolveCodec(options);
-  const timers = options.timers ?? defaultTimers();
-  const random = options.random ?? Math.random;
-  const backoff: BackoffOptions = { ...clientDefaults.backoff, ...options.backoff };
-  const connectTimeoutMs = options.connectTimeoutMs ?? clientDefaults.connectTimeoutMs;
-  const policyWaitMs = options.policyWaitMs ?? clientDefaults.policyWaitMs;
-  const stableAfterMs = options.stableAfterMs ?? clientDefaults.stableAfterMs;
-  const allowed = options.allowedOrigins ?? [new URL(baseUrl).hostname];
-
-  let state: ClientState = 'idle';
-  let socket: WebSocketLike | undefined;
-  let currentUrl = baseUrl;
-  let nextUrl = baseUrl;
-  let token = options.token;
-  let resumeToken: string | undefined;
-  let welcome: WelcomeFrame | undefined;
-  let hint: ReconnectFrame | undefined;
-  let attempt = 0;
-  let opens = 0;
-  let refreshedWithoutOpen = false;
-  let retryTimer: unknown;
-  let welcomeTimer: unknown;
-  let stableTimer: unknown;
-  /** Bumped by every `open()` and `close()`: an await that comes back to a newer epoch gives up. */
-  let epoch = 0;
-
+  const o = resolveOptions(options);
   const emitter = createEmitter<ClientEvents>((err, event) => {
     if (event !== 'error')
       report(
@@ -215,306 +84,50 @@ export function createClient(options: ClientOptions): Client {
       );
   });
   const report = (err: ClientError): void => emitter.emit('error', err);
-  const subscribers = new Map<string, Set<(m: ClientMessage) => void>>();
-
-  const write = (frame: ClientFrame): void => {
-    let bytes: string | Uint8Array;
-    try {
-      bytes = codec.encode(frame);
-    } catch (err) {
-      throw new ClientError('codec_error', `could not encode ${frame.type}: ${String(err)}`, {
-        cause: err,
-      });
-    }
-    socket?.send(bytes);
-  };
-
-  /** Writes a request without an id (no ack comes back) when open; false when not sent. */
-  const sendVolatile = (frame: ClientFrame): boolean => {
-    if (state !== 'open' || socket === undefined || socket.readyState !== 1) return false;
-    write(frame);
-    return true;
-  };
+  const link = createLink(o.codec);
+  const isClosed = (): boolean => link.state === 'closed';
 
   const requests = createRequestTable({
-    timers,
-    timeoutMs: options.requestTimeoutMs ?? clientDefaults.requestTimeoutMs,
-    maxQueued: options.maxQueued ?? clientDefaults.maxQueued,
-    isOpen: () => state === 'open' && socket !== undefined && socket.readyState === 1,
-    isClosed: () => state === 'closed',
-    send: write,
+    timers: o.timers,
+    timeoutMs: o.requestTimeoutMs,
+    maxQueued: o.maxQueued,
+    isOpen: () => isLinkOpen(link),
+    isClosed,
+    send: (frame) => writeFrame(link, frame),
   });
-
-  const deliver = (frame: MessageFrame): void => {
-    const message: ClientMessage = {
-      ...(frame.thread === undefined ? {} : { thread: frame.thread }),
-      from: frame.from,
-      data: frame.data,
-      ...(frame.offset === undefined ? {} : { offset: frame.offset }),
-    };
-    emitter.emit('message', message);
-    if (frame.thread === undefined) return;
-    for (const listener of [...(subscribers.get(frame.thread) ?? [])]) {
-      try {
-        listener(message);
-      } catch (err) {
-        report(new ClientError('internal_error', 'a subscription listener threw', { cause: err }));
-      }
-    }
-  };
-
   const threads = createThreadTable({
     request: (frame, kind) => requests.start(frame, kind),
-    deliver,
+    deliver: (frame) => subscriptions.deliver(frame),
     resumed: (thread, recovered) => emitter.emit('resumed', { thread, recovered }),
     report,
   });
-
-  const detach = (ws: WebSocketLike): void => {
-    ws.onopen = null;
-    ws.onmessage = null;
-    ws.onclose = null;
-    ws.onerror = null;
-  };
-
-  const onWelcome = (frame: WelcomeFrame): void => {
-    timers.clearTimeout(welcomeTimer);
-    const resumed = welcome !== undefined;
-    welcome = frame;
-    resumeToken = frame.resumeToken;
-    state = 'open';
-    // The backoff starts over only once a connection has lasted: a server that accepts and then
-    // drops every connection at once still gets growing, jittered delays.
-    stableTimer = timers.setTimeout(() => {
-      attempt = 0;
-    }, stableAfterMs);
-    refreshedWithoutOpen = false;
-    opens++;
-    threads.restore(frame.restored);
-    requests.flush();
-    emitter.emit('open', {
-      url: currentUrl,
-      connectionId: frame.connectionId,
-      userId: frame.userId,
-      instanceId: frame.instanceId,
-      restored: frame.restored,
-      resumed,
-    });
-  };
-
-  const onFrame = (frame: ServerFrame): void => {
-    switch (frame.type) {
-      case 'welcome':
-        onWelcome(frame);
-        return;
-      case 'ack':
-      case 'error':
-        if (!requests.settle(frame) && frame.type === 'error')
-          report(new ClientError(frame.code, frame.message));
-        return;
-      case 'message':
-        if (frame.thread === undefined) deliver(frame);
-        else threads.message(frame as MessageFrame & { thread: string });
-        return;
-      case 'resync':
-        threads.resync(frame.thread);
-        return;
-      case 'reconnect':
-        hint = frame;
-        return;
-      case 'ping':
-        try {
-          write({ type: 'pong' });
-        } catch (err) {
-          report(err as ClientError);
-        }
-        return;
-      case 'pong':
-        return;
-    }
-  };
-
-  const onData = (data: unknown): void => {
-    let frame: ServerFrame | undefined;
-    try {
-      frame = toServerFrame(codec.decode(toBytes(data)));
-    } catch (err) {
-      report(
-        new ClientError('codec_error', `undecodable frame ignored: ${String(err)}`, { cause: err }),
-      );
-      return;
-    }
-    if (frame === undefined) {
-      report(new ClientError('codec_error', 'unknown or malformed frame ignored'));
-      return;
-    }
-    onFrame(frame);
-  };
-
-  const finish = (code: number, reason: string): void => {
-    state = 'closed';
-    requests.rejectAll(
-      new ClientError(
-        'closed',
-        `connection closed with ${code}${reason === '' ? '' : ` (${reason})`}: not reconnecting`,
-      ),
-    );
-    emitter.emit('closed', { code, reason, willRetry: false });
-  };
-
-  const retryIn = (code: number, reason: string, delayMs: number): void => {
-    state = 'reconnecting';
-    emitter.emit('reconnecting', { code, reason, willRetry: true, delayMs, attempt, url: nextUrl });
-    retryTimer = timers.setTimeout(() => {
-      retryTimer = undefined;
-      void open();
-    }, delayMs);
-  };
-
-  const onClose = (code: number, reason: string): void => {
-    timers.clearTimeout(welcomeTimer);
-    timers.clearTimeout(stableTimer);
-    const opened = state === 'open';
-    const h = hint;
-    hint = undefined;
-    socket = undefined;
-    requests.disconnected();
-    threads.disconnected();
-    if (state === 'closed') return;
-    // Stay with the instance that worked; a failed attempt at a hinted URL falls back to the base URL.
-    nextUrl = opened ? currentUrl : baseUrl;
-    switch (closeAction(code)) {
-      case 'stop':
-        finish(code, reason);
-        return;
-      case 'retry':
-        retryIn(code, reason, backoffDelay(attempt++, random, backoff));
-        return;
-      case 'wait':
-        retryIn(code, reason, policyWaitMs + backoffDelay(attempt++, random, backoff));
-        return;
-      case 'follow-hint': {
-        if (h === undefined) {
-          retryIn(code, reason, backoffDelay(attempt++, random, backoff));
-          return;
-        }
-        if (h.url !== undefined) {
-          if (isAllowedHint(h.url, baseUrl, allowed)) nextUrl = new URL(h.url).toString();
-          else
-            report(
-              new ClientError(
-                'hint_refused',
-                `reconnect hint refused (not in allowedOrigins): ${hintHost(h.url)}`,
-              ),
-            );
-        }
-        retryIn(
-          code,
-          reason,
-          Math.min(Math.max(0, h.afterMs), backoff.maxMs ?? clientDefaults.backoff.maxMs),
-        );
-        return;
-      }
-      case 'refresh-token':
-        void refreshToken(code, reason);
-        return;
-    }
-  };
-
-  const refreshToken = async (code: number, reason: string): Promise<void> => {
-    if (options.getToken === undefined || refreshedWithoutOpen) {
-      finish(code, reason);
-      return;
-    }
-    state = 'reconnecting';
-    const mine = epoch;
-    let fresh: string | undefined | null;
-    try {
-      fresh = await options.getToken();
-    } catch (err) {
-      report(
-        new ClientError('token_error', `getToken failed after ${code}: ${String(err)}`, {
-          cause: err,
-        }),
-      );
-      fresh = undefined;
-    }
-    if (mine !== epoch) return; // closed, or connect() was called, while getToken ran
-    if (typeof fresh !== 'string' || fresh === '' || fresh === token) {
-      finish(code, reason);
-      return;
-    }
-    token = fresh;
-    refreshedWithoutOpen = true;
-    retryIn(code, reason, 0);
-  };
-
-  const open = async (): Promise<void> => {
-    const mine = ++epoch;
-    state = 'connecting';
-    currentUrl = nextUrl;
-    emitter.emit('connecting', { url: currentUrl, attempt });
-    if (token === undefined && options.getToken !== undefined) {
-      try {
-        token = (await options.getToken()) ?? undefined;
-      } catch (err) {
-        report(new ClientError('token_error', `getToken failed: ${String(err)}`, { cause: err }));
-      }
-      if (mine !== epoch) return; // closed, or connect() was called, while getToken ran
-    }
-    let ws: WebSocketLike;
-    try {
-      ws = new WS(socketUrl(currentUrl, token, resumeToken), [codec.name]);
-    } catch (err) {
-      report(
-        new ClientError('invalid_options', `could not open a socket: ${String(err)}`, {
-          cause: err,
-        }),
-      );
-      onClose(closeCodes.abnormal, 'socket constructor threw');
-      return;
-    }
-    socket = ws;
-    ws.binaryType = 'arraybuffer';
-    ws.onmessage = (ev: { data: unknown }) => {
-      if (socket === ws) onData(ev.data);
-    };
-    ws.onclose = (ev: { code: number; reason: string }) => {
-      detach(ws);
-      if (socket === ws) onClose(ev.code, ev.reason);
-    };
-    welcomeTimer = timers.setTimeout(() => {
-      if (socket !== ws) return;
-      detach(ws);
-      try {
-        ws.close(closeCodes.normal, 'no welcome in time');
-      } catch {
-        // already closing
-      }
-      onClose(closeCodes.abnormal, `no welcome within ${connectTimeoutMs} ms`);
-    }, connectTimeoutMs);
-  };
-
-  const requireThreadArg = (thread: string): void => {
-    if (typeof thread !== 'string' || thread === '')
-      throw new ClientError('bad_request', 'thread must be a non-empty string');
-  };
+  const subscriptions = createSubscriptions({ emitter, report, threads, isClosed });
+  const connection = createConnectionState({
+    options: o,
+    link,
+    emitter,
+    report,
+    requests,
+    threads,
+    onData: (data) => receive(inbound, data),
+  });
+  const inbound: Inbound = { connection, subscriptions };
 
   const client: Client = {
     get state() {
-      return state;
+      return link.state;
     },
     get url() {
-      return currentUrl;
+      return connection.currentUrl;
     },
     get connectionId() {
-      return state === 'open' ? welcome?.connectionId : undefined;
+      return link.state === 'open' ? connection.welcome?.connectionId : undefined;
     },
     get userId() {
-      return welcome?.userId;
+      return connection.welcome?.userId;
     },
     get instanceId() {
-      return state === 'open' ? welcome?.instanceId : undefined;
+      return link.state === 'open' ? connection.welcome?.instanceId : undefined;
     },
 
     join(thread) {
@@ -535,50 +148,15 @@ export function createClient(options: ClientOptions): Client {
     },
     publishVolatile(thread, data) {
       requireThreadArg(thread);
-      return sendVolatile({ type: 'publish', thread, data });
+      return sendVolatile(link, { type: 'publish', thread, data });
     },
     directVolatile(to, data) {
-      return sendVolatile({ type: 'direct', to, data });
+      return sendVolatile(link, { type: 'direct', to, data });
     },
 
     subscribe(thread, listener) {
       requireThreadArg(thread);
-      let set = subscribers.get(thread);
-      if (set === undefined) {
-        set = new Set();
-        subscribers.set(thread, set);
-      }
-      set.add(listener);
-      const joined = threads.isMember(thread) ? Promise.resolve() : threads.join(thread, false);
-      joined.catch((err: unknown) => {
-        report(
-          err instanceof ClientError
-            ? err
-            : new ClientError('internal_error', String(err), { cause: err }),
-        );
-      });
-      let active = true;
-      return {
-        thread,
-        joined,
-        unsubscribe() {
-          if (!active) return Promise.resolve();
-          active = false;
-          const current = subscribers.get(thread);
-          current?.delete(listener);
-          if (current !== undefined && current.size === 0) {
-            subscribers.delete(thread);
-            if (
-              !threads.isExplicit(thread) &&
-              threads.list().includes(thread) &&
-              state !== 'closed'
-            ) {
-              return threads.leave(thread);
-            }
-          }
-          return Promise.resolve();
-        },
-      };
+      return subscriptions.subscribe(thread, listener);
     },
 
     on: (event, listener) => emitter.on(event, listener),
@@ -587,46 +165,15 @@ export function createClient(options: ClientOptions): Client {
     threads: () => threads.list(),
     stats: () => ({
       duplicatesDropped: threads.duplicatesDropped,
-      reconnects: Math.max(0, opens - 1),
+      reconnects: Math.max(0, connection.opens - 1),
       queued: requests.queued,
       inFlight: requests.inFlight,
     }),
 
-    connect() {
-      if (state === 'open' || state === 'connecting') return;
-      if (retryTimer !== undefined) {
-        timers.clearTimeout(retryTimer);
-        retryTimer = undefined;
-      }
-      if (state === 'closed') {
-        attempt = 0;
-        refreshedWithoutOpen = false;
-      }
-      void open();
-    },
-
-    close() {
-      if (state === 'closed') return;
-      epoch++;
-      const ws = socket;
-      socket = undefined;
-      timers.clearTimeout(retryTimer);
-      timers.clearTimeout(welcomeTimer);
-      timers.clearTimeout(stableTimer);
-      retryTimer = undefined;
-      if (ws !== undefined) {
-        detach(ws);
-        try {
-          ws.close(closeCodes.normal, 'client closed');
-        } catch {
-          // already closing
-        }
-      }
-      threads.disconnected();
-      finish(closeCodes.normal, 'client closed');
-    },
+    connect: () => connectNow(connection),
+    close: () => closeForGood(connection),
   };
 
-  if (options.autoConnect ?? clientDefaults.autoConnect) void open();
+  if (o.autoConnect) void openSocket(connection);
   return client;
 }

@@ -1,5 +1,6 @@
 export { createClient } from './client.js';
-export type { Client, ClientStats, Subscription } from './client.js';
+export type { Client, ClientStats } from './client.js';
+export type { Subscription } from './subscription.js';
 export { clientDefaults } from './options.js';
 export type { ClientOptions, ClientTimers } from './options.js';
 export type { ClientEventName, ClientEvents, ClientMessage, ClientState } from './events.js';

@@ -4,6 +4,7 @@ import { compareOffsets } from '../offsets.js';
 import type { RequestFrame, RequestKind } from './requests.js';
 
 interface ThreadState {
+  readonly thread: string;
   /** Offset of the newest message delivered to the application. */
   lastOffset: string | undefined;
   /** Held by `join()` (not only by subscriptions). */
@@ -45,14 +46,19 @@ export interface ThreadTableOptions {
   report(err: ClientError): void;
 }
 
+/** The table's state, shared by the functions below. */
+interface Table {
+  readonly o: ThreadTableOptions;
+  readonly threads: Map<string, ThreadState>;
+  duplicates: number;
+}
+
 const byOffset = (a: MessageFrame, b: MessageFrame): number =>
   compareOffsets(a.offset ?? '0', b.offset ?? '0');
 
-export function createThreadTable(o: ThreadTableOptions): ThreadTable {
-  const threads = new Map<string, ThreadState>();
-  let duplicates = 0;
-
-  const fresh = (): ThreadState => ({
+function fresh(thread: string): ThreadState {
+  return {
+    thread,
     lastOffset: undefined,
     explicit: false,
     member: false,
@@ -61,154 +67,168 @@ export function createThreadTable(o: ThreadTableOptions): ThreadTable {
     resuming: false,
     resumeAgain: false,
     buffer: [],
-  });
+  };
+}
 
-  /** Delivers a frame unless its offset is not after the last delivered one. */
-  const accept = (st: ThreadState, frame: MessageFrame): void => {
-    if (frame.offset !== undefined) {
-      if (st.lastOffset !== undefined && compareOffsets(frame.offset, st.lastOffset) <= 0) {
-        duplicates++;
-        return;
-      }
-      st.lastOffset = frame.offset;
+/** Delivers a frame unless its offset is not after the last delivered one. */
+function accept(t: Table, st: ThreadState, frame: MessageFrame): void {
+  if (frame.offset !== undefined) {
+    if (st.lastOffset !== undefined && compareOffsets(frame.offset, st.lastOffset) <= 0) {
+      t.duplicates++;
+      return;
     }
-    o.deliver(frame);
-  };
+    st.lastOffset = frame.offset;
+  }
+  t.o.deliver(frame);
+}
 
-  const finish = (thread: string, st: ThreadState, recovered: boolean): void => {
-    if (threads.get(thread) !== st) return;
-    const buffered = st.buffer.sort(byOffset);
-    st.buffer = [];
-    st.resuming = false;
-    for (const frame of buffered) accept(st, frame);
-    o.resumed(thread, recovered);
-    if (st.resumeAgain) startResume(thread, st);
-  };
+function finish(t: Table, st: ThreadState, recovered: boolean): void {
+  if (t.threads.get(st.thread) !== st) return;
+  const buffered = st.buffer.sort(byOffset);
+  st.buffer = [];
+  st.resuming = false;
+  for (const frame of buffered) accept(t, st, frame);
+  t.o.resumed(st.thread, recovered);
+  if (st.resumeAgain) startResume(t, st);
+}
 
-  const startResume = (thread: string, st: ThreadState): void => {
-    st.resuming = true;
-    st.resumeAgain = false;
-    o.request({ type: 'resume', thread, offset: st.lastOffset ?? '0' }, { internal: true }).then(
-      (ack) => finish(thread, st, ack.recovered === true),
+function startResume(t: Table, st: ThreadState): void {
+  st.resuming = true;
+  st.resumeAgain = false;
+  t.o
+    .request(
+      { type: 'resume', thread: st.thread, offset: st.lastOffset ?? '0' },
+      { internal: true },
+    )
+    .then(
+      (ack) => finish(t, st, ack.recovered === true),
       (err: ClientError) => {
         if (err.code === 'connection_lost') return; // the next welcome resumes again
-        o.report(err);
-        finish(thread, st, false);
+        t.o.report(err);
+        finish(t, st, false);
       },
     );
-  };
+}
 
-  const rejoin = (thread: string, st: ThreadState): void => {
-    st.resuming = true;
-    st.joining = true;
-    o.request({ type: 'join', thread }, { internal: true }).then(
-      () => {
-        st.joining = false;
-        st.member = true;
-        finish(thread, st, false);
-      },
-      (err: ClientError) => {
-        st.joining = false;
-        if (err.code === 'connection_lost') return;
-        if (threads.get(thread) === st) threads.delete(thread);
-        o.report(
-          new ClientError('rejoin_failed', `could not join "${thread}" again: ${err.message}`, {
-            cause: err,
-          }),
-        );
-      },
-    );
-  };
+function rejoin(t: Table, st: ThreadState): void {
+  const thread = st.thread;
+  st.resuming = true;
+  st.joining = true;
+  t.o.request({ type: 'join', thread }, { internal: true }).then(
+    () => {
+      st.joining = false;
+      st.member = true;
+      finish(t, st, false);
+    },
+    (err: ClientError) => {
+      st.joining = false;
+      if (err.code === 'connection_lost') return;
+      if (t.threads.get(thread) === st) t.threads.delete(thread);
+      t.o.report(
+        new ClientError('rejoin_failed', `could not join "${thread}" again: ${err.message}`, {
+          cause: err,
+        }),
+      );
+    },
+  );
+}
 
+function join(t: Table, thread: string, explicit: boolean): Promise<void> {
+  let st = t.threads.get(thread);
+  if (st === undefined) {
+    st = fresh(thread);
+    t.threads.set(thread, st);
+  }
+  const state = st;
+  if (explicit) state.explicit = true;
+  state.leaving = false;
+  state.joining = true;
+  return t.o.request({ type: 'join', thread }, { retryable: true }).then(
+    () => {
+      state.joining = false;
+      state.member = true;
+    },
+    (err: unknown) => {
+      state.joining = false;
+      if (!state.member && t.threads.get(thread) === state) t.threads.delete(thread);
+      throw err;
+    },
+  );
+}
+
+function leave(t: Table, thread: string): Promise<void> {
+  const st = t.threads.get(thread);
+  if (st !== undefined) {
+    st.leaving = true;
+    st.explicit = false;
+  }
+  return t.o.request({ type: 'leave', thread }, { retryable: true }).then(
+    () => {
+      if (st !== undefined && st.leaving && t.threads.get(thread) === st) t.threads.delete(thread);
+    },
+    (err: unknown) => {
+      if (st !== undefined) st.leaving = false;
+      throw err;
+    },
+  );
+}
+
+function message(t: Table, frame: MessageFrame & { readonly thread: string }): void {
+  let st = t.threads.get(frame.thread);
+  if (st === undefined) {
+    // Joined on the server's side (the application's server code): track it like any other.
+    st = { ...fresh(frame.thread), member: true, explicit: true };
+    t.threads.set(frame.thread, st);
+  }
+  if (st.leaving) return;
+  if (st.resuming) st.buffer.push(frame);
+  else accept(t, st, frame);
+}
+
+function resync(t: Table, thread: string): void {
+  const st = t.threads.get(thread);
+  if (st === undefined || st.leaving || !st.member) return;
+  if (st.resuming) st.resumeAgain = true;
+  else startResume(t, st);
+}
+
+function restore(t: Table, restored: readonly string[]): void {
+  const kept = new Set(restored);
+  for (const thread of restored) {
+    if (!t.threads.has(thread)) t.threads.set(thread, { ...fresh(thread), explicit: true });
+  }
+  for (const [thread, st] of t.threads) {
+    if (st.leaving) continue; // the queued `leave` goes out next
+    if (kept.has(thread)) {
+      st.member = true;
+      startResume(t, st);
+    } else if (!st.joining) {
+      rejoin(t, st);
+    } else if (st.resuming) {
+      // The application's own `join` goes out next; what was buffered is delivered, the gap reported.
+      finish(t, st, false);
+    }
+  }
+}
+
+export function createThreadTable(o: ThreadTableOptions): ThreadTable {
+  const t: Table = { o, threads: new Map(), duplicates: 0 };
+  const threads = t.threads;
   return {
-    join(thread, explicit) {
-      let st = threads.get(thread);
-      if (st === undefined) {
-        st = fresh();
-        threads.set(thread, st);
-      }
-      const state = st;
-      if (explicit) state.explicit = true;
-      state.leaving = false;
-      state.joining = true;
-      return o.request({ type: 'join', thread }, { retryable: true }).then(
-        () => {
-          state.joining = false;
-          state.member = true;
-        },
-        (err: unknown) => {
-          state.joining = false;
-          if (!state.member && threads.get(thread) === state) threads.delete(thread);
-          throw err;
-        },
-      );
-    },
-
-    leave(thread) {
-      const st = threads.get(thread);
-      if (st !== undefined) {
-        st.leaving = true;
-        st.explicit = false;
-      }
-      return o.request({ type: 'leave', thread }, { retryable: true }).then(
-        () => {
-          if (st !== undefined && st.leaving && threads.get(thread) === st) threads.delete(thread);
-        },
-        (err: unknown) => {
-          if (st !== undefined) st.leaving = false;
-          throw err;
-        },
-      );
-    },
-
-    message(frame) {
-      let st = threads.get(frame.thread);
-      if (st === undefined) {
-        // Joined on the server's side (the application's server code): track it like any other.
-        st = { ...fresh(), member: true, explicit: true };
-        threads.set(frame.thread, st);
-      }
-      if (st.leaving) return;
-      if (st.resuming) st.buffer.push(frame);
-      else accept(st, frame);
-    },
-
-    resync(thread) {
-      const st = threads.get(thread);
-      if (st === undefined || st.leaving || !st.member) return;
-      if (st.resuming) st.resumeAgain = true;
-      else startResume(thread, st);
-    },
-
-    restore(restored) {
-      const kept = new Set(restored);
-      for (const thread of restored) {
-        if (!threads.has(thread)) threads.set(thread, { ...fresh(), explicit: true });
-      }
-      for (const [thread, st] of threads) {
-        if (st.leaving) continue; // the queued `leave` goes out next
-        if (kept.has(thread)) {
-          st.member = true;
-          startResume(thread, st);
-        } else if (!st.joining) {
-          rejoin(thread, st);
-        } else if (st.resuming) {
-          // The application's own `join` goes out next; what was buffered is delivered, the gap reported.
-          finish(thread, st, false);
-        }
-      }
-    },
-
+    join: (thread, explicit) => join(t, thread, explicit),
+    leave: (thread) => leave(t, thread),
+    message: (frame) => message(t, frame),
+    resync: (thread) => resync(t, thread),
+    restore: (restored) => restore(t, restored),
     disconnected() {
       for (const st of threads.values()) st.member = false;
     },
-
     isExplicit: (thread) => threads.get(thread)?.explicit ?? false,
     isMember: (thread) => threads.get(thread)?.member ?? false,
     lastOffset: (thread) => threads.get(thread)?.lastOffset,
     list: () => [...threads.keys()],
     get duplicatesDropped() {
-      return duplicates;
+      return t.duplicates;
     },
   };
 }

@@ -1,0 +1,67 @@
+import type { ClientError } from '../errors.js';
+import type { ClientEvents } from '../events.js';
+import type { ReconnectFrame, WelcomeFrame } from '../frames.js';
+import type { Emitter } from './emitter.js';
+import type { Link } from './link.js';
+import type { RequestTable } from './requests.js';
+import type { ResolvedOptions } from './resolveOptions.js';
+import type { ThreadTable } from './threads.js';
+
+/** What the reconnect state machine drives. */
+export interface ConnectionOptions {
+  readonly options: ResolvedOptions;
+  readonly link: Link;
+  readonly emitter: Emitter<ClientEvents>;
+  readonly report: (err: ClientError) => void;
+  readonly requests: RequestTable;
+  readonly threads: ThreadTable;
+  /** Every message of the current socket, as the socket gave it. */
+  onData(data: unknown): void;
+}
+
+/**
+ * The state of the reconnect state machine (its transitions are in `connection.ts`); the
+ * client's state itself (`idle`, `connecting`, ...) and its socket are in the {@link Link}.
+ */
+export interface ConnectionState {
+  readonly o: ConnectionOptions;
+  /** The URL of the current (or last) socket. */
+  currentUrl: string;
+  /** The URL the next socket opens. */
+  nextUrl: string;
+  token: string | undefined;
+  resumeToken: string | undefined;
+  /** The current (or last) connection's `welcome`. */
+  welcome: WelcomeFrame | undefined;
+  /** The `reconnect` frame of the current socket, followed on its 1012 close. */
+  hint: ReconnectFrame | undefined;
+  attempt: number;
+  /** Connections that received `welcome`. */
+  opens: number;
+  refreshedWithoutOpen: boolean;
+  retryTimer: unknown;
+  welcomeTimer: unknown;
+  stableTimer: unknown;
+  /** Bumped by every `open()` and `close()`: an await that comes back to a newer epoch gives up. */
+  epoch: number;
+}
+
+export function createConnectionState(o: ConnectionOptions): ConnectionState {
+  const baseUrl = o.options.baseUrl;
+  return {
+    o,
+    currentUrl: baseUrl,
+    nextUrl: baseUrl,
+    token: o.options.token,
+    resumeToken: undefined,
+    welcome: undefined,
+    hint: undefined,
+    attempt: 0,
+    opens: 0,
+    refreshedWithoutOpen: false,
+    retryTimer: undefined,
+    welcomeTimer: undefined,
+    stableTimer: undefined,
+    epoch: 0,
+  };
+}

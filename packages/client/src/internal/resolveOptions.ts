@@ -1,0 +1,133 @@
+import type { BackoffOptions } from '../backoff.js';
+import type { ClientCodec } from '../codec.js';
+import { jsonCodec } from '../codec.js';
+import { ClientError } from '../errors.js';
+import { subprotocols } from '../frames.js';
+import type { ClientOptions, ClientTimers } from '../options.js';
+import { clientDefaults } from '../options.js';
+import type { WebSocketConstructor } from '../socket.js';
+import { defaultTimers } from './timers.js';
+
+/** {@link ClientOptions} checked, with every default filled in. */
+export interface ResolvedOptions {
+  /** The options as given: `getToken` is read, and called, on them at each use. */
+  readonly source: ClientOptions;
+  /** `url`, parsed and normalized. */
+  readonly baseUrl: string;
+  readonly WebSocket: WebSocketConstructor;
+  readonly codec: ClientCodec;
+  readonly timers: ClientTimers;
+  readonly random: () => number;
+  readonly backoff: BackoffOptions;
+  readonly connectTimeoutMs: number;
+  readonly policyWaitMs: number;
+  readonly stableAfterMs: number;
+  readonly allowedOrigins: readonly string[];
+  readonly token: string | undefined;
+  readonly requestTimeoutMs: number;
+  readonly maxQueued: number;
+  readonly autoConnect: boolean;
+}
+
+function resolveUrl(url: unknown): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url));
+  } catch (cause) {
+    throw new ClientError('invalid_options', 'url must be an absolute ws: or wss: URL', { cause });
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+    throw new ClientError(
+      'invalid_options',
+      `url must be a ws: or wss: URL, got ${parsed.protocol}`,
+    );
+  }
+  return parsed.toString();
+}
+
+function checkOptions(o: ClientOptions): void {
+  const bad = (name: string, rule: string): never => {
+    throw new ClientError('invalid_options', `${name} must be ${rule}`);
+  };
+  const nonNegative = (name: string, v: number | undefined): void => {
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0))
+      bad(name, 'a non-negative number');
+  };
+  const positive = (name: string, v: number | undefined): void => {
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0))
+      bad(name, 'a positive number');
+  };
+  positive('requestTimeoutMs', o.requestTimeoutMs);
+  positive('connectTimeoutMs', o.connectTimeoutMs);
+  nonNegative('stableAfterMs', o.stableAfterMs);
+  nonNegative('policyWaitMs', o.policyWaitMs);
+  if (o.maxQueued !== undefined && !(Number.isInteger(o.maxQueued) && o.maxQueued >= 0))
+    bad('maxQueued', 'a non-negative integer');
+  positive('backoff.minMs', o.backoff?.minMs);
+  positive('backoff.maxMs', o.backoff?.maxMs);
+  if (
+    o.backoff?.factor !== undefined &&
+    !(Number.isFinite(o.backoff.factor) && o.backoff.factor >= 1)
+  )
+    bad('backoff.factor', 'a number >= 1');
+  const min = o.backoff?.minMs ?? clientDefaults.backoff.minMs;
+  const max = o.backoff?.maxMs ?? clientDefaults.backoff.maxMs;
+  if (max < min) bad('backoff.maxMs', `at least backoff.minMs (${min})`);
+}
+
+function resolveWebSocket(option: WebSocketConstructor | undefined): WebSocketConstructor {
+  const ctor = option ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (ctor === undefined) {
+    throw new ClientError(
+      'invalid_options',
+      "no WebSocket in this runtime: pass one (in Node 20: `import { WebSocket } from 'undici'`)",
+    );
+  }
+  return ctor;
+}
+
+function resolveCodec(options: ClientOptions): ClientCodec {
+  const protocol = options.protocol ?? clientDefaults.protocol;
+  if (protocol !== 'json' && protocol !== 'msgpack') {
+    throw new ClientError('invalid_options', "protocol must be 'json' or 'msgpack'");
+  }
+  const codec = options.codec ?? (protocol === 'json' ? jsonCodec() : undefined);
+  if (codec === undefined) {
+    throw new ClientError(
+      'invalid_options',
+      "protocol 'msgpack' needs `codec: msgpackCodec()` from '@ws/client/msgpack'",
+    );
+  }
+  if (codec.name !== subprotocols[protocol]) {
+    throw new ClientError(
+      'invalid_options',
+      `codec ${codec.name} does not match protocol '${protocol}'`,
+    );
+  }
+  return codec;
+}
+
+/** Checks the options (throwing `invalid_options`) and fills in {@link clientDefaults}. */
+export function resolveOptions(options: ClientOptions): ResolvedOptions {
+  const baseUrl = resolveUrl(options.url);
+  checkOptions(options);
+  const WebSocket = resolveWebSocket(options.WebSocket);
+  const codec = resolveCodec(options);
+  return {
+    source: options,
+    baseUrl,
+    WebSocket,
+    codec,
+    timers: options.timers ?? defaultTimers(),
+    random: options.random ?? Math.random,
+    backoff: { ...clientDefaults.backoff, ...options.backoff },
+    connectTimeoutMs: options.connectTimeoutMs ?? clientDefaults.connectTimeoutMs,
+    policyWaitMs: options.policyWaitMs ?? clientDefaults.policyWaitMs,
+    stableAfterMs: options.stableAfterMs ?? clientDefaults.stableAfterMs,
+    allowedOrigins: options.allowedOrigins ?? [new URL(baseUrl).hostname],
+    token: options.token,
+    requestTimeoutMs: options.requestTimeoutMs ?? clientDefaults.requestTimeoutMs,
+    maxQueued: options.maxQueued ?? clientDefaults.maxQueued,
+    autoConnect: options.autoConnect ?? clientDefaults.autoConnect,
+  };
+}
