@@ -18,11 +18,22 @@ interface Close {
   readonly reason: string;
 }
 
+/**
+ * The socket's `error` listener, from the socket's creation to its end. A socket error is always
+ * followed by a `close` event, which is where the client acts; but the `ws` package emits
+ * `'error'` as an EventEmitter event, and one with no listener throws and takes the process down
+ * ("Unhandled 'error' event", on ECONNREFUSED, ECONNRESET or a refused handshake). So `onerror` is
+ * never left `null`, not even after the client lets a socket go.
+ */
+function ignoreSocketError(): void {
+  // the close that follows is handled by onclose
+}
+
 function detach(ws: WebSocketLike): void {
   ws.onopen = null;
   ws.onmessage = null;
   ws.onclose = null;
-  ws.onerror = null;
+  ws.onerror = ignoreSocketError;
 }
 
 /** The host of a hint for messages (never its query, which may carry secrets). */
@@ -206,6 +217,7 @@ export async function openSocket(c: ConnectionState): Promise<void> {
   }
   link.socket = ws;
   ws.binaryType = 'arraybuffer';
+  ws.onerror = ignoreSocketError;
   ws.onmessage = (ev: { data: unknown }) => {
     if (link.socket === ws) c.o.onData(ev.data);
   };
