@@ -50,13 +50,21 @@ function nonEmpty(value: string | undefined): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
 
+/** An integer variable's default and bounds (both included). */
+interface IntegerRule {
+  readonly fallback: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** The integer in `env[name]`, or the rule's fallback when unset or blank. */
 function integer(
+  env: Readonly<Record<string, string | undefined>>,
   name: string,
-  value: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
+  rule: IntegerRule,
 ): number {
+  const value = env[name];
+  const { fallback, min, max } = rule;
   const v = nonEmpty(value);
   if (v === undefined) return fallback;
   const n = Number(v);
@@ -98,7 +106,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): D
   }
   const origins = list(env.ALLOWED_ORIGINS);
   return {
-    port: integer('PORT', env.PORT, configDefaults.port, 0, 65_535),
+    port: integer(env, 'PORT', { fallback: configDefaults.port, min: 0, max: 65_535 }),
     host: nonEmpty(env.HOST) ?? configDefaults.host,
     redisUrl: nonEmpty(env.REDIS_URL),
     redisPrefix: nonEmpty(env.REDIS_PREFIX) ?? configDefaults.redisPrefix,
@@ -111,12 +119,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): D
     allowedOrigins: origins.includes('*') ? '*' : origins.length > 0 ? origins : undefined,
     heartbeatPreset: preset,
     tokenTtlMs:
-      integer(
-        'TOKEN_TTL_SECONDS',
-        env.TOKEN_TTL_SECONDS,
-        configDefaults.tokenTtlSeconds,
-        10,
-        30 * 24 * 3600,
-      ) * 1000,
+      integer(env, 'TOKEN_TTL_SECONDS', {
+        fallback: configDefaults.tokenTtlSeconds,
+        min: 10,
+        max: 30 * 24 * 3600,
+      }) * 1000,
   };
 }

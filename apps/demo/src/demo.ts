@@ -36,8 +36,9 @@ export interface DemoServer {
   /** Whether `close` has begun. */
   readonly draining: boolean;
   /**
-   * Stops accepting, drains (a `reconnect` hint naming a peer, then 1012) or closes every
-   * connection (1001), closes the HTTP server and the Redis client. Idempotent.
+   * Stops accepting, drains (a `reconnect` hint naming a peer, then `CloseCode.serviceRestart`)
+   * or closes every connection (`CloseCode.goingAway`), closes the HTTP server and the Redis
+   * client. Idempotent.
    */
   close(options?: { readonly drain?: boolean }): Promise<void>;
 }

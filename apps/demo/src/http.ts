@@ -33,18 +33,20 @@ const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function json(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, {
+/** A JSON answer: `body` is serialized with `JSON.stringify`. */
+interface JsonReply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+function json(res: ServerResponse, reply: JsonReply): void {
+  res.writeHead(reply.status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
-    ...headers,
+    ...reply.headers,
   });
-  res.end(JSON.stringify(body));
+  res.end(JSON.stringify(reply.body));
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
@@ -74,28 +76,31 @@ async function login(
   tokens: TokenService,
 ): Promise<void> {
   if (req.method !== 'POST') {
-    json(res, 405, { error: 'use POST' }, { allow: 'POST' });
+    json(res, { status: 405, body: { error: 'use POST' }, headers: { allow: 'POST' } });
     return;
   }
   const body = await readBody(req, MAX_LOGIN_BODY);
   if (body === null) {
-    json(res, 413, { error: 'body too large' }, { connection: 'close' });
+    json(res, { status: 413, body: { error: 'body too large' }, headers: { connection: 'close' } });
     return;
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    json(res, 400, { error: 'body must be JSON: {"user": NAME}' });
+    json(res, { status: 400, body: { error: 'body must be JSON: {"user": NAME}' } });
     return;
   }
   const user =
     typeof parsed === 'object' && parsed !== null ? (parsed as { user?: unknown }).user : undefined;
   if (!isUserName(user)) {
-    json(res, 400, { error: 'user must be 1-32 characters of a-z, 0-9, _ and -' });
+    json(res, {
+      status: 400,
+      body: { error: 'user must be 1-32 characters of a-z, 0-9, _ and -' },
+    });
     return;
   }
-  json(res, 200, { token: tokens.issue(user) });
+  json(res, { status: 200, body: { token: tokens.issue(user) } });
 }
 
 /**
@@ -115,16 +120,19 @@ export function createRoutes(
         await login(req, res, tokens);
         return;
       case '/healthz':
-        json(res, 200, { status: 'ok' });
+        json(res, { status: 200, body: { status: 'ok' } });
         return;
       case '/readyz': {
         const health = await manager.health();
         const ready = !isDraining() && health.state === 'running' && health.status === 'ready';
-        json(res, ready ? 200 : 503, {
-          status: ready ? 'ready' : 'not ready',
-          state: isDraining() ? 'draining' : health.state,
-          cluster: health.cluster,
-          connections: health.connections,
+        json(res, {
+          status: ready ? 200 : 503,
+          body: {
+            status: ready ? 'ready' : 'not ready',
+            state: isDraining() ? 'draining' : health.state,
+            cluster: health.cluster,
+            connections: health.connections,
+          },
         });
         return;
       }
@@ -132,7 +140,7 @@ export function createRoutes(
         break;
     }
     if (!get) {
-      json(res, 404, { error: 'not found' });
+      json(res, { status: 404, body: { error: 'not found' } });
       return;
     }
     if (path === '/' || path === '/index.html') {
@@ -161,12 +169,12 @@ export function createRoutes(
     } else if (path === '/favicon.ico') {
       res.writeHead(204).end();
     } else {
-      json(res, 404, { error: 'not found' });
+      json(res, { status: 404, body: { error: 'not found' } });
     }
   };
   return (req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      if (!res.headersSent) json(res, { status: 500, body: { error: 'internal error' } });
       else res.destroy();
       options.onError(err);
     });

@@ -2,6 +2,7 @@
  * The demo's entry: `pnpm demo` (from the repository root) runs this file. Reads the environment,
  * starts the server, prints where everything is, and drains on SIGTERM / SIGINT.
  */
+import { CloseCode } from '@ws/core';
 import { loadConfig } from './config.js';
 import { startDemo } from './demo.js';
 
@@ -56,7 +57,9 @@ async function main(): Promise<void> {
       console.log(`${signal} again: exiting now`);
       process.exit(1);
     }
-    console.log(`${signal}: draining (clients get a reconnect hint, then 1012)...`);
+    console.log(
+      `${signal}: draining (clients get a reconnect hint, then ${CloseCode.serviceRestart})...`,
+    );
     const force = setTimeout(() => {
       console.error('drain did not finish in 45 s: exiting');
       process.exit(1);

@@ -28,7 +28,8 @@ export type {
   WidgetUnit,
 } from './config.js';
 export { defaultDashboardConfig } from './defaultConfig.js';
-export { checkConfig, configError, configLimits, validateConfig } from './validateConfig.js';
+export { configLimits } from './configLimits.js';
+export { checkConfig, configError, validateConfig } from './validateConfig.js';
 export type { ConfigError } from './validateConfig.js';
 export { escapeLabelValue, prometheusContentType, renderPrometheus } from './prometheus.js';
 export type {

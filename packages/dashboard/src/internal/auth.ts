@@ -41,18 +41,26 @@ export function readCookie(req: IncomingMessage, name: string): string | undefin
   return undefined;
 }
 
+/** How a request proved it knows the token. */
+export type AuthMethod = 'bearer' | 'cookie';
+
+/** The secrets a request is checked against: the token and its {@link sessionValue}. */
+export interface Credentials {
+  readonly token: string;
+  readonly session: string;
+}
+
 /** How a request proved it knows the token, or `undefined`. */
 export function authenticate(
   req: IncomingMessage,
-  token: string,
-  session: string,
+  credentials: Credentials,
   allowCookie: boolean,
-): 'bearer' | 'cookie' | undefined {
+): AuthMethod | undefined {
   const bearer = bearerToken(req);
-  if (bearer !== undefined && safeEqual(bearer, token)) return 'bearer';
+  if (bearer !== undefined && safeEqual(bearer, credentials.token)) return 'bearer';
   if (allowCookie) {
     const cookie = readCookie(req, cookieName);
-    if (cookie !== undefined && safeEqual(cookie, session)) return 'cookie';
+    if (cookie !== undefined && safeEqual(cookie, credentials.session)) return 'cookie';
   }
   return undefined;
 }

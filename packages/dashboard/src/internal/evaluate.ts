@@ -42,13 +42,18 @@ function valueOf(sample: Sample | HistogramSample): number {
   return 'buckets' in sample ? sample.count : sample.value;
 }
 
-/** Sums a metric's matching series per key (`by` label value, or the series' labels). */
-function grouped(
-  metric: MetricSnapshot,
-  filter: LabelFilter | undefined,
-  by: string | undefined,
-  whole: boolean,
-): Map<string, number> {
+/** Which series of a metric count (`labels`) and how they are keyed (`by` a label's value). */
+interface Grouping {
+  readonly labels?: LabelFilter | undefined;
+  readonly by?: string | undefined;
+}
+
+/**
+ * Sums a metric's matching series per key: the `by` label's value, else the series' labels;
+ * all into one key (the metric's name) when `whole`.
+ */
+function grouped(metric: MetricSnapshot, grouping: Grouping, whole: boolean): Map<string, number> {
+  const { labels: filter, by } = grouping;
   const out = new Map<string, number>();
   for (const s of metric.samples as readonly (Sample | HistogramSample)[]) {
     if (!matches(s.labels, filter)) continue;
@@ -81,14 +86,14 @@ function windowBase(
 function rate(source: RateSource, samples: readonly RegistrySample[], index: number): Evaluation {
   const current = samples[index] as RegistrySample;
   const metric = current.metrics.get(source.metric) as MetricSnapshot;
-  const now = grouped(metric, source.labels, source.by, source.by === undefined);
+  const now = grouped(metric, source, source.by === undefined);
   const base = windowBase(samples, index, source.windowMs);
   const dt = base === undefined ? 0 : (current.at - base.at) / 1000;
   const baseMetric = base?.metrics.get(source.metric);
   const then =
     baseMetric === undefined
       ? new Map<string, number>()
-      : grouped(baseMetric, source.labels, source.by, source.by === undefined);
+      : grouped(baseMetric, source, source.by === undefined);
   if (source.by === undefined && now.size === 0) now.set(source.metric, 0);
   const points: Point[] = [];
   for (const [key, value] of now) {
@@ -103,10 +108,17 @@ function rate(source: RateSource, samples: readonly RegistrySample[], index: num
   return { status: 'ok', points };
 }
 
+/** A histogram's bucket bounds, their cumulative counts and the number of observations. */
+interface Buckets {
+  readonly les: readonly number[];
+  readonly counts: readonly number[];
+  readonly count: number;
+}
+
 function mergedBuckets(
   metric: MetricSnapshot | undefined,
   filter: LabelFilter | undefined,
-): { les: number[]; counts: number[]; count: number } {
+): Buckets {
   const les: number[] = [];
   const counts: number[] = [];
   let count = 0;
@@ -129,12 +141,8 @@ function mergedBuckets(
  * A quantile from cumulative bucket counts (as Prometheus' `histogram_quantile`): linear
  * interpolation inside the bucket holding the rank; observations above the last bound report it.
  */
-export function bucketQuantile(
-  q: number,
-  les: readonly number[],
-  cumulative: readonly number[],
-  count: number,
-): number | null {
+export function bucketQuantile(q: number, buckets: Buckets): number | null {
+  const { les, counts: cumulative, count } = buckets;
   if (count <= 0 || les.length === 0) return null;
   const rank = q * count;
   for (let i = 0; i < les.length; i++) {
@@ -175,11 +183,12 @@ function quantiles(
       count -= then.count;
     }
   }
+  const inWindow: Buckets = { les: now.les, counts, count };
   return {
     status: 'ok',
     points: source.quantiles.map((q) => ({
       key: quantileKey(q),
-      value: bucketQuantile(q, now.les, counts, count),
+      value: bucketQuantile(q, inWindow),
     })),
   };
 }
@@ -195,7 +204,7 @@ function single(
   if (metric === undefined) return { status: 'not_installed', missing: [source.metric] };
   switch (source.type) {
     case 'metric': {
-      const points = [...grouped(metric, source.labels, undefined, false)].map(([key, value]) => ({
+      const points = [...grouped(metric, { labels: source.labels }, false)].map(([key, value]) => ({
         key,
         value,
       }));
@@ -207,7 +216,7 @@ function single(
     case 'sumBy':
       return {
         status: 'ok',
-        points: [...grouped(metric, source.labels, source.by, false)].map(([key, value]) => ({
+        points: [...grouped(metric, source, false)].map(([key, value]) => ({
           key,
           value,
         })),

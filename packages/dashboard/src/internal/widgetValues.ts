@@ -76,13 +76,17 @@ function clean(v: number | null): number | null {
   return Number.isInteger(v) ? v : Number(v.toPrecision(6));
 }
 
-function cached(
-  cache: WidgetInputs['cache'],
-  key: string,
-  source: ValueSource | MultiSource,
-  history: readonly RegistrySample[],
-  index: number,
-): Evaluation {
+/** One chart source over the kept samples, with its cache key (the source as JSON). */
+interface ChartSeries {
+  readonly cache: WidgetInputs['cache'];
+  readonly key: string;
+  readonly source: ValueSource | MultiSource;
+  readonly history: readonly RegistrySample[];
+}
+
+/** The source evaluated at `history[index]`, computed once per sample. */
+function cached(series: ChartSeries, index: number): Evaluation {
+  const { cache, key, source, history } = series;
   const sample = history[index] as RegistrySample;
   let perSample = cache.get(sample);
   if (perSample === undefined) cache.set(sample, (perSample = new Map<string, Evaluation>()));
@@ -94,9 +98,9 @@ function cached(
 function timeseries(
   widget: WidgetDefinition,
   source: ValueSource | MultiSource,
-  history: readonly RegistrySample[],
-  cache: WidgetInputs['cache'],
+  inputs: WidgetInputs,
 ): Evaluation | WidgetValues {
+  const { history } = inputs;
   const last = history[history.length - 1];
   if (last === undefined) return { kind: 'timeseries', series: [] };
   const from = widget.rangeMs === undefined ? -Infinity : last.at - widget.rangeMs;
@@ -108,11 +112,16 @@ function timeseries(
   for (let i = history.length - 1; i >= first; i -= stride) indices.push(i);
   indices.reverse();
   const byKey = new Map<string, [number, number | null][]>();
-  const key = JSON.stringify(source);
+  const chart: ChartSeries = {
+    cache: inputs.cache,
+    key: JSON.stringify(source),
+    source,
+    history,
+  };
   let lastEval: Evaluation | undefined;
   for (const i of indices) {
     const sample = history[i] as RegistrySample;
-    const e = cached(cache, key, source, history, i);
+    const e = cached(chart, i);
     lastEval = e;
     if (e.status !== 'ok') continue;
     for (const p of e.points) {
@@ -180,7 +189,7 @@ export function widgetData(widget: WidgetDefinition, inputs: WidgetInputs): Widg
     // A metric absent now is "not installed" even if history is empty.
     const now = evaluate(source, inputs.withNow, inputs.withNow.length - 1);
     if (now.status !== 'ok') return fromEvaluation(widget, now);
-    return fromEvaluation(widget, timeseries(widget, source, inputs.history, inputs.cache));
+    return fromEvaluation(widget, timeseries(widget, source, inputs));
   }
   return fromEvaluation(widget, evaluate(source, inputs.withNow, inputs.withNow.length - 1));
 }
