@@ -23,6 +23,14 @@ const MAX_PARAMS_SRC = [
   'packages/scaling-redis/src/**/*.ts',
 ];
 const NON_CORE_TESTS = ['packages/*/src/**/*.test.ts', 'packages/*/src/**/*.test-d.ts'];
+/** Test-support files under a package's src/ (never built into dist): tests by another name. */
+const TEST_SUPPORT = [
+  'packages/*/src/test/**/*.ts',
+  'packages/*/src/testSupport/**/*.ts',
+  'packages/*/src/**/testSupport.ts',
+];
+const APP_SRC = ['apps/*/src/**/*.ts'];
+const APP_TESTS = ['apps/*/src/**/*.test.ts'];
 
 /**
  * A relative import must stay inside the importing file's own package (`packages/<name>/` or
@@ -71,7 +79,9 @@ const noRelativeOutsidePackage = {
 const wsPlugin = { rules: { 'no-relative-outside-package': noRelativeOutsidePackage } };
 
 const CORE_ONLY_MESSAGE =
-  "Packages import only @ws/core's public entry ('@ws/core'); '@ws/core/testing' only in tests; never another package or core internals.";
+  "Packages import only @ws/core's public entry ('@ws/core'); '@ws/core/testing' and '@ws/testkit' only in tests; never another package or core internals.";
+const TESTKIT_MESSAGE =
+  '@ws/testkit is the private test toolkit: tests and test-support files only, never shipped code.';
 
 export default defineConfig(
   {
@@ -186,7 +196,7 @@ export default defineConfig(
   {
     name: 'ws/boundaries/core-src',
     files: CORE_SRC,
-    ignores: CORE_TESTS,
+    ignores: [...CORE_TESTS, ...TEST_SUPPORT],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -203,15 +213,16 @@ export default defineConfig(
   },
   {
     name: 'ws/boundaries/core-tests',
-    files: CORE_TESTS,
+    files: [...CORE_TESTS, 'packages/core/src/**/testSupport.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex: '^@ws/(?!core(/testing)?$)',
-              message: "Core's tests use relative imports, '@ws/core' or '@ws/core/testing' only.",
+              regex: '^@ws/(?!(core(/testing)?|testkit)$)',
+              message:
+                "Core's tests use relative imports, '@ws/core', '@ws/core/testing' or '@ws/testkit' only.",
             },
           ],
         },
@@ -221,7 +232,7 @@ export default defineConfig(
   {
     name: 'ws/boundaries/packages-src',
     files: NON_CORE_SRC,
-    ignores: [...CORE_SRC, ...NON_CORE_TESTS],
+    ignores: [...CORE_SRC, ...NON_CORE_TESTS, ...TEST_SUPPORT],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -231,7 +242,7 @@ export default defineConfig(
   },
   {
     name: 'ws/boundaries/packages-tests',
-    files: NON_CORE_TESTS,
+    files: [...NON_CORE_TESTS, ...TEST_SUPPORT],
     ignores: CORE_SRC,
     rules: {
       'no-restricted-imports': [
@@ -247,6 +258,18 @@ export default defineConfig(
             },
           ],
         },
+      ],
+    },
+  },
+  {
+    // apps compose packages freely, but their shipped code never uses the test toolkit.
+    name: 'ws/boundaries/apps-src',
+    files: APP_SRC,
+    ignores: APP_TESTS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^@ws/testkit(/|$)', message: TESTKIT_MESSAGE }] },
       ],
     },
   },

@@ -8,16 +8,9 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { userId } from '@ws/core';
+import { launchChromium } from '@ws/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  conversationKeys,
-  launchChromium,
-  lines,
-  open,
-  select,
-  send,
-  signIn,
-} from '../test/browser.js';
+import { conversationKeys, lines, open, select, send, signIn } from '../test/browser.js';
 import { loadConfig } from './config.js';
 import { startDemo } from './demo.js';
 import type { DemoServer } from './demo.js';
@@ -39,7 +32,7 @@ beforeAll(async () => {
     }),
   );
   base = `http://127.0.0.1:${demo.port}`;
-  browser = await launchChromium();
+  browser = await launchChromium({ timeout: 60_000 });
 });
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);

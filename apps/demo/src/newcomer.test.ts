@@ -3,8 +3,9 @@
  * but a port, exactly the command the README gives. The page, its script and the health routes
  * answer, and the startup log says what a newcomer needs to know.
  */
+import { freePort } from '@ws/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, REPO_ROOT, spawnDemo } from '../test/processes.js';
+import { REPO_ROOT, spawnDemo } from '../test/processes.js';
 import type { DemoProcess } from '../test/processes.js';
 
 let demo: DemoProcess | undefined;

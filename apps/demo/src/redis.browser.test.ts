@@ -5,20 +5,14 @@
  * instance, resumes, and shows every message published meanwhile, once each, in order.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createRedisServer, freePort, launchChromium, waitFor } from '@ws/testkit';
+import type { RedisServer } from '@ws/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  conversationKeys,
-  launchChromium,
-  lines,
-  open,
-  select,
-  send,
-  signIn,
-} from '../test/browser.js';
-import { freePort, spawnDemo, startRedis, waitFor } from '../test/processes.js';
-import type { DemoProcess, RedisProcess } from '../test/processes.js';
+import { conversationKeys, lines, open, select, send, signIn } from '../test/browser.js';
+import { spawnDemo } from '../test/processes.js';
+import type { DemoProcess } from '../test/processes.js';
 
-let redis: RedisProcess | undefined;
+let redis: RedisServer | undefined;
 let a: DemoProcess | undefined;
 let b: DemoProcess | undefined;
 let browser: Browser | undefined;
@@ -42,20 +36,18 @@ async function startInstance(port: number, peers: readonly number[]): Promise<De
 }
 
 beforeAll(async () => {
-  redis = await startRedis();
+  redis = await createRedisServer();
   const [pa, pb] = [await freePort(), await freePort()];
   // One after the other, each assigned at once, so afterAll stops whatever did start.
   a = await startInstance(pa, [pa, pb]);
   b = await startInstance(pb, [pa, pb]);
   for (const d of [a, b]) {
     await waitFor(
-      `${d.url}/readyz`,
-      async () => ((await fetch(`${d.url}/readyz`)).status === 200 ? true : undefined),
-      30_000,
-      200,
+      async () => (await fetch(`${d.url}/readyz`).catch(() => undefined))?.status === 200,
+      { timeoutMs: 30_000, intervalMs: 200, message: `${d.url}/readyz` },
     );
   }
-  browser = await launchChromium();
+  browser = await launchChromium({ timeout: 60_000 });
 });
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);

@@ -1,23 +1,6 @@
-/** Test helpers: Debian's Chromium through playwright-core, and the chat page's controls. */
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+/** Test helpers: the chat page's controls (Chromium itself comes from `@ws/testkit`). */
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-
-export const CHROMIUM = '/usr/lib/chromium/chromium';
-
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `chromium is not installed (${CHROMIUM} is missing): run \`apt-get update && apt-get install -y chromium\` as root, then run this test again`,
-    );
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    timeout: 60_000,
-  });
-}
 
 export interface ChatLine {
   readonly from: string;

@@ -6,12 +6,10 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromiumPath, launchChromium } from '@ws/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEsm, measure } from '../test/bundle.js';
 import { startServer } from '../test/server.js';
-
-const CHROMIUM = '/usr/lib/chromium/chromium';
 
 let outDir = '';
 beforeAll(() => {
@@ -65,11 +63,7 @@ const page = `<!doctype html>
 
 describe('in Debian chromium (playwright-core)', () => {
   it('the same ESM bundle connects to a real server and completes a round trip', async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `chromium is not installed (${CHROMIUM} is missing): run \`apt-get update && apt-get install -y chromium\` as root, then run this test again`,
-      );
-    }
+    chromiumPath(); // fails first, with the install command, when Chromium is absent
     // A tiny static server: the page, and the built bundle under /client/.
     const web = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
@@ -90,10 +84,7 @@ describe('in Debian chromium (playwright-core)', () => {
     await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
     const server = await startServer({ attach: { allowedOrigins: [origin] } });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
       const tab = await browser.newPage();
       await tab.goto(`${origin}/`);

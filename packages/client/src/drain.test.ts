@@ -11,8 +11,10 @@ import { redisCluster } from '@ws/scaling-redis';
 import { Redis } from 'ioredis';
 import { WebSocket } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sleep, startRedis, startServer, waitFor } from '../test/server.js';
-import type { RealServer, RedisProcess } from '../test/server.js';
+import { createRedisServer, sleep, waitFor } from '@ws/testkit';
+import type { RedisServer } from '@ws/testkit';
+import { startServer } from '../test/server.js';
+import type { RealServer } from '../test/server.js';
 import { createClient } from './client.js';
 import type { Client } from './client.js';
 import type { ClientEvents, ClientMessage } from './events.js';
@@ -23,7 +25,7 @@ interface Cluster {
 }
 
 async function redisBackend(): Promise<Cluster> {
-  const redis: RedisProcess = await startRedis();
+  const redis: RedisServer = await createRedisServer();
   const clients: Redis[] = [];
   const keyPrefix = `client-test-${redis.port}`;
   return {
@@ -123,7 +125,7 @@ describe.each([
       await sleep(5);
     }
     await draining;
-    await waitFor(`all ${N} messages`, () => got.length >= N, 15_000);
+    await waitFor(() => got.length >= N, { timeoutMs: 15_000, message: `all ${N} messages` });
     await sleep(100);
 
     // Messages were published while the client was away, and the replay brought them back.
@@ -185,8 +187,8 @@ describe.each([
     await b.manager.sendToThread('quiet' as never, 'while away 2');
     expect(c.state).not.toBe('open');
     openGate();
-    await waitFor('resumed on B', () => resumed.length === 1, 15_000);
-    await waitFor('2 messages', () => got.length === 2, 5000);
+    await waitFor(() => resumed.length === 1, { timeoutMs: 15_000, message: 'resumed on B' });
+    await waitFor(() => got.length === 2, { timeoutMs: 5000, message: '2 messages' });
     expect(resumed).toEqual([{ thread: 'quiet', recovered: true }]);
     expect(got.map((m) => m.data)).toEqual(['while away 1', 'while away 2']);
     expect(c.instanceId).toBe(b.manager.instanceId);

@@ -7,7 +7,8 @@ import type { ServerFrame } from '@ws/core';
 import { WebSocket } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../test/fakeWebSocket.js';
-import { startServer, sleep, waitFor } from '../test/server.js';
+import { sleep, waitFor } from '@ws/testkit';
+import { startServer } from '../test/server.js';
 import type { RealServer } from '../test/server.js';
 import { backoffCeiling } from './backoff.js';
 import { createClient } from './client.js';
@@ -43,7 +44,7 @@ function record<E extends keyof ClientEvents>(c: Client, event: E): ClientEvents
 }
 
 async function opened(c: Client): Promise<void> {
-  await waitFor('open', () => c.state === 'open');
+  await waitFor(() => c.state === 'open', { timeoutMs: 10_000, message: 'open' });
 }
 
 describe('against a real server (core + protocols)', () => {
@@ -59,12 +60,15 @@ describe('against a real server (core + protocols)', () => {
     await bobRoom.joined;
     const { offset } = await alice.publish('room', { text: 'hello' });
     expect(offset).toMatch(/^\d+-\d+$/);
-    await waitFor('both got it', () => aliceGot.length === 1 && bobGot.length === 1);
+    await waitFor(() => aliceGot.length === 1 && bobGot.length === 1, {
+      timeoutMs: 10_000,
+      message: 'both got it',
+    });
     expect(bobGot[0]).toEqual({ thread: 'room', from: 'alice', data: { text: 'hello' }, offset });
     expect(aliceGot[0]).toEqual({ thread: 'room', from: 'alice', data: { text: 'hello' }, offset });
     expect(alice.lastOffset('room')).toBe(offset);
     await bob.direct('alice', 'psst');
-    await waitFor('direct', () => aliceGot.length === 2);
+    await waitFor(() => aliceGot.length === 2, { timeoutMs: 10_000, message: 'direct' });
     expect(aliceGot[1]).toEqual({ from: 'bob', data: 'psst' });
     expect(alice.userId).toBe('alice');
     expect(alice.instanceId).toBe(s.manager.instanceId);
@@ -77,7 +81,7 @@ describe('against a real server (core + protocols)', () => {
     c.on('message', (m) => got.push(m));
     await c.join('bin');
     await c.publish('bin', { n: 1, list: [1, 'two', null] });
-    await waitFor('message', () => got.length === 1);
+    await waitFor(() => got.length === 1, { timeoutMs: 10_000, message: 'message' });
     expect(got[0]?.data).toEqual({ n: 1, list: [1, 'two', null] });
     const conn = [...s.ctx.connections()][0];
     expect(conn?.protocol).toBe('wsm.v1.msgpack');
@@ -90,7 +94,7 @@ describe('against a real server (core + protocols)', () => {
     const pongs: string[] = [];
     s.manager.on('pong', (conn, kind) => pongs.push(`${conn.userId}:${kind}`));
     s.ctx.getConnection(c.connectionId as never)?.send({ type: 'ping' });
-    await waitFor('pong', () => pongs.length === 1);
+    await waitFor(() => pongs.length === 1, { timeoutMs: 10_000, message: 'pong' });
     expect(pongs).toEqual(['alice:application']);
   });
 
@@ -115,7 +119,7 @@ describe('against a real server (core + protocols)', () => {
     await opened(first);
     const second = client(s.url);
     await opened(second);
-    await waitFor('first closed', () => first.state === 'closed');
+    await waitFor(() => first.state === 'closed', { timeoutMs: 10_000, message: 'first closed' });
     expect(closed).toEqual([
       { code: CloseCode.evicted, reason: expect.any(String) as string, willRetry: false },
     ]);
@@ -136,7 +140,7 @@ describe('against a real server (core + protocols)', () => {
     const connecting = record(second, 'connecting');
     const closed = record(second, 'closed');
     second.connect();
-    await waitFor('second closed', () => second.state === 'closed');
+    await waitFor(() => second.state === 'closed', { timeoutMs: 10_000, message: 'second closed' });
     await sleep(500);
     expect(closed).toEqual([
       { code: CloseCode.userLimit, reason: expect.any(String) as string, willRetry: false },
@@ -152,7 +156,7 @@ describe('against a real server (core + protocols)', () => {
     c.on('message', (m) => got.push(m));
     await c.join('room');
     for (let i = 1; i <= 5; i++) await c.publish('room', i);
-    await waitFor('5 messages', () => got.length === 5);
+    await waitFor(() => got.length === 5, { timeoutMs: 10_000, message: '5 messages' });
     const conn = s.ctx.getConnection(c.connectionId as never);
     expect(conn).toBeDefined();
     // Redeliver messages 2 and 3 (an at-least-once path), then a new one.
@@ -166,7 +170,7 @@ describe('against a real server (core + protocols)', () => {
       } as ServerFrame);
     }
     await c.publish('room', 6);
-    await waitFor('6 messages', () => got.length === 6);
+    await waitFor(() => got.length === 6, { timeoutMs: 10_000, message: '6 messages' });
     await sleep(50);
     expect(got.map((m) => m.data)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(c.stats().duplicatesDropped).toBe(2);
@@ -180,7 +184,7 @@ describe('against a real server (core + protocols)', () => {
     c.on('message', (m) => got.push(m));
     await c.join('room');
     await c.publish('room', 'a');
-    await waitFor('a', () => got.length === 1);
+    await waitFor(() => got.length === 1, { timeoutMs: 10_000, message: 'a' });
     const conn = s.ctx.getConnection(c.connectionId as never);
     expect(conn).toBeDefined();
     const resumes: unknown[] = [];
@@ -189,7 +193,7 @@ describe('against a real server (core + protocols)', () => {
       return next();
     });
     conn?.send({ type: 'resync', thread: 'room' });
-    await waitFor('resumed', () => resumed.length === 1);
+    await waitFor(() => resumed.length === 1, { timeoutMs: 10_000, message: 'resumed' });
     expect(resumes).toEqual([
       {
         type: 'resume',
@@ -200,7 +204,7 @@ describe('against a real server (core + protocols)', () => {
     ]);
     expect(resumed).toEqual([{ thread: 'room', recovered: true }]);
     await c.publish('room', 'b');
-    await waitFor('b', () => got.length === 2);
+    await waitFor(() => got.length === 2, { timeoutMs: 10_000, message: 'b' });
     expect(got.map((m) => m.data)).toEqual(['a', 'b']);
   });
 
@@ -219,7 +223,10 @@ describe('against a real server (core + protocols)', () => {
     await c.join('room');
     await s.close();
     servers.splice(servers.indexOf(s), 1);
-    await waitFor('6 failed attempts', () => reconnecting.length >= 6, 20_000);
+    await waitFor(() => reconnecting.length >= 6, {
+      timeoutMs: 20_000,
+      message: '6 failed attempts',
+    });
     expect(reconnecting[0]?.code).toBe(CloseCode.goingAway);
     for (const r of reconnecting) {
       expect(r.willRetry).toBe(true);
@@ -239,9 +246,9 @@ describe('against a real server (core + protocols)', () => {
     const queued = [c.publish('room', 'q1'), c.publish('room', 'q2')];
     await expect(c.publish('room', 'q3')).rejects.toMatchObject({ code: 'queue_full' });
     const again = await server({ port: s.port });
-    await waitFor('reopened', () => c.state === 'open', 10_000);
+    await waitFor(() => c.state === 'open', { timeoutMs: 10_000, message: 'reopened' });
     await expect(Promise.all(queued)).resolves.toHaveLength(2);
-    await waitFor('queued messages echoed', () => got.length === 2);
+    await waitFor(() => got.length === 2, { timeoutMs: 10_000, message: 'queued messages echoed' });
     expect(got.map((m) => m.data)).toEqual(['q1', 'q2']);
     // A new server process has no session: the thread is joined anew and the gap is reported.
     expect(resumed).toEqual([{ thread: 'room', recovered: false }]);
@@ -273,7 +280,10 @@ describe('against a real server (core + protocols)', () => {
     });
     const reconnecting = record(c, 'reconnecting');
     await opened(c);
-    await waitFor('4102 and back', () => reconnecting.length === 1 && c.state === 'open', 15_000);
+    await waitFor(() => reconnecting.length === 1 && c.state === 'open', {
+      timeoutMs: 15_000,
+      message: '4102 and back',
+    });
     expect(reconnecting[0]).toMatchObject({
       code: CloseCode.sessionExpired,
       willRetry: true,

@@ -12,31 +12,15 @@ import type { Manager } from '@ws/core';
 import { createManager, localCluster, silentLogger, threadId, userId } from '@ws/core';
 import type { MemorySocketPair } from '@ws/core/testing';
 import { createMemorySocketPair } from '@ws/core/testing';
+import { launchChromium } from '@ws/testkit';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardHandler } from './handler.js';
 import { dashboardHandler } from './handler.js';
 
 const TOKEN = 'browser-test-token-0123456789';
 const EVIL = '<script>window.__pwned=1</script>';
-const CHROMIUM_PATHS = [
-  '/usr/lib/chromium/chromium',
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-];
 const SCREENSHOT = fileURLToPath(new URL('../test-artifacts/dashboard.png', import.meta.url));
-
-function findChromium(): string {
-  const found = CHROMIUM_PATHS.find((p) => existsSync(p));
-  if (found === undefined) {
-    throw new Error(
-      `Chromium is required for the @ws/dashboard browser test and was not found at ${CHROMIUM_PATHS.join(', ')}. ` +
-        'Install it with: sudo apt-get update && sudo apt-get install -y chromium',
-    );
-  }
-  return found;
-}
 
 let manager: Manager;
 let handler: DashboardHandler;
@@ -133,10 +117,7 @@ async function waitForValue(
  * each test with the install hint (a failing hook would only mark them skipped).
  */
 async function newPage(options?: Parameters<Browser['newPage']>[0]): Promise<Page> {
-  browser ??= await chromium.launch({
-    executablePath: findChromium(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser ??= await launchChromium();
   return browser.newPage(options);
 }
 

@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { Manager } from '@ws/core';
 import { createManager, localCluster, silentLogger, userId } from '@ws/core';
 import { createMemorySocketPair } from '@ws/core/testing';
+import { parsePrometheus, waitFor } from '@ws/testkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DashboardHandler } from './handler.js';
 import { dashboardHandler } from './handler.js';
 import type { DashboardHandlerOptions } from './handlerOptions.js';
-import { parsePrometheus } from './testSupport/parsePrometheus.js';
 import type { DashboardData } from './widgetData.js';
 
 const TOKEN = 'test-admin-token-0123456789';
@@ -77,14 +77,6 @@ async function readEvents(
     await reader.cancel();
   }
   return events;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('dashboardHandler: authentication', () => {
@@ -388,7 +380,7 @@ describe('dashboardHandler: routes', () => {
 
     const second = await fetch(`${base}/dashboard/events`, { headers: auth });
     expect((await readEvents(second, 1)).map((e) => e.event)).toEqual(['data']);
-    await waitFor(() => handler.streams === 0);
+    await waitFor(() => handler.streams === 0, { timeoutMs: 10_000, intervalMs: 20 });
     expect(manager.metrics.read('ws_dashboard_streams')).toMatchObject({ samples: [{ value: 0 }] });
     const third = await fetch(`${base}/dashboard/events`, { headers: auth });
     expect(handler.streams).toBe(1);

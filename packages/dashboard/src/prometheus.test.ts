@@ -1,8 +1,8 @@
 import { createManager, createMetricsRegistry, silentLogger, userId } from '@ws/core';
 import { createMemorySocketPair } from '@ws/core/testing';
+import { parsePrometheus } from '@ws/testkit';
 import { describe, expect, it } from 'vitest';
 import { escapeLabelValue, formatValue, renderPrometheus } from './prometheus.js';
-import { parsePrometheus } from './testSupport/parsePrometheus.js';
 
 describe('renderPrometheus', () => {
   it('writes HELP, TYPE and one line per series, escaping help text and label values', () => {
@@ -99,21 +99,5 @@ describe('renderPrometheus', () => {
     } finally {
       await manager.close();
     }
-  });
-
-  it('the test parser rejects malformed expositions', () => {
-    expect(() => parsePrometheus('# TYPE x counter\nx 1\n')).toThrow(/TYPE must follow its HELP/);
-    expect(() => parsePrometheus('# HELP x X.\n# TYPE x counter\nx{a="b} 1\n')).toThrow(
-      /not a valid exposition line/,
-    );
-    expect(() => parsePrometheus('# HELP x X.\n# TYPE x counter\ny 1\n')).toThrow(
-      /outside family x/,
-    );
-    expect(() =>
-      parsePrometheus(
-        '# HELP h H.\n# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n',
-      ),
-    ).toThrow(/cumulative/);
-    expect(() => parsePrometheus('# HELP x X.\n# TYPE x counter\nx 1')).toThrow(/newline/);
   });
 });

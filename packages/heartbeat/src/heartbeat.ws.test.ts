@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { ConnectionId, Manager, SocketLike } from '@ws/core';
 import { createManager, silentLogger, userId } from '@ws/core';
 import { attach } from '@ws/protocols/ws';
+import { sleep, waitFor } from '@ws/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RawData } from 'ws';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -191,18 +192,6 @@ async function openClients(url: string, n: number): Promise<Client[]> {
   return clients;
 }
 
-/** Polls `cond` every 10 ms until it holds or `deadlineMs` passes; returns whether it held. */
-async function waitFor(cond: () => boolean, deadlineMs: number): Promise<boolean> {
-  const end = performance.now() + deadlineMs;
-  while (performance.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return cond();
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Per-test budget: 200 handshakes and several intervals on a loaded 2-core machine. */
 const TEST_TIMEOUT = 60_000;
 
@@ -222,7 +211,9 @@ describe.each(kinds)('heartbeat over real sockets (loopback), server: %s', (kind
       expect(server.manager.getStats().connections).toBe(200);
 
       // Everyone healthy for a while: each client answered at least two pings, nobody dropped.
-      expect(await waitFor(() => clients.every((c) => c.pings >= 2), 10_000)).toBe(true);
+      expect(await waitFor(() => clients.every((c) => c.pings >= 2), { timeoutMs: 10_000 })).toBe(
+        true,
+      );
       expect(server.timeouts).toEqual([]);
       for (const c of clients) expect(server.hb.checkConnectionHealth(c.id).healthy).toBe(true);
 
@@ -232,7 +223,9 @@ describe.each(kinds)('heartbeat over real sockets (loopback), server: %s', (kind
       for (const c of hanging) c.answering = false;
 
       expect(
-        await waitFor(() => server.timeouts.length >= 100, 2 * INTERVAL + MARGIN + 5_000),
+        await waitFor(() => server.timeouts.length >= 100, {
+          timeoutMs: 2 * INTERVAL + MARGIN + 5_000,
+        }),
       ).toBe(true);
       const slowest = Math.max(...server.timeouts.map((t) => t.at - stoppedAt));
       expect(slowest).toBeLessThanOrEqual(2 * INTERVAL + MARGIN);
@@ -269,7 +262,9 @@ describe.each(kinds)('heartbeat over real sockets (loopback), server: %s', (kind
       const INTERVAL = 200;
       const server = await startServer(kind, { intervalMs: INTERVAL, timeoutMs: 100 });
       const clients = await openClients(server.url, 50);
-      expect(await waitFor(() => clients.every((c) => c.pings >= 1), 10_000)).toBe(true);
+      expect(await waitFor(() => clients.every((c) => c.pings >= 1), { timeoutMs: 10_000 })).toBe(
+        true,
+      );
       // Block the whole process (server and clients share it) five times, at different phases.
       for (let i = 0; i < 5; i++) {
         await sleep(37 + i * 29);

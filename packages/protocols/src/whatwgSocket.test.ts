@@ -4,6 +4,7 @@
  */
 import type { Manager } from '@ws/core';
 import { createManager, silentLogger, userId } from '@ws/core';
+import { waitFor } from '@ws/testkit';
 import { Buffer } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
 import { WebSocket as UndiciWebSocket } from 'undici';
@@ -119,14 +120,6 @@ async function startPeer(): Promise<Peer> {
         wss.close(() => r());
       }),
   };
-}
-
-async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe('wrapWhatwgSocket: an undici socket as the manager side', () => {

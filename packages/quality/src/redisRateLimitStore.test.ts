@@ -4,8 +4,8 @@ import { rateLimitGate } from './rateLimitGate.js';
 import { redisRateLimitStore } from './redisRateLimitStore.js';
 import type { Harness, TestClient } from './test/harness.js';
 import { harness } from './test/harness.js';
-import type { RedisServer } from './test/redisServer.js';
-import { startRedis } from './test/redisServer.js';
+import type { RedisServer } from '@ws/testkit';
+import { createRedisServer } from '@ws/testkit';
 
 let server: RedisServer;
 const clients: Redis[] = [];
@@ -31,7 +31,7 @@ function client(): Redis {
 }
 
 beforeAll(async () => {
-  server = await startRedis();
+  server = await createRedisServer();
 });
 afterEach(async () => {
   for (const h of harnesses.splice(0)) await h.close();

@@ -8,9 +8,8 @@ import { redisCluster } from './redisCluster.js';
 import type { TestNode } from '../test/harness.js';
 import { closeAll, connect, uniquePrefix } from '../test/harness.js';
 import { checkIsolation } from '../test/isolation.js';
-import type { LocalRedisCluster } from '../test/redisCluster.js';
-import { createLocalRedisCluster } from '../test/redisCluster.js';
-import { sleep, waitFor } from '../test/redisServer.js';
+import { createLocalRedisCluster, sleep, waitFor } from '@ws/testkit';
+import type { LocalRedisCluster } from '@ws/testkit';
 
 let cluster: LocalRedisCluster;
 beforeAll(async () => {
@@ -68,11 +67,13 @@ async function clusterNodes(
     clusterNode(prefix, `${name}-${i}`, adapter, manager),
   );
   for (const node of list) {
-    if (!(await waitFor(async () => (await node.manager.health()).status === 'ready', 10_000))) {
+    await waitFor(async () => (await node.manager.health()).status === 'ready', {
+      timeoutMs: 10_000,
+    }).catch(async () => {
       throw new Error(
         `${node.manager.instanceId} not ready: ${JSON.stringify(await node.manager.health())}`,
       );
-    }
+    });
   }
   return list;
 }
@@ -240,7 +241,9 @@ describe('on a local 3-node Redis Cluster (sharded pub/sub)', () => {
     if (missedLive.length > 0) expect(resumeFrom).toBeDefined();
     reader.client.sendFrame({ type: 'resume', thread: t, offset: resumeFrom ?? last, id: 'fill' });
     expect(
-      await waitFor(() => reader.client.framesOf('ack').some((f) => f.id === 'fill'), 5000),
+      await waitFor(() => reader.client.framesOf('ack').some((f) => f.id === 'fill'), {
+        timeoutMs: 5000,
+      }),
     ).toBe(true);
     const frames = reader.client.frames();
     const ackAt = frames.findIndex((f) => f.type === 'ack' && f.id === 'fill');

@@ -1,8 +1,8 @@
 import type { Offset, ThreadId, UserId } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, createNode, uniquePrefix } from '../test/harness.js';
-import { createRedisServer, waitFor } from '../test/redisServer.js';
-import type { RedisServer } from '../test/redisServer.js';
+import { createRedisServer, waitFor } from '@ws/testkit';
+import type { RedisServer } from '@ws/testkit';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -18,9 +18,11 @@ describe('fault: Redis restarted empty (no persistence)', () => {
     const a = createNode(server.port, prefix, { instanceId: 'loss-a' });
     const b = createNode(server.port, prefix, { instanceId: 'loss-b' });
     for (const n of [a, b])
-      expect(await waitFor(async () => (await n.manager.health()).status === 'ready', 5000)).toBe(
-        true,
-      );
+      expect(
+        await waitFor(async () => (await n.manager.health()).status === 'ready', {
+          timeoutMs: 5000,
+        }),
+      ).toBe(true);
     const t = 'lost' as ThreadId;
     const held = await connect(a.manager, 'holder');
     await a.manager.joinThread(held.id, t);
@@ -29,19 +31,25 @@ describe('fault: Redis restarted empty (no persistence)', () => {
     await server.kill();
     await server.start();
     for (const n of [a, b])
-      expect(await waitFor(async () => (await n.manager.health()).status === 'ready', 8000)).toBe(
-        true,
-      );
+      expect(
+        await waitFor(async () => (await n.manager.health()).status === 'ready', {
+          timeoutMs: 8000,
+        }),
+      ).toBe(true);
 
     // The registry came back from the instances themselves.
     expect(
-      await waitFor(async () => (await b.manager.findUser('holder' as UserId)) !== null, 5000),
+      await waitFor(async () => (await b.manager.findUser('holder' as UserId)) !== null, {
+        timeoutMs: 5000,
+      }),
     ).toBe(true);
     expect((await b.manager.findUser('holder' as UserId))?.connections).toEqual([
       { connectionId: held.id, instanceId: 'loss-a' },
     ]);
     expect(
-      await waitFor(async () => (await b.manager.getClusterStats()).instances.length === 2, 5000),
+      await waitFor(async () => (await b.manager.getClusterStats()).instances.length === 2, {
+        timeoutMs: 5000,
+      }),
     ).toBe(true);
     // Routing came back too.
     expect(await b.manager.sendToUser('holder' as UserId, 'back')).toMatchObject({

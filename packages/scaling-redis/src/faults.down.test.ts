@@ -1,8 +1,8 @@
 import type { ThreadId, UserId } from '@ws/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, createNode, uniquePrefix } from '../test/harness.js';
-import { createRedisServer, freePort, waitFor } from '../test/redisServer.js';
-import type { RedisServer } from '../test/redisServer.js';
+import { createRedisServer, freePort, waitFor } from '@ws/testkit';
+import type { RedisServer } from '@ws/testkit';
 
 let server: RedisServer | undefined;
 afterAll(async () => {
@@ -34,15 +34,15 @@ describe('fault: Redis down at start', () => {
     expect(local.messages().map((m) => m.data)).toEqual(['hello', 'y']);
 
     await server.start();
-    expect(await waitFor(async () => (await a.manager.health()).status === 'ready', 8000)).toBe(
-      true,
-    );
+    expect(
+      await waitFor(async () => (await a.manager.health()).status === 'ready', { timeoutMs: 8000 }),
+    ).toBe(true);
 
     // The connection admitted while Redis was away is now in the registry, and routing works.
     const b = createNode(port, prefix, { instanceId: 'down-b' });
-    expect(await waitFor(async () => (await b.manager.health()).status === 'ready', 5000)).toBe(
-      true,
-    );
+    expect(
+      await waitFor(async () => (await b.manager.health()).status === 'ready', { timeoutMs: 5000 }),
+    ).toBe(true);
     expect((await b.manager.findUser('local-user' as UserId))?.connections).toEqual([
       { connectionId: local.id, instanceId: 'down-a' },
     ]);

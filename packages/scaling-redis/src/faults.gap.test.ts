@@ -2,8 +2,8 @@ import type { Offset, ThreadId } from '@ws/core';
 import { compareOffsets } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, createNode, uniquePrefix } from '../test/harness.js';
-import { createRedisServer, sleep, waitFor } from '../test/redisServer.js';
-import type { RedisServer } from '../test/redisServer.js';
+import { createRedisServer, sleep, waitFor } from '@ws/testkit';
+import type { RedisServer } from '@ws/testkit';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -25,9 +25,11 @@ describe('fault: a subscriber connection dropped while others keep publishing', 
       adapter: { historyMaxLen: 10_000 },
     });
     for (const n of [a, b])
-      expect(await waitFor(async () => (await n.manager.health()).status === 'ready', 5000)).toBe(
-        true,
-      );
+      expect(
+        await waitFor(async () => (await n.manager.health()).status === 'ready', {
+          timeoutMs: 5000,
+        }),
+      ).toBe(true);
     await a.redis.connect();
     const t = 'gappy' as ThreadId;
     const reader = await connect(b.manager, 'reader');
@@ -71,7 +73,9 @@ describe('fault: a subscriber connection dropped while others keep publishing', 
 
     reader.client.sendFrame({ type: 'resume', thread: t, offset: resumeFrom, id: 'fill' });
     expect(
-      await waitFor(() => reader.client.framesOf('ack').some((f) => f.id === 'fill'), 5000),
+      await waitFor(() => reader.client.framesOf('ack').some((f) => f.id === 'fill'), {
+        timeoutMs: 5000,
+      }),
     ).toBe(true);
     const frames = reader.client.frames();
     const ackAt = frames.findIndex((f) => f.type === 'ack' && f.id === 'fill');

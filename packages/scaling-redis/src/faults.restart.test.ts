@@ -2,8 +2,8 @@ import type { Offset, ServerFrame, ThreadId } from '@ws/core';
 import { compareOffsets } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, createNode, uniquePrefix } from '../test/harness.js';
-import { createRedisServer, sleep, waitFor } from '../test/redisServer.js';
-import type { RedisServer } from '../test/redisServer.js';
+import { createRedisServer, sleep, waitFor } from '@ws/testkit';
+import type { RedisServer } from '@ws/testkit';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -25,9 +25,11 @@ describe('fault: Redis killed mid-traffic and restarted (AOF on)', () => {
       adapter: { historyMaxLen: 10_000 },
     });
     for (const n of [a, b])
-      expect(await waitFor(async () => (await n.manager.health()).status === 'ready', 5000)).toBe(
-        true,
-      );
+      expect(
+        await waitFor(async () => (await n.manager.health()).status === 'ready', {
+          timeoutMs: 5000,
+        }),
+      ).toBe(true);
     const t = 'live' as ThreadId;
     const reader = await connect(b.manager, 'reader');
     await b.manager.joinThread(reader.id, t);
@@ -55,7 +57,7 @@ describe('fault: Redis killed mid-traffic and restarted (AOF on)', () => {
         async () =>
           (await b.manager.health()).status === 'ready' &&
           (await a.manager.health()).status === 'ready',
-        8000,
+        { timeoutMs: 8000 },
       ),
     ).toBe(true);
     await sleep(500);
@@ -67,7 +69,9 @@ describe('fault: Redis killed mid-traffic and restarted (AOF on)', () => {
     const probe = await a.manager.sendToThread(t, 'probe');
     expect(probe.ok).toBe(true);
     acked.push(probe.offset as Offset);
-    expect(await waitFor(() => reader.messages().some((m) => m.data === 'probe'), 5000)).toBe(true);
+    expect(
+      await waitFor(() => reader.messages().some((m) => m.data === 'probe'), { timeoutMs: 5000 }),
+    ).toBe(true);
 
     // The client: keeps its last offset; on `resync` it resumes from the offset before the gap.
     const frames: ServerFrame[] = reader.client.frames();
@@ -93,10 +97,9 @@ describe('fault: Redis killed mid-traffic and restarted (AOF on)', () => {
     const from = resumeFrom ?? last ?? '0-0';
     reader.client.sendFrame({ type: 'resume', thread: t, offset: from, id: 'after-restart' });
     expect(
-      await waitFor(
-        () => reader.client.framesOf('ack').some((x) => x.id === 'after-restart'),
-        5000,
-      ),
+      await waitFor(() => reader.client.framesOf('ack').some((x) => x.id === 'after-restart'), {
+        timeoutMs: 5000,
+      }),
     ).toBe(true);
     const replayFrames = reader.client.frames().slice(before);
     const ack = replayFrames.find((f) => f.type === 'ack' && f.id === 'after-restart');

@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { ThreadId, UserId } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNode, uniquePrefix } from '../test/harness.js';
-import { createRedisServer, waitFor } from '../test/redisServer.js';
-import type { RedisServer } from '../test/redisServer.js';
+import { createRedisServer, waitFor } from '@ws/testkit';
+import type { RedisServer } from '@ws/testkit';
 
 // The repository root, where `tsx` is installed: node itself runs the child (killing a `tsx`
 // wrapper would leave its node process alive).
@@ -45,13 +45,14 @@ describe('fault: an instance killed with SIGKILL', () => {
     try {
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      expect(await waitFor(() => out.includes('ready'), 20_000, 50)).toBe(true);
+      expect(
+        await waitFor(() => out.includes('ready'), { timeoutMs: 20_000, intervalMs: 50 }),
+      ).toBe(true);
       const victimId = out.trim().split(' ')[1];
       expect(
-        await waitFor(
-          async () => (await survivor.manager.findUser('victim' as UserId)) !== null,
-          5000,
-        ),
+        await waitFor(async () => (await survivor.manager.findUser('victim' as UserId)) !== null, {
+          timeoutMs: 5000,
+        }),
       ).toBe(true);
       expect((await survivor.manager.findUser('victim' as UserId))?.connections).toEqual([
         { connectionId: victimId, instanceId: 'doomed' },
@@ -59,7 +60,7 @@ describe('fault: an instance killed with SIGKILL', () => {
       expect(
         await waitFor(
           async () => (await survivor.manager.getClusterStats()).instances.length === 2,
-          5000,
+          { timeoutMs: 5000 },
         ),
       ).toBe(true);
 
@@ -72,7 +73,9 @@ describe('fault: an instance killed with SIGKILL', () => {
       const channel = `${prefix}{u:victim}:ch`;
       const numsub = async () =>
         Number(((await survivor.redis.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1]);
-      expect(await waitFor(async () => (await numsub()) === 0, 2000, 10)).toBe(true);
+      expect(
+        await waitFor(async () => (await numsub()) === 0, { timeoutMs: 2000, intervalMs: 10 }),
+      ).toBe(true);
       const toUser = await survivor.manager.sendToUser('victim' as UserId, 'hello?');
       expect(toUser).toMatchObject({ delivered: 0, published: false });
       const toThread = await survivor.manager.sendToThread('victim-room' as ThreadId, 'anyone?');
@@ -82,8 +85,7 @@ describe('fault: an instance killed with SIGKILL', () => {
         async () =>
           (await survivor.manager.findUser('victim' as UserId)) === null &&
           (await survivor.manager.getClusterStats()).instances.length === 1,
-        10_000,
-        25,
+        { timeoutMs: 10_000, intervalMs: 25 },
       );
       const purgeMs = performance.now() - killedAt;
       expect(purged).toBe(true);

@@ -3,8 +3,8 @@ import { compareOffsets } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestClient } from '../test/harness.js';
 import { closeAll, connect, readyNodes } from '../test/harness.js';
-import { createRedisServer, sleep, waitFor } from '../test/redisServer.js';
-import type { RedisServer } from '../test/redisServer.js';
+import { createRedisServer, sleep, waitFor } from '@ws/testkit';
+import type { RedisServer } from '@ws/testkit';
 
 let server: RedisServer;
 beforeAll(async () => {

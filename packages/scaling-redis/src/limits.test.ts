@@ -2,8 +2,8 @@ import type { UserId } from '@ws/core';
 import { isWsError } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, connect, readyNodes } from '../test/harness.js';
-import { createRedisServer, sleep, waitFor } from '../test/redisServer.js';
-import type { RedisServer } from '../test/redisServer.js';
+import { createRedisServer, sleep, waitFor } from '@ws/testkit';
+import type { RedisServer } from '@ws/testkit';
 
 let server: RedisServer;
 beforeAll(async () => {

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisCluster } from './redisCluster.js';
 import type { TestNode } from '../test/harness.js';
 import { closeAll, connect, readyNodes } from '../test/harness.js';
-import { createRedisServer, waitFor } from '../test/redisServer.js';
-import type { RedisServer } from '../test/redisServer.js';
+import { createRedisServer, waitFor } from '@ws/testkit';
+import type { RedisServer } from '@ws/testkit';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -27,7 +27,7 @@ describe('instance registry', () => {
     // Counts travel with the heartbeat (300 ms here).
     const settled = await waitFor(
       async () => (await nodes[2]!.manager.getClusterStats()).connections === 3,
-      3000,
+      { timeoutMs: 3000 },
     );
     expect(settled).toBe(true);
     const stats = await nodes[2]!.manager.getClusterStats();
@@ -90,7 +90,7 @@ describe('instance registry', () => {
           (await c.manager.getClusterStats()).instances.some(
             (i) => i.instanceId === 'twodrain-0' && i.state === 'draining',
           ),
-        3000,
+        { timeoutMs: 3000 },
       ),
     ).toBe(true);
     await b.close(true);

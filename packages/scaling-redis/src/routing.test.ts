@@ -1,8 +1,8 @@
 import type { ThreadId, UserId } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, connect, createNode, readyNodes, uniquePrefix } from '../test/harness.js';
-import { createRedisServer, sleep, waitFor } from '../test/redisServer.js';
-import type { RedisServer } from '../test/redisServer.js';
+import { createRedisServer, sleep, waitFor } from '@ws/testkit';
+import type { RedisServer } from '@ws/testkit';
 
 let server: RedisServer;
 beforeAll(async () => {

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisCluster } from './redisCluster.js';
 import { fakeContext } from '../test/fakeContext.js';
 import { closeAll, connect, readyNodes, uniquePrefix } from '../test/harness.js';
-import { createRedisServer, waitFor } from '../test/redisServer.js';
-import type { RedisServer } from '../test/redisServer.js';
+import { createRedisServer, waitFor } from '@ws/testkit';
+import type { RedisServer } from '@ws/testkit';
 
 let server: RedisServer;
 beforeAll(async () => {

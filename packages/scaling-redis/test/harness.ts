@@ -5,7 +5,7 @@ import type { MemoryClient } from '@ws/core/testing';
 import { Redis } from 'ioredis';
 import type { RedisClusterOptions } from '../src/options.js';
 import { redisCluster } from '../src/redisCluster.js';
-import { waitFor } from './redisServer.js';
+import { waitFor } from '@ws/testkit';
 
 /** One manager on the Redis adapter, with its application client and collected errors. */
 export interface TestNode {
@@ -94,8 +94,10 @@ export async function readyNodes(
     createNode(port, prefix, { instanceId: `${name}-${i}`, ...options(i) }),
   );
   for (const node of list) {
-    const ok = await waitFor(async () => (await node.manager.health()).status === 'ready', 5000);
-    if (!ok) throw new Error(`node ${node.manager.instanceId} not ready`);
+    await waitFor(async () => (await node.manager.health()).status === 'ready', {
+      timeoutMs: 5000,
+      message: `node ${node.manager.instanceId} to be ready`,
+    });
   }
   return list;
 }

@@ -2,7 +2,7 @@ import type { ThreadId, UserId } from '@ws/core';
 import { expect } from 'vitest';
 import type { TestClient, TestNode } from './harness.js';
 import { connect } from './harness.js';
-import { sleep, waitFor } from './redisServer.js';
+import { sleep, waitFor } from '@ws/testkit';
 
 /** A small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
 function prng(seed: number): () => number {
@@ -83,7 +83,11 @@ export async function checkIsolation(
         .map((m) => (m.data as { id: string }).id)
         .sort(),
     );
-  await waitFor(() => JSON.stringify(received()) === JSON.stringify(expected), 8000, 50);
+  // Up to 8 s to settle; on a timeout the assertion below shows the difference.
+  await waitFor(() => JSON.stringify(received()) === JSON.stringify(expected), {
+    timeoutMs: 8000,
+    intervalMs: 50,
+  }).catch(() => undefined);
   await sleep(100);
   expect(received()).toEqual(expected);
 
@@ -113,6 +117,9 @@ export async function checkIsolation(
       gone.add(conn);
     }
   }
-  await waitFor(async () => JSON.stringify(await registry()) === JSON.stringify(live()), 5000, 50);
+  await waitFor(async () => JSON.stringify(await registry()) === JSON.stringify(live()), {
+    timeoutMs: 5000,
+    intervalMs: 50,
+  }).catch(() => undefined);
   expect(await registry()).toEqual(live());
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@ws/core';
 import { systemClock } from '@ws/core';
 import { createMemorySocketPair } from '@ws/core/testing';
+import { waitFor } from '@ws/testkit';
 import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestServer } from '../test/harness.js';
@@ -143,14 +144,6 @@ describe('attach: accepted handshakes', () => {
     await expectAlive(srv);
   });
 });
-
-async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('attach: refusals are HTTP statuses, and the server lives on', () => {
   let srv: TestServer;

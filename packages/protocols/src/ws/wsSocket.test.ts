@@ -1,6 +1,7 @@
 import { decode } from '@msgpack/msgpack';
 import type { Manager, SocketLike } from '@ws/core';
 import { createManager, silentLogger, userId } from '@ws/core';
+import { waitFor } from '@ws/testkit';
 import { Buffer } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -68,14 +69,6 @@ async function startRig(
       await new Promise<void>((r) => wss.close(() => r()));
     },
   };
-}
-
-async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 async function clients(

@@ -8,10 +8,8 @@ import type {
   WsError,
 } from '@ws/core';
 import { createManager, silentLogger, threadId, userId } from '@ws/core';
-// Test support, imported only by *.test.ts files (the lint boundary knows tests by that suffix).
-// eslint-disable-next-line no-restricted-imports
+// Test support (src/test/): the lint boundary counts it as a test, so '@ws/core/testing' is allowed.
 import type { ManualClock, MemoryClient } from '@ws/core/testing';
-// eslint-disable-next-line no-restricted-imports
 import { createManualClock, createMemorySocketPair } from '@ws/core/testing';
 import type { QualityHandle, QualityOptions } from '../quality.js';
 import { quality } from '../quality.js';

@@ -4,12 +4,15 @@
  * properly escaped; histogram buckets must be cumulative and end with `le="+Inf"` equal to
  * `_count`. Throws on the first bad line, naming it.
  */
+
+/** One sample line: its full name (with a histogram's suffix), its labels and its value. */
 export interface ParsedSample {
   readonly name: string;
   readonly labels: Record<string, string>;
   readonly value: number;
 }
 
+/** One metric family: its HELP, its TYPE and its samples in order. */
 export interface ParsedFamily {
   readonly name: string;
   readonly help: string;
@@ -44,6 +47,40 @@ function parseValue(v: string): number {
   return Number(v);
 }
 
+function checkHistogram(f: ParsedFamily): void {
+  const bySeries = new Map<string, ParsedSample[]>();
+  for (const s of f.samples) {
+    const { le: _le, ...rest } = s.labels;
+    const key = JSON.stringify(rest);
+    const list = bySeries.get(key) ?? [];
+    list.push(s);
+    bySeries.set(key, list);
+  }
+  for (const [key, list] of bySeries) {
+    const buckets = list.filter((s) => s.name.endsWith('_bucket'));
+    const count = list.find((s) => s.name.endsWith('_count'));
+    const sum = list.find((s) => s.name.endsWith('_sum'));
+    if (count === undefined || sum === undefined)
+      throw new Error(`${f.name} ${key}: _sum and _count required`);
+    let prevLe = -Infinity;
+    let prevCount = 0;
+    for (const b of buckets) {
+      const le = parseValue(b.labels.le ?? '');
+      if (!(le > prevLe)) throw new Error(`${f.name} ${key}: le must increase`);
+      if (b.value < prevCount) throw new Error(`${f.name} ${key}: buckets must be cumulative`);
+      prevLe = le;
+      prevCount = b.value;
+    }
+    if (prevLe !== Infinity) throw new Error(`${f.name} ${key}: last bucket must be le="+Inf"`);
+    if (prevCount !== count.value)
+      throw new Error(`${f.name} ${key}: +Inf bucket must equal _count`);
+  }
+}
+
+/**
+ * Parses a Prometheus text exposition strictly (see the top of this file for the rules) into its
+ * families, in order. Throws on the first bad line, naming it and its number.
+ */
 export function parsePrometheus(text: string): ParsedFamily[] {
   const { helpLine, typeLine, sampleLine, labelPair } = patterns();
   if (text !== '' && !text.endsWith('\n')) throw new Error('exposition must end with a newline');
@@ -88,34 +125,4 @@ export function parsePrometheus(text: string): ParsedFamily[] {
     if (f.type === 'histogram') checkHistogram(f);
   }
   return families;
-}
-
-function checkHistogram(f: ParsedFamily): void {
-  const bySeries = new Map<string, ParsedSample[]>();
-  for (const s of f.samples) {
-    const { le: _le, ...rest } = s.labels;
-    const key = JSON.stringify(rest);
-    const list = bySeries.get(key) ?? [];
-    list.push(s);
-    bySeries.set(key, list);
-  }
-  for (const [key, list] of bySeries) {
-    const buckets = list.filter((s) => s.name.endsWith('_bucket'));
-    const count = list.find((s) => s.name.endsWith('_count'));
-    const sum = list.find((s) => s.name.endsWith('_sum'));
-    if (count === undefined || sum === undefined)
-      throw new Error(`${f.name} ${key}: _sum and _count required`);
-    let prevLe = -Infinity;
-    let prevCount = 0;
-    for (const b of buckets) {
-      const le = parseValue(b.labels.le ?? '');
-      if (!(le > prevLe)) throw new Error(`${f.name} ${key}: le must increase`);
-      if (b.value < prevCount) throw new Error(`${f.name} ${key}: buckets must be cumulative`);
-      prevLe = le;
-      prevCount = b.value;
-    }
-    if (prevLe !== Infinity) throw new Error(`${f.name} ${key}: last bucket must be le="+Inf"`);
-    if (prevCount !== count.value)
-      throw new Error(`${f.name} ${key}: +Inf bucket must equal _count`);
-  }
 }
