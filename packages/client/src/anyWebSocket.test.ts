@@ -11,7 +11,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket as UndiciWebSocket } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWsWebSocket, WebSocketServer } from 'ws';
-import { freePort, startServer, waitFor } from '../test/server.js';
+import { freePort, waitFor } from '@ws/testkit';
+import { startServer } from '../test/server.js';
 import type { RealServer } from '../test/server.js';
 import { createClient } from './client.js';
 import type { Client } from './client.js';
@@ -63,10 +64,10 @@ describe.each(implementations)('the client over %s', (_name, WebSocket) => {
     clients.push(client);
     const opens = record(client, 'open');
     const reconnecting = record(client, 'reconnecting');
-    await waitFor('first open', () => opens.length === 1);
+    await waitFor(() => opens.length === 1, { message: 'first open' });
     expect(sockets.size).toBe(1);
     for (const socket of sockets) socket.resetAndDestroy();
-    await waitFor('reconnected', () => opens.length === 2, 10_000);
+    await waitFor(() => opens.length === 2, { message: 'reconnected', timeoutMs: 10_000 });
     expect(reconnecting.length).toBeGreaterThanOrEqual(1);
     expect(reconnecting[0]?.code).toBe(1006);
     expect(client.state).toBe('open');
@@ -85,7 +86,10 @@ describe.each(implementations)('the client over %s', (_name, WebSocket) => {
     });
     clients.push(client);
     const reconnecting = record(client, 'reconnecting');
-    await waitFor('three failed attempts', () => reconnecting.length >= 3, 10_000);
+    await waitFor(() => reconnecting.length >= 3, {
+      message: 'three failed attempts',
+      timeoutMs: 10_000,
+    });
     expect(reconnecting.every((r) => r.code === 1006)).toBe(true);
     expect(uncaught).toEqual([]);
   });
@@ -116,8 +120,11 @@ describe.each(implementations)('the client over %s', (_name, WebSocket) => {
       });
       clients.push(client);
       const reconnecting = record(client, 'reconnecting');
-      await waitFor('two sockets let go and reset', () => resets >= 2, 10_000);
-      await waitFor('retrying', () => reconnecting.length >= 2, 10_000);
+      await waitFor(() => resets >= 2, {
+        message: 'two sockets let go and reset',
+        timeoutMs: 10_000,
+      });
+      await waitFor(() => reconnecting.length >= 2, { message: 'retrying', timeoutMs: 10_000 });
       expect(uncaught).toEqual([]);
     } finally {
       for (const c of wss.clients) c.terminate();
@@ -139,7 +146,10 @@ describe.each(implementations)('the client over %s', (_name, WebSocket) => {
     });
     clients.push(client);
     const reconnecting = record(client, 'reconnecting');
-    await waitFor('two refused attempts', () => reconnecting.length >= 2, 10_000);
+    await waitFor(() => reconnecting.length >= 2, {
+      message: 'two refused attempts',
+      timeoutMs: 10_000,
+    });
     expect(reconnecting.every((r) => r.code === 1006)).toBe(true);
     expect(uncaught).toEqual([]);
   });
