@@ -34,8 +34,10 @@ export interface CodecContext {
 }
 
 /**
- * Creates the codec of one connection from its negotiated subprotocol. A new codec per
- * connection, so the legacy codec warns once per connection.
+ * Creates a codec for a negotiated subprotocol; every call returns a new codec. The JSON and
+ * MessagePack codecs keep no state, so one may serve any number of connections (`attach` makes
+ * one of each per attach and shares it); the legacy codec warns and counts once per codec, so give
+ * each connection its own (as `attach` does).
  */
 export function createCodec(subprotocol: Subprotocol, ctx: CodecContext = {}): Codec {
   const maxDepth = ctx.maxDepth ?? 32;

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Listener, Listeners } from './listeners.js';
+import type { FirstListenerSlot, Listener, Listeners } from './listeners.js';
 import {
   addListener,
   addListenerFirst,
@@ -17,8 +17,14 @@ interface FirstOwner extends Owner {
 }
 
 function removeFirst(this: FirstOwner): void {
-  removeFirstListener(this, 'events', 'first');
+  removeFirstListener(this, slot);
 }
+
+const slot: FirstListenerSlot<FirstOwner, 'events', 'first'> = {
+  key: 'events',
+  firstKey: 'first',
+  removeFirst,
+};
 
 describe('listener fields', () => {
   it('one listener is kept as the function itself; more as an array; none as undefined', () => {
@@ -127,7 +133,7 @@ describe('first-add listeners', () => {
   it('the first add is kept as the function and unsubscribed once by a bound function', () => {
     const owner: FirstOwner = { events: undefined, first: undefined };
     const a = vi.fn();
-    const off = addListenerFirst(owner, 'events', 'first', a, removeFirst);
+    const off = addListenerFirst(owner, slot, a);
     expect(owner.events).toBe(a);
     expect(owner.first).toBe(a);
     emitListeners(owner.events, () => {}, 1);
@@ -136,7 +142,7 @@ describe('first-add listeners', () => {
     expect(owner.events).toBeUndefined();
     expect(owner.first).toBeNull();
     // The same function added again is a new add: the spent unsubscribe does not remove it.
-    const again = addListenerFirst(owner, 'events', 'first', a, removeFirst);
+    const again = addListenerFirst(owner, slot, a);
     off();
     emitListeners(owner.events, () => {}, 2);
     expect(a).toHaveBeenCalledTimes(2);
@@ -153,9 +159,9 @@ describe('first-add listeners', () => {
     const b = (n: number): void => {
       calls.push(`b${n}`);
     };
-    const offA = addListenerFirst(owner, 'events', 'first', a, removeFirst);
-    const offB = addListenerFirst(owner, 'events', 'first', b, removeFirst);
-    const offA2 = addListenerFirst(owner, 'events', 'first', a, removeFirst);
+    const offA = addListenerFirst(owner, slot, a);
+    const offB = addListenerFirst(owner, slot, b);
+    const offA2 = addListenerFirst(owner, slot, a);
     emitListeners(owner.events, () => {}, 1);
     expect(calls).toEqual(['a1', 'b1', 'a1']);
     offA();
@@ -171,7 +177,7 @@ describe('first-add listeners', () => {
     const a = vi.fn();
     const b = vi.fn();
     addListener(owner, 'events', a);
-    const offB = addListenerFirst(owner, 'events', 'first', b, removeFirst);
+    const offB = addListenerFirst(owner, slot, b);
     expect(owner.first).toBeUndefined();
     offB();
     emitListeners(owner.events, () => {}, 1);

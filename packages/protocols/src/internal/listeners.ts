@@ -51,24 +51,32 @@ export function addListener<O extends { [P in K]: Listeners<never> }, K extends 
 }
 
 /**
+ * Where {@link addListenerFirst} keeps one event on its owner: `owner[key]` holds the listeners,
+ * `owner[firstKey]` the first add's listener, and `removeFirst` (bound to the owner) unsubscribes
+ * that add. One constant per event, so an add passes no new object.
+ */
+export interface FirstListenerSlot<O, K extends keyof O, F extends keyof O> {
+  readonly key: K;
+  readonly firstKey: F;
+  /** Must call {@link removeFirstListener} with this slot. */
+  readonly removeFirst: (this: O) => void;
+}
+
+/**
  * Like {@link addListener}, for owners that usually keep one listener per event for their whole
- * life (core's case): the first add of the event is unsubscribed by `removeFirst` bound to the
- * owner (a bound function, no closure context), and `owner[firstKey]` remembers that add's listener
- * (undefined before it, null once it is removed: the bound function works once, for that add
- * only). Later adds, or an add while listeners are present, take {@link addListener}'s path.
- * `removeFirst` must call {@link removeFirstListener} with the same keys.
+ * life (core's case): the first add of the event is unsubscribed by `slot.removeFirst` bound to
+ * the owner (a bound function, no closure context), and `owner[slot.firstKey]` remembers that
+ * add's listener (undefined before it, null once it is removed: the bound function works once,
+ * for that add only). Later adds, or an add while listeners are present, take
+ * {@link addListener}'s path.
  */
 export function addListenerFirst<
   O extends { [P in K]: Listeners<never> } & { [P in F]: unknown },
   K extends keyof O,
   F extends keyof O,
->(
-  owner: O,
-  key: K,
-  firstKey: F,
-  listener: ListenerOf<O[K]>,
-  removeFirst: (this: O) => void,
-): () => void {
+>(owner: O, slot: FirstListenerSlot<O, K, F>, listener: ListenerOf<O[K]>): () => void {
+  const key = slot.key;
+  const firstKey = slot.firstKey;
   const lists = owner as unknown as Record<K, Listeners<unknown[]>>;
   const firsts = owner as unknown as Record<F, Listener<unknown[]> | null | undefined>;
   if (firsts[firstKey] !== undefined || lists[key] !== undefined) {
@@ -77,7 +85,7 @@ export function addListenerFirst<
   const entry = listener as unknown as Listener<unknown[]>;
   firsts[firstKey] = entry;
   lists[key] = entry;
-  return removeFirst.bind(owner);
+  return slot.removeFirst.bind(owner);
 }
 
 /** Removes the first add's listener of {@link addListenerFirst}, once. */
@@ -85,13 +93,13 @@ export function removeFirstListener<
   O extends { [P in K]: Listeners<never> } & { [P in F]: unknown },
   K extends keyof O,
   F extends keyof O,
->(owner: O, key: K, firstKey: F): void {
+>(owner: O, slot: Omit<FirstListenerSlot<O, K, F>, 'removeFirst'>): void {
   const lists = owner as unknown as Record<K, Listeners<unknown[]>>;
   const firsts = owner as unknown as Record<F, Listener<unknown[]> | null | undefined>;
-  const entry = firsts[firstKey];
+  const entry = firsts[slot.firstKey];
   if (entry === undefined || entry === null) return;
-  firsts[firstKey] = null;
-  lists[key] = without(lists[key], entry);
+  firsts[slot.firstKey] = null;
+  lists[slot.key] = without(lists[slot.key], entry);
 }
 
 /** The unsubscribe of one add (a function of its own: its closure holds these three only). */
