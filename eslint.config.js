@@ -19,6 +19,7 @@ const MAX_PARAMS_SRC = [
   'packages/client/src/**/*.ts',
   'packages/dashboard/src/**/*.ts',
   'packages/heartbeat/src/**/*.ts',
+  'packages/protocols/src/**/*.ts',
   'packages/quality/src/**/*.ts',
   'packages/scaling-redis/src/**/*.ts',
 ];
