@@ -1,18 +1,18 @@
 import EventEmitter from 'eventemitter3';
+import type { Manager, PluginContext } from './api.js';
 import { systemClock } from './clock.js';
 import type { ClusterContext, ClusterHealth, InstanceInfo } from './cluster.js';
 import { settled } from './internal/maybePromise.js';
-import type { Codec } from './codec.js';
 import { createJsonCodec } from './codec.js';
 import { WsError, toWsError } from './errors.js';
-import type { ManagerEventName, ManagerListener } from './events.js';
-import type { ConnectionId, InstanceId, ThreadId, UserId } from './ids.js';
+import type { Connection } from './connection.js';
+import type { ConnectionId, InstanceId, ThreadId } from './ids.js';
 import { isThreadId, isUserId } from './ids.js';
 import { registerCoreMetrics } from './internal/coreMetrics.js';
 import { connectUser } from './internal/connect.js';
-import { joinRecord, leaveRecord } from './internal/dispatch.js';
+import { joinRecord, leaveRecord } from './internal/join.js';
 import { drainAll } from './internal/drain.js';
-import { closeRecord } from './internal/lifecycle.js';
+import { closeRecord } from './internal/records.js';
 import {
   broadcast,
   deliverLocal,
@@ -20,152 +20,16 @@ import {
   sendToThread,
   sendToUser,
 } from './internal/send.js';
-import type { SendOptions, ThreadSendOptions } from './internal/send.js';
 import type { ManagerState } from './internal/state.js';
 import { userConnections } from './internal/users.js';
 import { startSweep } from './internal/sweep.js';
 import { createViewFactory } from './internal/view.js';
 import { consoleLogger } from './logger.js';
-import type { MetricsRegistry } from './metrics.js';
 import { createMetricsRegistry } from './metrics.js';
 import { localCluster } from './localCluster.js';
 import type { ManagerOptions } from './options.js';
 import { resolveLimits } from './options.js';
-import type { ResolvedLimits } from './options.js';
-import type { Connection, Plugin, PluginContext } from './plugin.js';
-import type { SendResult } from './sendResult.js';
-import type { SocketLike } from './socket.js';
 import { createFrameValidator } from './validateFrame.js';
-
-export type { SendOptions, ThreadSendOptions } from './internal/send.js';
-
-/** Options of `connectUser`. */
-export interface ConnectOptions {
-  /**
-   * The connection's codec (chosen from the negotiated subprotocol).
-   * @default the manager's codec (JSON)
-   */
-  readonly codec?: Codec;
-  /**
-   * Application context, visible to plugins and authorization callbacks.
-   * @default {}
-   */
-  readonly context?: Readonly<Record<string, unknown>>;
-  /**
-   * When the credentials expire (ms since epoch); the connection is then closed with 4102.
-   * @default never
-   */
-  readonly expiresAt?: number;
-  /**
-   * A resume token from an earlier `welcome`, to restore that session's thread memberships.
-   * @default none
-   */
-  readonly resumeToken?: string;
-}
-
-/** Options of `disconnectUser`. */
-export interface DisconnectOptions {
-  /**
-   * Only this connection of the user.
-   * @default every connection of the user on this instance
-   */
-  readonly connectionId?: ConnectionId;
-  /**
-   * Close code.
-   * @default 1000
-   */
-  readonly code?: number;
-  /**
-   * Close reason.
-   * @default ''
-   */
-  readonly reason?: string;
-}
-
-/** Options of `close`. */
-export interface CloseOptions {
-  /**
-   * Drain: send each client a `reconnect` hint and close with 1012 at a bounded rate. Without
-   * drain every connection is closed with 1001 at once.
-   * @default false
-   */
-  readonly drain?: boolean;
-  /**
-   * How long a drain may take before the remaining connections are closed at once, in ms.
-   * @default managerDefaults.drain.timeoutMs
-   */
-  readonly timeoutMs?: number;
-}
-
-/** Where a user is connected, across the cluster. */
-export interface UserPresence {
-  readonly userId: UserId;
-  readonly connections: readonly {
-    readonly connectionId: ConnectionId;
-    readonly instanceId: InstanceId;
-  }[];
-}
-
-/** This instance's figures. */
-export interface ManagerStats {
-  readonly instanceId: InstanceId;
-  readonly state: 'running' | 'draining' | 'closed';
-  readonly connections: number;
-  readonly users: number;
-  readonly threads: number;
-  readonly messagesReceived: number;
-  readonly messagesSent: number;
-  readonly uptimeMs: number;
-}
-
-/** The cluster's figures: every instance the adapter knows, and totals. */
-export interface ClusterStats {
-  readonly instances: readonly InstanceInfo[];
-  readonly connections: number;
-  readonly users: number;
-  readonly health: ClusterHealth;
-}
-
-/** The manager's health: ready only when running and the cluster is ready. */
-export interface ManagerHealth {
-  readonly status: 'ready' | 'degraded' | 'down';
-  readonly state: 'running' | 'draining' | 'closed';
-  readonly cluster: ClusterHealth;
-  readonly connections: number;
-}
-
-/** The one source of truth for connections, users, threads and message semantics. */
-export interface Manager {
-  readonly instanceId: InstanceId;
-  readonly state: 'running' | 'draining' | 'closed';
-  readonly metrics: MetricsRegistry;
-  /** The limits in force (options with defaults filled in). */
-  readonly limits: ResolvedLimits;
-  /** Registers an authenticated connection, sends `welcome`; resolves to its id. */
-  connectUser(userId: UserId, socket: SocketLike, options?: ConnectOptions): Promise<ConnectionId>;
-  /** Joins a connection to a thread (server side: no `authorizeThread`). */
-  joinThread(connectionId: ConnectionId, threadId: ThreadId): Promise<void>;
-  leaveThread(connectionId: ConnectionId, threadId: ThreadId): Promise<void>;
-  sendToUser(userId: UserId, data: unknown, options?: SendOptions): Promise<SendResult>;
-  sendToThread(threadId: ThreadId, data: unknown, options?: ThreadSendOptions): Promise<SendResult>;
-  sendToConnection(
-    connectionId: ConnectionId,
-    data: unknown,
-    options?: SendOptions,
-  ): Promise<SendResult>;
-  broadcast(data: unknown, options?: SendOptions): Promise<SendResult>;
-  findUser(userId: UserId): Promise<UserPresence | null>;
-  getStats(): ManagerStats;
-  getClusterStats(): Promise<ClusterStats>;
-  /** Closes a user's connections on this instance; resolves to how many were closed. */
-  disconnectUser(userId: UserId, options?: DisconnectOptions): Promise<number>;
-  health(): Promise<ManagerHealth>;
-  on<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): () => void;
-  once<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): () => void;
-  off<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): void;
-  use<H>(plugin: Plugin<H>): H;
-  close(options?: CloseOptions): Promise<void>;
-}
 
 function randomHex(bytes: number): string {
   const buf = new Uint8Array(bytes);

@@ -1,15 +1,16 @@
+import type { ConnectOptions } from '../api.js';
 import { CloseCode } from '../closeCodes.js';
 import { WsError } from '../errors.js';
 import type { ConnectionId, Offset, ThreadId, UserId } from '../ids.js';
 import { isThreadId, isUserId } from '../ids.js';
-import type { ConnectOptions } from '../manager.js';
 import type { SocketLike } from '../socket.js';
-import { sendControl } from './deliver.js';
 import { handleInbound, processQueue } from './inbound.js';
-import { addMembership, noThreads, removeRecord, saveSession } from './lifecycle.js';
+import { addMembership, noThreads, saveSession } from './memberships.js';
+import { removeRecord } from './records.js';
 import type { ConnRecord, ManagerState } from './state.js';
 import { relativeTime } from './time.js';
 import { addUserConnection } from './users.js';
+import { sendControl } from './writing.js';
 
 const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 

@@ -6,15 +6,14 @@ import type {
   PublishFrame,
   ResumeFrame,
 } from '../frames.js';
-import { ackFrame } from '../frames.js';
 import type { RequestId } from '../frames.js';
 import type { MaybePromise } from '../cluster.js';
 import type { SendResult } from '../sendResult.js';
 import type { ThreadId, UserId, Offset } from '../ids.js';
 import { compareOffsets } from '../offsets.js';
-import { sendControl } from './deliver.js';
-import { rejectFrame } from './inbound.js';
-import { addMembership, removeMembership, saveSession } from './lifecycle.js';
+import { joinRecord, leaveRecord } from './join.js';
+import { acknowledge, rejectFrame } from './replies.js';
+import { sendControl } from './writing.js';
 import { isPromise } from './maybePromise.js';
 import { sendToThread, sendToUser } from './send.js';
 import type { ConnRecord, ManagerState } from './state.js';
@@ -42,47 +41,9 @@ export function dispatch(
   }
 }
 
-/**
- * A request succeeded: resets the violation streak and acknowledges it. Only a request with an
- * `id` is acknowledged; one without is fire-and-forget (errors are still sent).
- */
-function ok(
-  state: ManagerState,
-  rec: ConnRecord,
-  id: RequestId | undefined,
-  extra?: Parameters<typeof ackFrame>[1],
-): void {
-  rec.violations = 0;
-  if (id !== undefined) sendControl(state, rec, ackFrame(id, extra));
-}
-
-/** Joins a connection to a thread at the thread's current offset; no authorization here. */
-export async function joinRecord(
-  state: ManagerState,
-  rec: ConnRecord,
-  threadId: ThreadId,
-): Promise<void> {
-  if (rec.threads.has(threadId)) return;
-  (rec.pendingJoins ??= new Set()).add(threadId);
-  const offset = await state.cluster.threadOffset(threadId);
-  // A leave that came while the cluster answered cancels this join.
-  if (rec.pendingJoins?.delete(threadId) !== true || rec.closed || rec.threads.has(threadId))
-    return;
-  addMembership(state, rec, threadId, offset);
-  saveSession(state, rec);
-}
-
-/** Leaves a thread (and cancels a join still waiting for the cluster). */
-export function leaveRecord(state: ManagerState, rec: ConnRecord, threadId: ThreadId): void {
-  rec.pendingJoins?.delete(threadId);
-  if (!rec.threads.has(threadId)) return;
-  removeMembership(state, rec, threadId);
-  saveSession(state, rec);
-}
-
 async function join(state: ManagerState, rec: ConnRecord, frame: JoinFrame): Promise<void> {
   const threadId = frame.thread as ThreadId;
-  if (rec.threads.has(threadId)) return ok(state, rec, frame.id);
+  if (rec.threads.has(threadId)) return acknowledge(state, rec, frame.id);
   if (rec.threads.size >= state.limits.maxThreadsPerConnection) {
     return rejectFrame(
       state,
@@ -101,12 +62,12 @@ async function join(state: ManagerState, rec: ConnRecord, frame: JoinFrame): Pro
   if (allowed !== true)
     return rejectFrame(state, rec, 'forbidden', `not allowed to join "${threadId}"`, frame.id);
   await joinRecord(state, rec, threadId);
-  ok(state, rec, frame.id);
+  acknowledge(state, rec, frame.id);
 }
 
 function leave(state: ManagerState, rec: ConnRecord, frame: LeaveFrame): void {
   leaveRecord(state, rec, frame.thread as ThreadId);
-  ok(state, rec, frame.id);
+  acknowledge(state, rec, frame.id);
 }
 
 function publish(state: ManagerState, rec: ConnRecord, frame: PublishFrame): void | Promise<void> {
@@ -180,7 +141,7 @@ function answerSend(
   if (result.dropped.filtered !== undefined) {
     return rejectFrame(state, rec, 'invalid_message', 'refused by an outbound filter', id);
   }
-  ok(state, rec, id, result.offset === undefined ? undefined : { offset: result.offset });
+  acknowledge(state, rec, id, result.offset === undefined ? undefined : { offset: result.offset });
 }
 
 async function resume(state: ManagerState, rec: ConnRecord, frame: ResumeFrame): Promise<void> {
@@ -200,5 +161,5 @@ async function resume(state: ManagerState, rec: ConnRecord, frame: ResumeFrame):
       }
     }
   }
-  ok(state, rec, frame.id, { recovered: history.recoverable });
+  acknowledge(state, rec, frame.id, { recovered: history.recoverable });
 }

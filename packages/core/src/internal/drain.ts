@@ -1,9 +1,9 @@
 import { CloseCode } from '../closeCodes.js';
 import type { InstanceInfo } from '../cluster.js';
 import { reconnectFrame } from '../frames.js';
-import { sendControl } from './deliver.js';
-import { closeRecord } from './lifecycle.js';
+import { closeRecord } from './records.js';
 import type { ManagerState } from './state.js';
+import { sendControl } from './writing.js';
 
 /**
  * Drains every connection: a `reconnect` frame naming a live peer's URL (round-robin over the

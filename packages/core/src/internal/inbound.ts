@@ -2,10 +2,11 @@ import { CloseCode } from '../closeCodes.js';
 import type { WireErrorCode } from '../errors.js';
 import { toWsError } from '../errors.js';
 import type { ClientFrame, RequestId } from '../frames.js';
-import { errorFrame, pongFrame } from '../frames.js';
+import { pongFrame } from '../frames.js';
 import { dispatch } from './dispatch.js';
-import { sendControl } from './deliver.js';
-import { closeRecord } from './lifecycle.js';
+import { closeRecord } from './records.js';
+import { rejectFrame } from './replies.js';
+import { sendControl } from './writing.js';
 import { isPromise } from './maybePromise.js';
 import { relativeTime } from './time.js';
 import { takeToken } from './tokenBucket.js';
@@ -24,25 +25,6 @@ function utf8LengthOver(s: string, limit: number): boolean {
     if (bytes > limit) return true;
   }
   return false;
-}
-
-/** Sends an `error` frame and counts a violation (not for `internal_error`); closes 1008 at the limit. */
-export function rejectFrame(
-  state: ManagerState,
-  rec: ConnRecord,
-  code: WireErrorCode,
-  message: string,
-  id: RequestId | undefined,
-): void {
-  if (rec.closed) return;
-  sendControl(state, rec, errorFrame(id, code, message));
-  state.m.errorsSent.inc(1, { code });
-  if (code === 'internal_error') return;
-  rec.violations++;
-  state.m.violations.inc();
-  if (rec.violations >= state.limits.maxViolations) {
-    closeRecord(state, rec, CloseCode.policyViolation, 'too many violations');
-  }
 }
 
 /** Refuses an inbound frame in arrival order: at once when nothing is queued, else after the queue. */

@@ -2,32 +2,13 @@ import type { DeliveryTarget, MaybePromise, PublishOutcome } from '../cluster.js
 import { WsError, toWsError } from '../errors.js';
 import type { MessageFrame, ServerFrame } from '../frames.js';
 import { directMessageFrame, threadMessageFrame } from '../frames.js';
+import type { SendOptions, ThreadSendOptions } from '../api.js';
 import type { ConnectionId, Offset, ThreadId, UserId } from '../ids.js';
-import { compareOffsets } from '../offsets.js';
 import type { SendResult } from '../sendResult.js';
 import { toWireData, toWireDataOwned } from '../serialize.js';
-import { countDrop, createFrameWriter, createTally, type Tally } from './deliver.js';
+import { countDrop, createTally, writeAll, type Tally } from './writing.js';
 import { isPromise } from './maybePromise.js';
 import type { ConnRecord, ManagerState } from './state.js';
-import { isSingleRecord } from './users.js';
-
-/** Options of a send. */
-export interface SendOptions {
-  /**
-   * The sender shown in `from`; `null` for messages the application sends itself.
-   * @default null
-   */
-  readonly from?: UserId | null;
-}
-
-/** Options of a thread send. */
-export interface ThreadSendOptions extends SendOptions {
-  /**
-   * Connections that must not receive this message (e.g. the one that sent it).
-   * @default none
-   */
-  readonly except?: ConnectionId | readonly ConnectionId[];
-}
 
 /** The `dropped` of a send that dropped nothing (shared, frozen). */
 const noDrops: SendResult['dropped'] = Object.freeze({});
@@ -122,39 +103,6 @@ function prepareFrame<F extends ServerFrame>(
       };
     },
   );
-}
-
-function writeAll(
-  state: ManagerState,
-  frame: ServerFrame,
-  recs: ConnRecord | Iterable<ConnRecord>,
-  tally: Tally,
-  threadId?: ThreadId,
-  except?: ReadonlySet<ConnectionId>,
-): void {
-  const writer = createFrameWriter(state, frame);
-  // A thread message goes only to members that joined before it: when someone joined after its
-  // offset was assigned (a message in flight from another instance), check each member.
-  let olderThan: Offset | undefined;
-  if (threadId !== undefined && frame.type === 'message' && frame.offset !== undefined) {
-    const newest = state.newestJoin.get(threadId);
-    if (newest !== undefined && compareOffsets(frame.offset, newest) <= 0)
-      olderThan = frame.offset as Offset;
-  }
-  // One recipient (a user's only connection, one connection) comes as the record itself.
-  const list: Iterable<ConnRecord> = isSingleRecord(recs as ConnRecord | ReadonlySet<ConnRecord>)
-    ? [recs as ConnRecord]
-    : (recs as Iterable<ConnRecord>);
-  for (const rec of list) {
-    if (except !== undefined && except.has(rec.id)) continue;
-    if (
-      olderThan !== undefined &&
-      compareOffsets(rec.threads.get(threadId as ThreadId) ?? olderThan, olderThan) >= 0
-    )
-      continue;
-    writer.write(rec, tally, threadId);
-  }
-  state.m.sent.inc(tally.delivered);
 }
 
 /** This instance's connections a target addresses (undefined: none here). */

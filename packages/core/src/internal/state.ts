@@ -8,7 +8,7 @@ import type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from '../ids.
 import type { Logger } from '../logger.js';
 import type { Counter, MetricsRegistry } from '../metrics.js';
 import type { ManagerOptions, ResolvedLimits } from '../options.js';
-import type { Connection, InboundMiddleware, OutboundMiddleware } from '../plugin.js';
+import type { Connection, InboundMiddleware, OutboundMiddleware } from '../connection.js';
 import type { SocketLike } from '../socket.js';
 import type { FrameValidator } from '../validateFrame.js';
 import type { TokenBucketState } from './tokenBucket.js';

@@ -1,7 +1,7 @@
 import { CloseCode } from '../closeCodes.js';
-import { flushResyncs } from './deliver.js';
-import { closeRecord } from './lifecycle.js';
+import { closeRecord } from './records.js';
 import type { ManagerState } from './state.js';
+import { flushResyncs } from './writing.js';
 
 /**
  * Starts the one sweep timer of a manager: closes expired sessions (4102) and idle connections

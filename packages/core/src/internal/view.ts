@@ -2,10 +2,11 @@ import { CloseCode } from '../closeCodes.js';
 import type { ServerFrame } from '../frames.js';
 import { pingFrame } from '../frames.js';
 import type { ThreadId } from '../ids.js';
-import type { Connection } from '../plugin.js';
-import { createFrameWriter, createTally, sendControl } from './deliver.js';
-import { rejectFrame } from './inbound.js';
-import { closeRecord, ownThreadIds, terminateRecord } from './lifecycle.js';
+import type { Connection } from '../connection.js';
+import { ownThreadIds } from './memberships.js';
+import { closeRecord, terminateRecord } from './records.js';
+import { rejectFrame } from './replies.js';
+import { createFrameWriter, createTally, sendControl } from './writing.js';
 import type { ConnRecord, ManagerState } from './state.js';
 
 /** The one own field of a view: its record (a symbol, so it is neither a name nor enumerable). */

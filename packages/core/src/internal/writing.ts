@@ -1,10 +1,12 @@
 import { CloseCode } from '../closeCodes.js';
 import type { ServerFrame } from '../frames.js';
 import { resyncFrame } from '../frames.js';
-import type { ThreadId } from '../ids.js';
+import type { ConnectionId, Offset, ThreadId } from '../ids.js';
+import { compareOffsets } from '../offsets.js';
 import type { DropCause } from '../sendResult.js';
-import { closeRecord } from './lifecycle.js';
+import { closeRecord } from './records.js';
 import type { ConnRecord, ManagerState } from './state.js';
+import { isSingleRecord } from './users.js';
 
 type Payload = string | Uint8Array;
 type PrepareFn = (data: Payload) => unknown;
@@ -160,4 +162,41 @@ export function sendControl(state: ManagerState, rec: ConnRecord, frame: ServerF
     state.reportError(err, 'send', rec.id);
     return false;
   }
+}
+
+/**
+ * Writes one frame to many connections through one writer (one encoding per codec), skipping
+ * `except` and, for a thread message, members that joined after its offset.
+ */
+export function writeAll(
+  state: ManagerState,
+  frame: ServerFrame,
+  recs: ConnRecord | Iterable<ConnRecord>,
+  tally: Tally,
+  threadId?: ThreadId,
+  except?: ReadonlySet<ConnectionId>,
+): void {
+  const writer = createFrameWriter(state, frame);
+  // A thread message goes only to members that joined before it: when someone joined after its
+  // offset was assigned (a message in flight from another instance), check each member.
+  let olderThan: Offset | undefined;
+  if (threadId !== undefined && frame.type === 'message' && frame.offset !== undefined) {
+    const newest = state.newestJoin.get(threadId);
+    if (newest !== undefined && compareOffsets(frame.offset, newest) <= 0)
+      olderThan = frame.offset as Offset;
+  }
+  // One recipient (a user's only connection, one connection) comes as the record itself.
+  const list: Iterable<ConnRecord> = isSingleRecord(recs as ConnRecord | ReadonlySet<ConnRecord>)
+    ? [recs as ConnRecord]
+    : (recs as Iterable<ConnRecord>);
+  for (const rec of list) {
+    if (except !== undefined && except.has(rec.id)) continue;
+    if (
+      olderThan !== undefined &&
+      compareOffsets(rec.threads.get(threadId as ThreadId) ?? olderThan, olderThan) >= 0
+    )
+      continue;
+    writer.write(rec, tally, threadId);
+  }
+  state.m.sent.inc(tally.delivered);
 }
