@@ -10,6 +10,7 @@ import { removeRecord } from './records.js';
 import type { ConnRecord, ManagerState } from './state.js';
 import { relativeTime } from './time.js';
 import { addUserConnection } from './users.js';
+import { bindView, openView } from './view.js';
 import { sendControl } from './writing.js';
 
 const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -170,6 +171,7 @@ export async function connectUser(
   const now = relativeTime(state, at);
   const id = `${state.instanceId}-${(++state.nextConnection).toString(36)}` as ConnectionId;
   const none = noThreads(state);
+  const view = openView(state);
   const rec: ConnRecord = {
     id,
     userId,
@@ -188,7 +190,7 @@ export async function connectUser(
     offMessage: undefined,
     offClose: undefined,
     offPong: undefined,
-    view: undefined as unknown as ConnRecord['view'],
+    view,
     lastActivityAt: now,
     expiresAt: o.expiresAt,
     violations: 0,
@@ -198,7 +200,7 @@ export async function connectUser(
     resumeToken: newResumeToken(state),
     generation: 1,
   };
-  rec.view = state.createView(rec);
+  bindView(view, rec);
   listen(state, rec);
 
   state.pendingConnects++;

@@ -1,5 +1,8 @@
-import type { ThreadId } from '../ids.js';
+import { WsError } from '../errors.js';
+import type { ConnectionId, ThreadId } from '../ids.js';
+import { threadId as asThreadId } from '../ids.js';
 import { addMembership, removeMembership, saveSession } from './memberships.js';
+import { requireRecord } from './records.js';
 import type { ConnRecord, ManagerState } from './state.js';
 
 /** Joins a connection to a thread at the thread's current offset; no authorization here. */
@@ -24,4 +27,19 @@ export function leaveRecord(state: ManagerState, rec: ConnRecord, threadId: Thre
   if (!rec.threads.has(threadId)) return;
   removeMembership(state, rec, threadId);
   saveSession(state, rec);
+}
+
+/** `manager.joinThread`: joins by ids, within the thread limit (no `authorizeThread`). */
+export async function joinThread(
+  state: ManagerState,
+  connectionId: ConnectionId,
+  threadId: ThreadId,
+): Promise<void> {
+  asThreadId(threadId);
+  const rec = requireRecord(state, connectionId);
+  const max = state.limits.maxThreadsPerConnection;
+  if (!rec.threads.has(threadId) && rec.threads.size >= max) {
+    throw new WsError('forbidden', `thread limit reached (${max})`);
+  }
+  await joinRecord(state, rec, threadId);
 }

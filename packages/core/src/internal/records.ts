@@ -1,7 +1,10 @@
-import { closeCodeLabel } from '../closeCodes.js';
+import type { DisconnectOptions } from '../api.js';
+import { CloseCode, closeCodeLabel } from '../closeCodes.js';
+import { WsError } from '../errors.js';
+import type { ConnectionId, UserId } from '../ids.js';
 import { saveSession } from './memberships.js';
 import type { ConnRecord, ManagerState } from './state.js';
-import { removeUserConnection } from './users.js';
+import { removeUserConnection, userConnections } from './users.js';
 
 /** Who ended a connection. */
 export type ClosedBy = 'server' | 'client';
@@ -81,5 +84,26 @@ export function terminateRecord(state: ManagerState, rec: ConnRecord, reason = '
   } catch (err) {
     state.reportError(err, 'socket-terminate', rec.id);
   }
-  removeRecord(state, rec, 1006, reason, 'server');
+  removeRecord(state, rec, CloseCode.abnormal, reason, 'server');
+}
+
+/** The connection's record; throws `WsError('not_found')` when it is not on this instance. */
+export function requireRecord(state: ManagerState, connectionId: ConnectionId): ConnRecord {
+  const rec = state.connections.get(connectionId);
+  if (rec === undefined)
+    throw new WsError('not_found', `no connection ${connectionId} on this instance`);
+  return rec;
+}
+
+/** Closes a user's connections on this instance (or one of them); answers how many. */
+export function closeUserConnections(
+  state: ManagerState,
+  userId: UserId,
+  o: DisconnectOptions,
+): number {
+  const recs = [...(userConnections(state, userId) ?? [])].filter(
+    (r) => o.connectionId === undefined || r.id === o.connectionId,
+  );
+  for (const rec of recs) closeRecord(state, rec, o.code ?? CloseCode.normal, o.reason ?? '');
+  return recs.length;
 }

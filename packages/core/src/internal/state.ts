@@ -116,6 +116,8 @@ export interface ManagerState {
   readonly newestJoin: Map<ThreadId, Offset>;
   readonly inbound: InboundMiddleware[];
   readonly outbound: OutboundMiddleware[];
+  /** The plugins' close hooks, run in order by `close()`. */
+  readonly closeHooks: (() => void | Promise<void>)[];
   readonly startedAt: number;
   lifecycle: 'running' | 'draining' | 'closed';
   nextConnection: number;
@@ -131,7 +133,7 @@ export interface ManagerState {
   };
   /** Random bytes for resume tokens, drawn many tokens at a time (created with the first connection). */
   tokenBytes?: { readonly bytes: Uint8Array; next: number };
-  /** Builds a connection's read-only view (methods shared per manager). */
-  createView: (rec: ConnRecord) => Connection;
+  /** The prototype of this manager's connection views (created with the first connection). */
+  viewPrototype?: object;
   reportError(err: unknown, stage: string, connectionId?: ConnectionId): WsError;
 }

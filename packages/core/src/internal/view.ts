@@ -17,13 +17,13 @@ interface ViewFields {
 }
 
 /**
- * Creates the view builder of one manager: the read-only `Connection` plugins and listeners see.
- * A view is one frozen object holding its record under a symbol; its fields, methods and live
- * values (`threads`, `lastActivityAt`, `isOpen`) are getters and functions on one per-manager
- * prototype, so a connection's view costs one small object and finding its record is a property
- * load (no lookup table).
+ * The view prototype of one manager: the fields, methods and live values (`threads`,
+ * `lastActivityAt`, `isOpen`) of the read-only `Connection` plugins and listeners see, as getters
+ * and functions shared by every view of the manager. A view is one frozen object holding its
+ * record under a symbol, so a connection's view costs one small object and finding its record is
+ * a property load (no lookup table).
  */
-export function createViewFactory(state: ManagerState): (rec: ConnRecord) => Connection {
+function createViewPrototype(state: ManagerState): object {
   const recordOf = (view: ViewFields): ConnRecord => view[recordKey];
 
   const proto: ThisType<ViewFields> & Omit<Connection, never> = {
@@ -91,9 +91,21 @@ export function createViewFactory(state: ManagerState): (rec: ConnRecord) => Con
     },
   };
 
-  return (rec) => {
-    const view = Object.create(proto) as { [recordKey]: ConnRecord };
-    view[recordKey] = rec;
-    return Object.freeze(view) as unknown as Connection;
-  };
+  return proto;
+}
+
+/**
+ * A new view, not yet bound to its record (the record holds its view, so one of the two comes
+ * first): {@link bindView} gives it its record before anyone sees it. The manager's prototype is
+ * made with its first view.
+ */
+export function openView(state: ManagerState): Connection {
+  state.viewPrototype ??= createViewPrototype(state);
+  return Object.create(state.viewPrototype) as Connection;
+}
+
+/** Gives a view from {@link openView} its record, and freezes it. */
+export function bindView(view: Connection, rec: ConnRecord): void {
+  (view as unknown as { [recordKey]: ConnRecord })[recordKey] = rec;
+  Object.freeze(view);
 }
