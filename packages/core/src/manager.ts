@@ -9,7 +9,9 @@ import { joinThread, leaveRecord } from './internal/join.js';
 import { settled } from './internal/maybePromise.js';
 import { createPluginContext } from './internal/pluginContext.js';
 import { closeUserConnections, requireRecord } from './internal/records.js';
-import { broadcast, sendToConnection, sendToThread, sendToUser } from './internal/send.js';
+import { outgoing } from './internal/outbound.js';
+import { broadcast, sendToConnection, sendToUser } from './internal/sendDirect.js';
+import { sendToThread, threadOutgoing } from './internal/sendThread.js';
 import { clusterStats, findUserPresence, managerHealth, managerStats } from './internal/stats.js';
 import { startSweep } from './internal/sweep.js';
 import type { ManagerOptions } from './options.js';
@@ -33,21 +35,21 @@ export function createManager(options: ManagerOptions = {}): Manager {
     limits: state.limits,
 
     connectUser: (userId, socket, connectOptions = {}) =>
-      connectUser(state, userId, socket, connectOptions, started),
+      connectUser(state, { userId, socket, options: connectOptions }, started),
     joinThread: (connectionId, threadId) => joinThread(state, connectionId, threadId),
     leaveThread(connectionId, threadId) {
       leaveRecord(state, requireRecord(state, connectionId), threadId);
       return Promise.resolve();
     },
 
-    sendToUser: (userId, data, o) => settled(() => sendToUser(state, userId, data, o)),
+    sendToUser: (userId, data, o) => settled(() => sendToUser(state, userId, outgoing(data, o))),
     sendToThread: (threadId, data, o) => {
       asThreadId(threadId);
-      return settled(() => sendToThread(state, threadId, data, o));
+      return settled(() => sendToThread(state, threadOutgoing(threadId, data, o)));
     },
     sendToConnection: (connectionId, data, o) =>
-      settled(() => sendToConnection(state, connectionId, data, o)),
-    broadcast: (data, o) => settled(() => broadcast(state, data, o)),
+      settled(() => sendToConnection(state, connectionId, outgoing(data, o))),
+    broadcast: (data, o) => settled(() => broadcast(state, outgoing(data, o))),
 
     findUser: (userId) => findUserPresence(state, userId),
     getStats: () => managerStats(state),

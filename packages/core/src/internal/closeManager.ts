@@ -20,8 +20,8 @@ export async function closeManager(
     await drainAll(state, o.timeoutMs ?? state.limits.drain.timeoutMs);
   } else {
     state.lifecycle = 'draining';
-    for (const rec of [...state.connections.values()])
-      closeRecord(state, rec, CloseCode.goingAway, 'server shutting down');
+    const close = { code: CloseCode.goingAway, reason: 'server shutting down' };
+    for (const rec of [...state.connections.values()]) closeRecord(state, rec, close);
   }
   stopSweep();
   for (const hook of state.closeHooks) {

@@ -1,5 +1,5 @@
 import type { ClusterContext } from '../cluster.js';
-import { deliverLocal } from './send.js';
+import { deliverLocal } from './deliverLocal.js';
 import { closeRecord } from './records.js';
 import type { ManagerState } from './state.js';
 
@@ -16,7 +16,7 @@ export function createClusterContext(state: ManagerState): ClusterContext {
       if (rec === undefined) return false;
       state.m.evicted.inc();
       state.emitter.emit('evicted', { connectionId, userId: rec.userId, code });
-      closeRecord(state, rec, code, 'evicted');
+      closeRecord(state, rec, { code, reason: 'evicted' });
       return true;
     },
     *localConnections() {

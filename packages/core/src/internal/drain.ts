@@ -30,7 +30,7 @@ export async function drainAll(state: ManagerState, timeoutMs: number): Promise<
     const peer = peers.length === 0 ? undefined : peers[next++ % peers.length];
     const afterMs = Math.floor(Math.random() * (limits.drain.spreadMs + 1));
     sendControl(state, rec, reconnectFrame(peer?.url, afterMs));
-    closeRecord(state, rec, CloseCode.serviceRestart, 'draining');
+    closeRecord(state, rec, { code: CloseCode.serviceRestart, reason: 'draining' });
     return true;
   };
   while (state.connections.size > 0) {

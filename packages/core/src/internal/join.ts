@@ -17,7 +17,7 @@ export async function joinRecord(
   // A leave that came while the cluster answered cancels this join.
   if (rec.pendingJoins?.delete(threadId) !== true || rec.closed || rec.threads.has(threadId))
     return;
-  addMembership(state, rec, threadId, offset);
+  addMembership(state, rec, [threadId, offset]);
   saveSession(state, rec);
 }
 

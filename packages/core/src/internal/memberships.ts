@@ -44,13 +44,12 @@ export function saveSession(state: ManagerState, rec: ConnRecord): void {
   );
 }
 
+/** One thread membership: the thread, and the offset at which the session first joined it. */
+export type Membership = readonly [threadId: ThreadId, offset: Offset];
+
 /** Adds a thread membership; tells the cluster when this instance starts holding the thread. */
-export function addMembership(
-  state: ManagerState,
-  rec: ConnRecord,
-  threadId: ThreadId,
-  offset: Offset,
-): void {
+export function addMembership(state: ManagerState, rec: ConnRecord, membership: Membership): void {
+  const [threadId, offset] = membership;
   ownThreads(state, rec).set(threadId, offset);
   ownThreadIds(state, rec).add(threadId);
   let members = state.threads.get(threadId);

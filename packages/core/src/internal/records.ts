@@ -1,13 +1,17 @@
 import type { DisconnectOptions } from '../api.js';
 import { CloseCode, closeCodeLabel } from '../closeCodes.js';
 import { WsError } from '../errors.js';
+import type { DisconnectInfo } from '../events.js';
 import type { ConnectionId, UserId } from '../ids.js';
 import { saveSession } from './memberships.js';
 import type { ConnRecord, ManagerState } from './state.js';
 import { removeUserConnection, userConnections } from './users.js';
 
-/** Who ended a connection. */
-export type ClosedBy = 'server' | 'client';
+/** A close the server decides: the close code and reason sent to the peer. */
+export interface CloseRequest {
+  readonly code: number;
+  readonly reason: string;
+}
 
 /** Detaches one of core's socket listeners; a throwing adapter is reported, never rethrown. */
 function unsubscribe(state: ManagerState, rec: ConnRecord, off: (() => void) | undefined): void {
@@ -21,15 +25,10 @@ function unsubscribe(state: ManagerState, rec: ConnRecord, off: (() => void) | u
 
 /**
  * Forgets a connection everywhere, at once: registry, users, threads, cluster admission; writes
- * its session for a later resume; emits `disconnect`. Idempotent.
+ * its session for a later resume; emits `disconnect` with `info` (the caller's fresh object).
+ * Idempotent.
  */
-export function removeRecord(
-  state: ManagerState,
-  rec: ConnRecord,
-  code: number,
-  reason: string,
-  by: ClosedBy,
-): void {
+export function removeRecord(state: ManagerState, rec: ConnRecord, info: DisconnectInfo): void {
   if (rec.closed) return;
   rec.closed = true;
   rec.queue = undefined;
@@ -61,19 +60,20 @@ export function removeRecord(
     .release(rec.userId, rec.id)
     .catch((err: unknown) => state.reportError(err, 'cluster-release', rec.id));
   saveSession(state, rec);
-  state.m.closed.inc(1, { code: closeCodeLabel(code) });
-  state.emitter.emit('disconnect', rec.view, { code, reason, by });
+  state.m.closed.inc(1, { code: closeCodeLabel(info.code) });
+  state.emitter.emit('disconnect', rec.view, info);
 }
 
 /** Closes a connection with a close code and forgets it at once (no waiting for the peer). */
-export function closeRecord(state: ManagerState, rec: ConnRecord, code: number, reason = ''): void {
+export function closeRecord(state: ManagerState, rec: ConnRecord, close: CloseRequest): void {
   if (rec.closed) return;
+  const { code, reason } = close;
   try {
     rec.socket.close(code, reason);
   } catch (err) {
     state.reportError(err, 'socket-close', rec.id);
   }
-  removeRecord(state, rec, code, reason, 'server');
+  removeRecord(state, rec, { code, reason, by: 'server' });
 }
 
 /** Drops a connection without a close handshake (the peer sees 1006) and forgets it at once. */
@@ -84,7 +84,7 @@ export function terminateRecord(state: ManagerState, rec: ConnRecord, reason = '
   } catch (err) {
     state.reportError(err, 'socket-terminate', rec.id);
   }
-  removeRecord(state, rec, CloseCode.abnormal, reason, 'server');
+  removeRecord(state, rec, { code: CloseCode.abnormal, reason, by: 'server' });
 }
 
 /** The connection's record; throws `WsError('not_found')` when it is not on this instance. */
@@ -104,6 +104,7 @@ export function closeUserConnections(
   const recs = [...(userConnections(state, userId) ?? [])].filter(
     (r) => o.connectionId === undefined || r.id === o.connectionId,
   );
-  for (const rec of recs) closeRecord(state, rec, o.code ?? CloseCode.normal, o.reason ?? '');
+  const close = { code: o.code ?? CloseCode.normal, reason: o.reason ?? '' };
+  for (const rec of recs) closeRecord(state, rec, close);
   return recs.length;
 }

@@ -2,8 +2,8 @@ import type EventEmitter from 'eventemitter3';
 import type { Clock } from '../clock.js';
 import type { ClusterAdapter } from '../cluster.js';
 import type { Codec } from '../codec.js';
-import type { WireErrorCode, WsError } from '../errors.js';
-import type { ClientFrame, RequestId } from '../frames.js';
+import type { WsError } from '../errors.js';
+import type { ClientFrame, ErrorFrame } from '../frames.js';
 import type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { Counter, MetricsRegistry } from '../metrics.js';
@@ -15,11 +15,7 @@ import type { TokenBucketState } from './tokenBucket.js';
 
 /** A refusal decided on arrival but sent in order, after the frames queued before it. */
 export interface QueuedRejection {
-  readonly reject: {
-    readonly code: WireErrorCode;
-    readonly message: string;
-    readonly id: RequestId | undefined;
-  };
+  readonly reject: ErrorFrame;
 }
 
 /** What waits in a connection's inbound queue. */

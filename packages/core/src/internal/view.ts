@@ -1,12 +1,12 @@
 import { CloseCode } from '../closeCodes.js';
 import type { ServerFrame } from '../frames.js';
-import { pingFrame } from '../frames.js';
+import { errorFrame, pingFrame } from '../frames.js';
 import type { ThreadId } from '../ids.js';
 import type { Connection } from '../connection.js';
 import { ownThreadIds } from './memberships.js';
 import { closeRecord, terminateRecord } from './records.js';
 import { rejectFrame } from './replies.js';
-import { createFrameWriter, createTally, sendControl } from './writing.js';
+import { createFrameWriter, sendControl } from './writing.js';
 import type { ConnRecord, ManagerState } from './state.js';
 
 /** The one own field of a view: its record (a symbol, so it is neither a name nor enumerable). */
@@ -60,18 +60,18 @@ function createViewPrototype(state: ManagerState): object {
     send(frame: ServerFrame): boolean {
       const rec = recordOf(this);
       if (frame.type === 'message') {
-        const tally = createTally();
-        createFrameWriter(state, frame).write(rec, tally, frame.thread as ThreadId | undefined);
-        state.m.sent.inc(tally.delivered);
-        return tally.delivered === 1;
+        const w = createFrameWriter(state, frame, frame.thread as ThreadId | undefined);
+        w.write(rec);
+        state.m.sent.inc(w.delivered);
+        return w.delivered === 1;
       }
       return sendControl(state, rec, frame);
     },
     reject(...args: Parameters<Connection['reject']>): void {
-      rejectFrame(state, recordOf(this), args[0], args[1], args[2]);
+      rejectFrame(state, recordOf(this), errorFrame(args[2], args[0], args[1]));
     },
     close(code: number = CloseCode.normal, reason = ''): void {
-      closeRecord(state, recordOf(this), code, reason);
+      closeRecord(state, recordOf(this), { code, reason });
     },
     terminate(): void {
       terminateRecord(state, recordOf(this));
