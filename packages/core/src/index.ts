@@ -105,7 +105,8 @@ export type { MemoryHubOptions, MemoryAdapterOptions } from './memoryHub.js';
 
 export type { Connection, InboundMiddleware, OutboundMiddleware } from './connection.js';
 
-export { createMetricsRegistry, defaultBuckets } from './metrics.js';
+export { createMetricsRegistry } from './metricsRegistry.js';
+export { defaultBuckets } from './metrics.js';
 export type {
   Counter,
   Gauge,

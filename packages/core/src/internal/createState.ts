@@ -5,7 +5,7 @@ import { WsError, toWsError } from '../errors.js';
 import type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from '../ids.js';
 import { localCluster } from '../localCluster.js';
 import { consoleLogger } from '../logger.js';
-import { createMetricsRegistry } from '../metrics.js';
+import { createMetricsRegistry } from '../metricsRegistry.js';
 import type { ManagerOptions } from '../options.js';
 import { resolveLimits } from '../options.js';
 import { createFrameValidator } from '../validateFrame.js';
