@@ -65,7 +65,7 @@ export interface MemoryAdapterOptions {
 
 /**
  * In-memory cluster state shared by the managers of one process: bounded history, bounded
- * sessions, per-user admission, and delivery between its instances. `localCluster()` is a hub
+ * sessions, per-user admission, and the relay of frames between its instances. `localCluster()` is a hub
  * with one instance; tests use several to exercise cross-instance paths without Redis.
  */
 export interface MemoryHub {

@@ -10,7 +10,7 @@ import type { ManagerOptions } from '../options.js';
 import { resolveLimits } from '../options.js';
 import { createFrameValidator } from '../validateFrame.js';
 import { registerCoreMetrics } from './coreMetrics.js';
-import type { ConnRecord, ManagerState } from './state.js';
+import type { ConnRecord, EmitterEvents, ManagerState } from './state.js';
 
 function randomHex(bytes: number): string {
   const buf = new Uint8Array(bytes);
@@ -34,7 +34,7 @@ export function createState(options: ManagerOptions): ManagerState {
   const clock = options.clock ?? systemClock();
   const logger = options.logger ?? consoleLogger();
   const metrics = createMetricsRegistry();
-  const emitter: ManagerState['emitter'] = new EventEmitter();
+  const emitter = new EventEmitter<EmitterEvents>();
   const connections = new Map<ConnectionId, ConnRecord>();
   const users = new Map<UserId, ConnRecord | Set<ConnRecord>>();
   const threads = new Map<ThreadId, Set<ConnRecord>>();

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { ClusterAdapter } from '../cluster.js';
 import type { Codec } from '../codec.js';
 import type { WsError } from '../errors.js';
+import type { ManagerEvents } from '../events.js';
 import type { ClientFrame, ErrorFrame } from '../frames.js';
 import type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from '../ids.js';
 import type { Logger } from '../logger.js';
@@ -85,6 +86,12 @@ export interface CoreMetrics {
   readonly sendFailures: Counter;
 }
 
+/**
+ * The events of a manager's emitter: core's own, typed by {@link ManagerEvents}, and the plugins'
+ * prefixed ones (`heartbeat:timeout`), whose arguments are the plugin's business.
+ */
+export type EmitterEvents = ManagerEvents & { [event: `${string}:${string}`]: unknown[] };
+
 /** The shared state of one manager instance. Nothing here is module-level. */
 export interface ManagerState {
   readonly options: ManagerOptions;
@@ -98,7 +105,7 @@ export interface ManagerState {
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
   readonly m: CoreMetrics;
-  readonly emitter: EventEmitter;
+  readonly emitter: EventEmitter<EmitterEvents>;
   readonly validator: FrameValidator;
   readonly connections: Map<ConnectionId, ConnRecord>;
   /**

@@ -1,4 +1,5 @@
 import { CloseCode } from '../closeCodes.js';
+import type { DroppedInfo } from '../events.js';
 import type { ServerFrame } from '../frames.js';
 import { resyncFrame } from '../frames.js';
 import type { ConnectionId, Offset, ThreadId } from '../ids.js';
@@ -139,12 +140,9 @@ function slowConsumer(w: FrameWriter, rec: ConnRecord): void {
     return;
   }
   if (threadId !== undefined) (rec.resyncPending ??= new Set()).add(threadId);
-  state.emitter.emit('dropped', {
-    connectionId: rec.id,
-    userId: rec.userId,
-    cause: 'slow_consumer',
-    threadId,
-  });
+  // `threadId` is an own key, undefined for a direct message, as it has always been emitted.
+  const info = { connectionId: rec.id, userId: rec.userId, cause: 'slow_consumer', threadId };
+  state.emitter.emit('dropped', info as DroppedInfo);
 }
 
 /** Sends the `resync` frames a drained slow consumer is owed. */
