@@ -47,22 +47,42 @@ export interface CloseCodeInfo {
   readonly advice: CloseAdvice;
 }
 
-/** The close-code table in DESIGN.md, as data. */
+/** The close-code table of PROTOCOL.md, as data. */
 export const closeCodeTable: readonly CloseCodeInfo[] = [
-  { code: 1000, when: 'normal close', advice: 'none' },
-  { code: 1001, when: 'server shutting down without drain', advice: 'reconnect' },
-  { code: 1003, when: 'binary frame on a text-only subprotocol', advice: 'fix-client' },
-  { code: 1006, when: 'connection dropped without a close frame', advice: 'reconnect' },
-  { code: 1007, when: 'invalid UTF-8 in a text frame', advice: 'fix-client' },
-  { code: 1008, when: 'policy: too many violations, rate-limit abuse', advice: 'wait' },
-  { code: 1009, when: 'message over the size limit', advice: 'fix-client' },
-  { code: 1011, when: 'unexpected server error', advice: 'reconnect' },
-  { code: 1012, when: 'draining for restart or deploy', advice: 'reconnect' },
-  { code: 1013, when: 'slow consumer closed, or server full', advice: 'reconnect' },
-  { code: 4001, when: 'idle timeout', advice: 'reconnect' },
-  { code: 4100, when: 'evicted by a newer connection of the same user', advice: 'ask-user' },
-  { code: 4101, when: 'user connection limit reached', advice: 'ask-user' },
-  { code: 4102, when: 'session expired or revoked', advice: 'reauthenticate' },
+  { code: CloseCode.normal, when: 'normal close', advice: 'none' },
+  { code: CloseCode.goingAway, when: 'server shutting down without drain', advice: 'reconnect' },
+  {
+    code: CloseCode.unsupportedData,
+    when: 'binary frame on a text-only subprotocol',
+    advice: 'fix-client',
+  },
+  {
+    code: CloseCode.abnormal,
+    when: 'connection dropped without a close frame',
+    advice: 'reconnect',
+  },
+  { code: CloseCode.invalidPayload, when: 'invalid UTF-8 in a text frame', advice: 'fix-client' },
+  {
+    code: CloseCode.policyViolation,
+    when: 'policy: too many violations, rate-limit abuse',
+    advice: 'wait',
+  },
+  { code: CloseCode.messageTooBig, when: 'message over the size limit', advice: 'fix-client' },
+  { code: CloseCode.internalError, when: 'unexpected server error', advice: 'reconnect' },
+  { code: CloseCode.serviceRestart, when: 'draining for restart or deploy', advice: 'reconnect' },
+  {
+    code: CloseCode.tryAgainLater,
+    when: 'slow consumer closed, or server full',
+    advice: 'reconnect',
+  },
+  { code: CloseCode.idleTimeout, when: 'idle timeout', advice: 'reconnect' },
+  {
+    code: CloseCode.evicted,
+    when: 'evicted by a newer connection of the same user',
+    advice: 'ask-user',
+  },
+  { code: CloseCode.userLimit, when: 'user connection limit reached', advice: 'ask-user' },
+  { code: CloseCode.sessionExpired, when: 'session expired or revoked', advice: 'reauthenticate' },
 ];
 
 /**
@@ -72,7 +92,13 @@ export const closeCodeTable: readonly CloseCodeInfo[] = [
 export function shouldReconnect(code: number): boolean {
   if (code >= 4000 && code <= 4099) return true;
   if (code >= 4100 && code <= 4199) return false;
-  return code === 1001 || code === 1006 || code === 1011 || code === 1012 || code === 1013;
+  return (
+    code === CloseCode.goingAway ||
+    code === CloseCode.abnormal ||
+    code === CloseCode.internalError ||
+    code === CloseCode.serviceRestart ||
+    code === CloseCode.tryAgainLater
+  );
 }
 
 /** Buckets a close code for a metric label: the table's codes as themselves, else `other`. */

@@ -24,7 +24,7 @@ describe('errors', () => {
 });
 
 describe('close codes', () => {
-  it('match the table in DESIGN.md and the reconnect advice', () => {
+  it('match the table in PROTOCOL.md and the reconnect advice', () => {
     expect(CloseCode).toMatchObject({
       goingAway: 1001,
       policyViolation: 1008,

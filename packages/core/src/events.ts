@@ -1,7 +1,7 @@
 import type { WsError } from './errors.js';
 import type { ClientFrame } from './frames.js';
 import type { ConnectionId, ThreadId, UserId } from './ids.js';
-import type { Connection } from './plugin.js';
+import type { Connection } from './connection.js';
 import type { DropCause } from './sendResult.js';
 
 /** Why and by whom a connection ended. */

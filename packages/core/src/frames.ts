@@ -134,6 +134,7 @@ export function errorFrame(
 }
 
 /** Builds a thread `message`. */
+// eslint-disable-next-line max-params -- public signature
 export function threadMessageFrame(
   thread: string,
   from: string | null,

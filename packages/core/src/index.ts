@@ -7,10 +7,12 @@ export type {
   Manager,
   ManagerHealth,
   ManagerStats,
+  Plugin,
+  PluginContext,
   SendOptions,
   ThreadSendOptions,
   UserPresence,
-} from './manager.js';
+} from './api.js';
 export { managerDefaults } from './options.js';
 export type {
   AuthorizeContext,
@@ -101,15 +103,10 @@ export type { LocalClusterOptions } from './localCluster.js';
 export { memoryHubDefaults } from './memoryHub.js';
 export type { MemoryHubOptions, MemoryAdapterOptions } from './memoryHub.js';
 
-export type {
-  Connection,
-  InboundMiddleware,
-  OutboundMiddleware,
-  Plugin,
-  PluginContext,
-} from './plugin.js';
+export type { Connection, InboundMiddleware, OutboundMiddleware } from './connection.js';
 
-export { createMetricsRegistry, defaultBuckets } from './metrics.js';
+export { createMetricsRegistry } from './metricsRegistry.js';
+export { defaultBuckets } from './metrics.js';
 export type {
   Counter,
   Gauge,

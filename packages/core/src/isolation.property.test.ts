@@ -5,7 +5,7 @@ import type { MessageFrame, ServerFrame } from './frames.js';
 import type { ConnectionId, UserId } from './ids.js';
 import { threadId as asThread, userId as asUser } from './ids.js';
 import { silentLogger } from './logger.js';
-import type { Manager } from './manager.js';
+import type { Manager } from './api.js';
 import { createManager } from './manager.js';
 import type { MemoryClient } from './testing/index.js';
 import { createMemoryCluster, createMemorySocketPair } from './testing/index.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from './closeCodes.js';
 import { isWsError } from './errors.js';
-import type { Connection } from './plugin.js';
+import type { Connection } from './connection.js';
 import { createMemorySocketPair } from './testing/index.js';
 import { flush, testManager } from './internal/testSupport.js';
 import { userId } from './ids.js';

@@ -3,7 +3,7 @@ import type { Clock, TimerHandle } from './clock.js';
 import { systemClock } from './clock.js';
 import { CloseCode } from './closeCodes.js';
 import type { ClusterAdapter, ClusterContext } from './cluster.js';
-import type { Connection } from './plugin.js';
+import type { Connection } from './connection.js';
 import { threadId, userId } from './ids.js';
 import { flush, testManager } from './internal/testSupport.js';
 import { createMemoryCluster, createManualClock } from './testing/index.js';

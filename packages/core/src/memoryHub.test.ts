@@ -3,7 +3,7 @@ import type { ClusterContext } from './cluster.js';
 import type { MessageFrame } from './frames.js';
 import type { InstanceId, Offset, ThreadId, UserId } from './ids.js';
 import { silentLogger } from './logger.js';
-import { createMetricsRegistry } from './metrics.js';
+import { createMetricsRegistry } from './metricsRegistry.js';
 import { createMemoryHub } from './memoryHub.js';
 import { createManualClock } from './testing/index.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetricsRegistry } from './metrics.js';
+import { createMetricsRegistry } from './metricsRegistry.js';
 
 describe('metrics registry', () => {
   it('counts by label, returns the same metric on re-registration, and refuses kind clashes', () => {

@@ -73,9 +73,20 @@ function isWireReady(value: unknown, depth: number): boolean {
   return true;
 }
 
+/**
+ * Where a normalization is: the objects being normalized (a cycle meets one again), the keys
+ * leading to the current value (pushed and popped around each child, so a send builds no path
+ * strings unless it fails), and the nesting depth. One object per normalization.
+ */
+interface Walk {
+  readonly seen: Set<object>;
+  readonly path: (string | number)[];
+  depth: number;
+}
+
 function normalizeAll(data: unknown): WireData {
   try {
-    return { ok: true, value: normalize(data, new Set<object>(), 0, []) };
+    return { ok: true, value: normalize(data, { seen: new Set<object>(), path: [], depth: 0 }) };
   } catch (err) {
     return {
       ok: false,
@@ -94,16 +105,8 @@ function pathText(path: readonly (string | number)[]): string {
   return out;
 }
 
-/**
- * Normalizes one value. `path` is a stack of the keys leading to it, pushed and popped around
- * each child, so a send builds no path strings unless it fails.
- */
-function normalize(
-  value: unknown,
-  seen: Set<object>,
-  depth: number,
-  path: (string | number)[],
-): unknown {
+/** Normalizes one value at `walk.depth`. */
+function normalize(value: unknown, walk: Walk): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -121,7 +124,8 @@ function normalize(
   }
   if (value === null) return null;
   const obj = value;
-  if (depth > MAX_DEPTH) {
+  const { seen, path } = walk;
+  if (walk.depth > MAX_DEPTH) {
     throw new WsError(
       'unserializable',
       `message nests deeper than ${MAX_DEPTH} levels at ${pathText(path)}`,
@@ -135,27 +139,31 @@ function normalize(
   seen.add(obj);
   try {
     if (Array.isArray(obj)) {
-      return obj.map((v, i) => child(v, seen, depth, path, i) ?? null);
+      return obj.map((v, i) => child(v, walk, i) ?? null);
     }
     if (obj instanceof Map) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of obj) {
-        const n = child(v, seen, depth, path, String(k));
+        const n = child(v, walk, String(k));
         if (n !== undefined) defineKey(out, String(k), n);
       }
       return out;
     }
     if (obj instanceof Set) {
-      return [...obj].map((v, i) => child(v, seen, depth, path, i) ?? null);
+      return [...obj].map((v, i) => child(v, walk, i) ?? null);
     }
     if (obj instanceof Error) return { name: obj.name, message: obj.message };
     const toJSON = (obj as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') {
-      return normalize((toJSON as () => unknown).call(obj), seen, depth + 1, path);
+      const json = (toJSON as () => unknown).call(obj);
+      walk.depth++;
+      const n = normalize(json, walk);
+      walk.depth--;
+      return n;
     }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(obj)) {
-      const n = child((obj as Record<string, unknown>)[key], seen, depth, path, key);
+      const n = child((obj as Record<string, unknown>)[key], walk, key);
       if (n !== undefined) defineKey(out, key, n);
     }
     return out;
@@ -165,18 +173,14 @@ function normalize(
 }
 
 /** Normalizes a child value at `key` (one level deeper). */
-function child(
-  value: unknown,
-  seen: Set<object>,
-  depth: number,
-  path: (string | number)[],
-  key: string | number,
-): unknown {
+function child(value: unknown, walk: Walk, key: string | number): unknown {
   // Primitives need neither the path nor the depth: the common leaves return at once.
-  if (typeof value !== 'object' || value === null) return normalize(value, seen, depth + 1, path);
-  path.push(key);
-  const n = normalize(value, seen, depth + 1, path);
-  path.pop();
+  if (typeof value !== 'object' || value === null) return normalize(value, walk);
+  walk.path.push(key);
+  walk.depth++;
+  const n = normalize(value, walk);
+  walk.depth--;
+  walk.path.pop();
   return n;
 }
 

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { testManager } from './testSupport.js';
-import { encodeResumeToken } from './connect.js';
+import { encodeResumeToken } from './resumeToken.js';
 
 describe('resume tokens', () => {
   it('encode as base64url without padding, byte for byte as Node does', () => {

@@ -1,51 +1,32 @@
+import type { ConnectOptions } from '../api.js';
 import { CloseCode } from '../closeCodes.js';
 import { WsError } from '../errors.js';
-import type { ConnectionId, Offset, ThreadId, UserId } from '../ids.js';
-import { isThreadId, isUserId } from '../ids.js';
-import type { ConnectOptions } from '../manager.js';
+import type { ConnectionId, UserId } from '../ids.js';
+import { isUserId } from '../ids.js';
 import type { SocketLike } from '../socket.js';
-import { sendControl } from './deliver.js';
 import { handleInbound, processQueue } from './inbound.js';
-import { addMembership, noThreads, removeRecord, saveSession } from './lifecycle.js';
+import type { Membership } from './memberships.js';
+import { addMembership, noThreads, saveSession } from './memberships.js';
+import { removeRecord } from './records.js';
+import { restore } from './restore.js';
+import { newResumeToken } from './resumeToken.js';
 import type { ConnRecord, ManagerState } from './state.js';
 import { relativeTime } from './time.js';
 import { addUserConnection } from './users.js';
+import { bindView, openView } from './view.js';
+import { sendControl } from './writing.js';
 
-const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/** `bytes[start..end)` as base64url without padding (16 bytes: 22 characters), as one flat string. */
-export function encodeResumeToken(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  const codes: number[] = [];
-  for (let i = start; i < end; i += 3) {
-    const b0 = bytes[i] as number;
-    const b1 = i + 1 < end ? (bytes[i + 1] as number) : 0;
-    const b2 = i + 2 < end ? (bytes[i + 2] as number) : 0;
-    codes.push(base64url.charCodeAt(b0 >> 2), base64url.charCodeAt(((b0 & 3) << 4) | (b1 >> 4)));
-    if (i + 1 < end) codes.push(base64url.charCodeAt(((b1 & 15) << 2) | (b2 >> 6)));
-    if (i + 2 < end) codes.push(base64url.charCodeAt(b2 & 63));
-  }
-  return String.fromCharCode(...codes);
+/** What `manager.connectUser` was given: the authenticated user, the socket, the options. */
+export interface ConnectRequest {
+  readonly userId: UserId;
+  readonly socket: SocketLike;
+  readonly options: ConnectOptions;
 }
 
-/** Resume tokens drawn per `getRandomValues` call (a call costs about as much as 15 encodings). */
-const tokensPerDraw = 256;
-
-/** 128 random bits, base64url, from the manager's pool of random bytes (used bytes are zeroed). */
-function newResumeToken(state: ManagerState): string {
-  let pool = state.tokenBytes;
-  if (pool === undefined) {
-    pool = { bytes: new Uint8Array(16 * tokensPerDraw), next: 16 * tokensPerDraw };
-    state.tokenBytes = pool;
-  }
-  if (pool.next >= pool.bytes.length) {
-    globalThis.crypto.getRandomValues(pool.bytes);
-    pool.next = 0;
-  }
-  const start = pool.next;
-  pool.next = start + 16;
-  const token = encodeResumeToken(pool.bytes, start, start + 16);
-  pool.bytes.fill(0, start, start + 16);
-  return token;
+/** Why a connection is refused: the close code the socket gets, and the error thrown. */
+interface Refusal {
+  readonly code: number;
+  readonly error: WsError;
 }
 
 /**
@@ -71,7 +52,9 @@ function frozenContext(context: ConnectOptions['context']): Readonly<Record<stri
 function listen(state: ManagerState, rec: ConnRecord): void {
   const socket = rec.socket;
   rec.offMessage = socket.onMessage((data) => handleInbound(state, rec, data));
-  rec.offClose = socket.onClose((code, reason) => removeRecord(state, rec, code, reason, 'client'));
+  rec.offClose = socket.onClose((code, reason) =>
+    removeRecord(state, rec, { code, reason, by: 'client' }),
+  );
   if (socket.onPong === undefined) return;
   rec.offPong = socket.onPong(() => {
     if (rec.closed) return;
@@ -80,95 +63,42 @@ function listen(state: ManagerState, rec: ConnRecord): void {
   });
 }
 
-function refuse(state: ManagerState, socket: SocketLike, code: number, error: WsError): never {
+/** Closes the socket with the refusal's code and throws its error. */
+function refuse(state: ManagerState, socket: SocketLike, refusal: Refusal): never {
   try {
-    socket.close(code, error.message.slice(0, 120));
+    socket.close(refusal.code, refusal.error.message.slice(0, 120));
   } catch (err) {
     state.reportError(err, 'socket-close');
   }
-  throw error;
+  throw refusal.error;
 }
 
-/** Restores a session's thread memberships that still pass `authorizeThread`. */
-async function restorable(
-  state: ManagerState,
-  rec: ConnRecord,
-  threads: Readonly<Record<string, Offset>>,
-): Promise<[ThreadId, Offset][]> {
-  const authorize = state.options.authorizeThread;
-  const out: [ThreadId, Offset][] = [];
-  if (authorize === undefined) return out;
-  for (const [t, offset] of Object.entries(threads)) {
-    if (out.length >= state.limits.maxThreadsPerConnection) break;
-    if (!isThreadId(t)) continue;
-    try {
-      if (
-        (await authorize(rec.userId, t, {
-          connectionId: rec.id,
-          context: rec.context,
-          restoring: true,
-        })) === true
-      ) {
-        out.push([t, offset]);
-      }
-    } catch (err) {
-      state.reportError(err, 'authorize-restore', rec.id);
-    }
-  }
-  return out;
-}
-
-/**
- * Registers an authenticated connection: limits, cluster admission (reject or evict), session
- * restore (single use, same user only, re-authorized), registration, then `welcome`. Frames
- * that arrive meanwhile wait in the connection's queue.
- */
-export async function connectUser(
-  state: ManagerState,
-  userId: UserId,
-  socket: SocketLike,
-  o: ConnectOptions,
-  started: Promise<void>,
-): Promise<ConnectionId> {
-  const { limits, clock, cluster } = state;
+/** Why a connection cannot even start (bad user id, not running, server full), if it cannot. */
+function startRefusal(state: ManagerState, userId: UserId): Refusal | undefined {
   if (!isUserId(userId)) {
-    refuse(
-      state,
-      socket,
-      CloseCode.policyViolation,
-      new WsError('bad_request', 'user id must be a string of 1-256 characters'),
-    );
+    const error = new WsError('bad_request', 'user id must be a string of 1-256 characters');
+    return { code: CloseCode.policyViolation, error };
   }
   if (state.lifecycle !== 'running') {
-    refuse(
-      state,
-      socket,
-      state.lifecycle === 'draining' ? CloseCode.serviceRestart : CloseCode.goingAway,
-      new WsError('unavailable', `the manager is ${state.lifecycle}`),
-    );
+    const code = state.lifecycle === 'draining' ? CloseCode.serviceRestart : CloseCode.goingAway;
+    return { code, error: new WsError('unavailable', `the manager is ${state.lifecycle}`) };
   }
-  if (state.connections.size + state.pendingConnects >= limits.maxConnections) {
-    refuse(
-      state,
-      socket,
-      CloseCode.tryAgainLater,
-      new WsError('server_full', `server full (${limits.maxConnections} connections)`),
-    );
+  const max = state.limits.maxConnections;
+  if (state.connections.size + state.pendingConnects >= max) {
+    const error = new WsError('server_full', `server full (${max} connections)`);
+    return { code: CloseCode.tryAgainLater, error };
   }
-  const at = clock.now();
-  if (o.expiresAt !== undefined && o.expiresAt <= at) {
-    refuse(
-      state,
-      socket,
-      CloseCode.sessionExpired,
-      new WsError('forbidden', 'credentials already expired'),
-    );
-  }
+  return undefined;
+}
 
+/** The record of a new connection (not yet registered), with its view, at time `at`. */
+function createRecord(state: ManagerState, request: ConnectRequest, at: number): ConnRecord {
+  const { userId, socket, options: o } = request;
   // Record times are relative to the manager's origin (see ConnRecord).
   const now = relativeTime(state, at);
   const id = `${state.instanceId}-${(++state.nextConnection).toString(36)}` as ConnectionId;
   const none = noThreads(state);
+  const view = openView(state);
   const rec: ConnRecord = {
     id,
     userId,
@@ -178,7 +108,7 @@ export async function connectUser(
     connectedAt: now,
     threads: none.threads,
     threadIds: none.threadIds,
-    tokens: limits.inboundRate.burst,
+    tokens: state.limits.inboundRate.burst,
     tokensAt: now,
     queue: undefined,
     resyncPending: undefined,
@@ -187,7 +117,7 @@ export async function connectUser(
     offMessage: undefined,
     offClose: undefined,
     offPong: undefined,
-    view: undefined as unknown as ConnRecord['view'],
+    view,
     lastActivityAt: now,
     expiresAt: o.expiresAt,
     violations: 0,
@@ -197,93 +127,131 @@ export async function connectUser(
     resumeToken: newResumeToken(state),
     generation: 1,
   };
-  rec.view = state.createView(rec);
+  bindView(view, rec);
+  return rec;
+}
+
+/**
+ * Asks the cluster to admit the connection: refused (closed 1011 when the cluster failed, 4101
+ * at the user limit), or admitted with the connections to evict to make room.
+ */
+async function admit(state: ManagerState, rec: ConnRecord): Promise<readonly ConnectionId[]> {
+  let admission;
+  try {
+    admission = await state.cluster.admit(rec.userId, rec.id);
+  } catch (err) {
+    const error = state.reportError(err, 'cluster-admit', rec.id);
+    removeRecord(state, rec, {
+      code: CloseCode.internalError,
+      reason: 'cluster unavailable',
+      by: 'server',
+    });
+    refuse(state, rec.socket, {
+      code: CloseCode.internalError,
+      error: new WsError('cluster_error', 'could not admit the connection', { cause: error }),
+    });
+  }
+  if (!admission.admitted) {
+    removeRecord(state, rec, { code: CloseCode.userLimit, reason: 'user limit', by: 'server' });
+    refuse(state, rec.socket, {
+      code: CloseCode.userLimit,
+      error: new WsError('user_limit', admission.reason),
+    });
+  }
+  return admission.evict;
+}
+
+/** Closes this instance's connections the cluster evicted to make room (4100). */
+function evict(state: ManagerState, victims: readonly ConnectionId[]): void {
+  for (const victim of victims) {
+    const old = state.connections.get(victim);
+    if (old === undefined) continue;
+    state.m.evicted.inc();
+    state.emitter.emit('evicted', {
+      connectionId: victim,
+      userId: old.userId,
+      code: CloseCode.evicted,
+    });
+    try {
+      old.socket.close(CloseCode.evicted, 'evicted by a newer connection');
+    } catch (err) {
+      state.reportError(err, 'socket-close', victim);
+    }
+    removeRecord(state, old, { code: CloseCode.evicted, reason: 'evicted', by: 'server' });
+  }
+}
+
+/**
+ * Registers the connection and greets it, with no await in between, so no message can come
+ * before `welcome`; then runs the frames that waited meanwhile.
+ */
+function register(state: ManagerState, rec: ConnRecord, restored: readonly Membership[]): void {
+  rec.registered = true;
+  state.connections.set(rec.id, rec);
+  if (addUserConnection(state, rec)) {
+    state.cluster
+      .onLocalJoin({ kind: 'user', userId: rec.userId })
+      .catch((err: unknown) => state.reportError(err, 'cluster-join', rec.id));
+  }
+  for (const membership of restored) addMembership(state, rec, membership);
+  sendControl(state, rec, {
+    type: 'welcome',
+    connectionId: rec.id,
+    userId: rec.userId,
+    instanceId: state.instanceId,
+    resumeToken: rec.resumeToken,
+    restored: restored.map(([t]) => t),
+  });
+  state.m.opened.inc();
+  state.emitter.emit('connection', rec.view);
+  saveSession(state, rec);
+  processQueue(state, rec);
+}
+
+/**
+ * Registers an authenticated connection: limits, cluster admission (reject or evict), session
+ * restore (single use, same user only, re-authorized), registration, then `welcome`. Frames
+ * that arrive meanwhile wait in the connection's queue. `started`: the cluster adapter's start.
+ */
+export async function connectUser(
+  state: ManagerState,
+  request: ConnectRequest,
+  started: Promise<void>,
+): Promise<ConnectionId> {
+  const { userId, socket, options: o } = request;
+  const refusal = startRefusal(state, userId);
+  if (refusal !== undefined) refuse(state, socket, refusal);
+  const at = state.clock.now();
+  if (o.expiresAt !== undefined && o.expiresAt <= at) {
+    const error = new WsError('forbidden', 'credentials already expired');
+    refuse(state, socket, { code: CloseCode.sessionExpired, error });
+  }
+  const rec = createRecord(state, request, at);
   listen(state, rec);
 
   state.pendingConnects++;
   let admitted = false;
   try {
     await started;
-    let admission;
-    try {
-      admission = await cluster.admit(userId, id);
-    } catch (err) {
-      const error = state.reportError(err, 'cluster-admit', id);
-      removeRecord(state, rec, CloseCode.internalError, 'cluster unavailable', 'server');
-      refuse(
-        state,
-        socket,
-        CloseCode.internalError,
-        new WsError('cluster_error', 'could not admit the connection', { cause: error }),
-      );
-    }
-    if (!admission.admitted) {
-      removeRecord(state, rec, CloseCode.userLimit, 'user limit', 'server');
-      refuse(state, socket, CloseCode.userLimit, new WsError('user_limit', admission.reason));
-    }
+    const victims = await admit(state, rec);
     admitted = true;
-    for (const victim of admission.evict) {
-      const old = state.connections.get(victim);
-      if (old === undefined) continue;
-      state.m.evicted.inc();
-      state.emitter.emit('evicted', {
-        connectionId: victim,
-        userId: old.userId,
-        code: CloseCode.evicted,
-      });
-      try {
-        old.socket.close(CloseCode.evicted, 'evicted by a newer connection');
-      } catch (err) {
-        state.reportError(err, 'socket-close', victim);
-      }
-      removeRecord(state, old, CloseCode.evicted, 'evicted', 'server');
-    }
-
-    let restored: [ThreadId, Offset][] = [];
-    if (o.resumeToken !== undefined && o.resumeToken !== '') {
-      try {
-        const session = await cluster.takeSession(o.resumeToken, userId);
-        if (session !== null && session.userId === userId) {
-          rec.generation = session.generation + 1;
-          restored = await restorable(state, rec, session.threads);
-        }
-      } catch (err) {
-        state.reportError(err, 'session-take', id);
-      }
-    }
-
+    evict(state, victims);
+    const restored = await restore(state, rec, o.resumeToken);
     if (rec.closed || socket.readyState !== 1) {
-      removeRecord(state, rec, CloseCode.abnormal, 'closed during connect', 'client');
+      removeRecord(state, rec, {
+        code: CloseCode.abnormal,
+        reason: 'closed during connect',
+        by: 'client',
+      });
       throw new WsError('closed', 'the socket closed before the connection was registered');
     }
-
-    // Register and greet with no await in between, so no message can come before `welcome`.
-    rec.registered = true;
-    state.connections.set(id, rec);
-    if (addUserConnection(state, rec)) {
-      cluster
-        .onLocalJoin({ kind: 'user', userId })
-        .catch((err: unknown) => state.reportError(err, 'cluster-join', id));
-    }
-    for (const [t, offset] of restored) addMembership(state, rec, t, offset);
-    sendControl(state, rec, {
-      type: 'welcome',
-      connectionId: id,
-      userId,
-      instanceId: state.instanceId,
-      resumeToken: rec.resumeToken,
-      restored: restored.map(([t]) => t),
-    });
-    state.m.opened.inc();
-    state.emitter.emit('connection', rec.view);
-    saveSession(state, rec);
-    processQueue(state, rec);
-    return id;
+    register(state, rec, restored);
+    return rec.id;
   } catch (err) {
     if (admitted && !rec.registered) {
-      cluster
-        .release(userId, id)
-        .catch((e: unknown) => state.reportError(e, 'cluster-release', id));
+      state.cluster
+        .release(userId, rec.id)
+        .catch((e: unknown) => state.reportError(e, 'cluster-release', rec.id));
     }
     throw err;
   } finally {

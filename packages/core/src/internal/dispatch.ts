@@ -6,18 +6,26 @@ import type {
   PublishFrame,
   ResumeFrame,
 } from '../frames.js';
-import { ackFrame } from '../frames.js';
 import type { RequestId } from '../frames.js';
+import { errorFrame } from '../frames.js';
 import type { MaybePromise } from '../cluster.js';
 import type { SendResult } from '../sendResult.js';
 import type { ThreadId, UserId, Offset } from '../ids.js';
 import { compareOffsets } from '../offsets.js';
-import { sendControl } from './deliver.js';
-import { rejectFrame } from './inbound.js';
-import { addMembership, removeMembership, saveSession } from './lifecycle.js';
+import { joinRecord, leaveRecord } from './join.js';
 import { isPromise } from './maybePromise.js';
-import { sendToThread, sendToUser } from './send.js';
+import type { Outgoing } from './outbound.js';
+import { ackFor, acknowledge, rejectFrame } from './replies.js';
+import { sendToUser } from './sendDirect.js';
+import { sendToThread } from './sendThread.js';
 import type { ConnRecord, ManagerState } from './state.js';
+import { sendControl } from './writing.js';
+
+/** A client's publish or direct message: what to send, and whom to answer. One object per frame. */
+interface ClientSend extends Outgoing {
+  readonly rec: ConnRecord;
+  readonly id: RequestId | undefined;
+}
 
 /** Routes one checked client frame to its handler. Ping and pong never get here. */
 export function dispatch(
@@ -42,54 +50,15 @@ export function dispatch(
   }
 }
 
-/**
- * A request succeeded: resets the violation streak and acknowledges it. Only a request with an
- * `id` is acknowledged; one without is fire-and-forget (errors are still sent).
- */
-function ok(
-  state: ManagerState,
-  rec: ConnRecord,
-  id: RequestId | undefined,
-  extra?: Parameters<typeof ackFrame>[1],
-): void {
-  rec.violations = 0;
-  if (id !== undefined) sendControl(state, rec, ackFrame(id, extra));
-}
-
-/** Joins a connection to a thread at the thread's current offset; no authorization here. */
-export async function joinRecord(
-  state: ManagerState,
-  rec: ConnRecord,
-  threadId: ThreadId,
-): Promise<void> {
-  if (rec.threads.has(threadId)) return;
-  (rec.pendingJoins ??= new Set()).add(threadId);
-  const offset = await state.cluster.threadOffset(threadId);
-  // A leave that came while the cluster answered cancels this join.
-  if (rec.pendingJoins?.delete(threadId) !== true || rec.closed || rec.threads.has(threadId))
-    return;
-  addMembership(state, rec, threadId, offset);
-  saveSession(state, rec);
-}
-
-/** Leaves a thread (and cancels a join still waiting for the cluster). */
-export function leaveRecord(state: ManagerState, rec: ConnRecord, threadId: ThreadId): void {
-  rec.pendingJoins?.delete(threadId);
-  if (!rec.threads.has(threadId)) return;
-  removeMembership(state, rec, threadId);
-  saveSession(state, rec);
-}
-
 async function join(state: ManagerState, rec: ConnRecord, frame: JoinFrame): Promise<void> {
   const threadId = frame.thread as ThreadId;
-  if (rec.threads.has(threadId)) return ok(state, rec, frame.id);
-  if (rec.threads.size >= state.limits.maxThreadsPerConnection) {
+  if (rec.threads.has(threadId)) return acknowledge(state, rec, ackFor(frame.id));
+  const max = state.limits.maxThreadsPerConnection;
+  if (rec.threads.size >= max) {
     return rejectFrame(
       state,
       rec,
-      'forbidden',
-      `thread limit reached (${state.limits.maxThreadsPerConnection})`,
-      frame.id,
+      errorFrame(frame.id, 'forbidden', `thread limit reached (${max})`),
     );
   }
   const authorize = state.options.authorizeThread;
@@ -98,64 +67,58 @@ async function join(state: ManagerState, rec: ConnRecord, frame: JoinFrame): Pro
       ? false
       : await authorize(rec.userId, threadId, { connectionId: rec.id, context: rec.context });
   if (rec.closed) return;
-  if (allowed !== true)
-    return rejectFrame(state, rec, 'forbidden', `not allowed to join "${threadId}"`, frame.id);
+  if (allowed !== true) {
+    const message = `not allowed to join "${threadId}"`;
+    return rejectFrame(state, rec, errorFrame(frame.id, 'forbidden', message));
+  }
   await joinRecord(state, rec, threadId);
-  ok(state, rec, frame.id);
+  acknowledge(state, rec, ackFor(frame.id));
 }
 
 function leave(state: ManagerState, rec: ConnRecord, frame: LeaveFrame): void {
   leaveRecord(state, rec, frame.thread as ThreadId);
-  ok(state, rec, frame.id);
+  acknowledge(state, rec, ackFor(frame.id));
 }
 
 function publish(state: ManagerState, rec: ConnRecord, frame: PublishFrame): void | Promise<void> {
   const threadId = frame.thread as ThreadId;
   if (!rec.threads.has(threadId)) {
-    return rejectFrame(
-      state,
-      rec,
-      'forbidden',
-      `join "${threadId}" before publishing to it`,
-      frame.id,
-    );
+    const message = `join "${threadId}" before publishing to it`;
+    return rejectFrame(state, rec, errorFrame(frame.id, 'forbidden', message));
   }
-  return answerSend(
-    state,
-    rec,
-    sendToThread(state, threadId, frame.data, { from: rec.userId }, true),
-    frame.id,
-  );
+  const send = { threadId, data: frame.data, from: rec.userId, owned: true, rec, id: frame.id };
+  return answerSend(state, send, sendToThread(state, send));
 }
 
 function direct(state: ManagerState, rec: ConnRecord, frame: DirectFrame): void | Promise<void> {
   const authorize = state.options.authorizeDirect;
-  if (authorize === undefined) return directAllowed(state, rec, frame, false);
+  if (authorize === undefined) return directRefused(state, rec, frame);
   const allowed = authorize(rec.userId, frame.to as UserId, {
     connectionId: rec.id,
     context: rec.context,
   });
   // A synchronous answer is used at once: no microtask per message on the common path.
-  return isPromise(allowed)
-    ? allowed.then((a) => directAllowed(state, rec, frame, a))
-    : directAllowed(state, rec, frame, allowed);
+  if (isPromise(allowed)) {
+    return allowed.then((a) =>
+      a === true ? directAllowed(state, rec, frame) : directRefused(state, rec, frame),
+    );
+  }
+  return allowed === true ? directAllowed(state, rec, frame) : directRefused(state, rec, frame);
 }
 
 function directAllowed(
   state: ManagerState,
   rec: ConnRecord,
   frame: DirectFrame,
-  allowed: boolean,
 ): void | Promise<void> {
   if (rec.closed) return;
-  if (allowed !== true)
-    return rejectFrame(state, rec, 'forbidden', 'not allowed to message this user', frame.id);
-  return answerSend(
-    state,
-    rec,
-    sendToUser(state, frame.to as UserId, frame.data, { from: rec.userId }, true),
-    frame.id,
-  );
+  const send = { data: frame.data, from: rec.userId, owned: true, rec, id: frame.id };
+  return answerSend(state, send, sendToUser(state, frame.to as UserId, send));
+}
+
+function directRefused(state: ManagerState, rec: ConnRecord, frame: DirectFrame): void {
+  if (rec.closed) return;
+  rejectFrame(state, rec, errorFrame(frame.id, 'forbidden', 'not allowed to message this user'));
 }
 
 /**
@@ -165,29 +128,35 @@ function directAllowed(
  */
 function answerSend(
   state: ManagerState,
-  rec: ConnRecord,
+  send: ClientSend,
   outcome: MaybePromise<SendResult>,
-  id: RequestId | undefined,
 ): void | Promise<void> {
-  if (isPromise(outcome)) return outcome.then((r) => answerSend(state, rec, r, id));
+  if (isPromise(outcome)) return outcome.then((r) => answerSend(state, send, r));
+  const { rec, id } = send;
   const result = outcome;
   if (result.error !== undefined) {
     const message = result.failedRemote
       ? 'not delivered to other instances: cluster unavailable'
       : result.error.message;
-    return rejectFrame(state, rec, 'internal_error', message, id);
+    return rejectFrame(state, rec, errorFrame(id, 'internal_error', message));
   }
   if (result.dropped.filtered !== undefined) {
-    return rejectFrame(state, rec, 'invalid_message', 'refused by an outbound filter', id);
+    return rejectFrame(
+      state,
+      rec,
+      errorFrame(id, 'invalid_message', 'refused by an outbound filter'),
+    );
   }
-  ok(state, rec, id, result.offset === undefined ? undefined : { offset: result.offset });
+  const extra = result.offset === undefined ? undefined : { offset: result.offset };
+  acknowledge(state, rec, ackFor(id, extra));
 }
 
 async function resume(state: ManagerState, rec: ConnRecord, frame: ResumeFrame): Promise<void> {
   const threadId = frame.thread as ThreadId;
   const notBefore = rec.threads.get(threadId);
   if (notBefore === undefined) {
-    return rejectFrame(state, rec, 'forbidden', `join "${threadId}" before resuming it`, frame.id);
+    const message = `join "${threadId}" before resuming it`;
+    return rejectFrame(state, rec, errorFrame(frame.id, 'forbidden', message));
   }
   const history = await state.cluster.history(threadId, frame.offset as Offset, notBefore);
   if (rec.closed) return;
@@ -200,5 +169,5 @@ async function resume(state: ManagerState, rec: ConnRecord, frame: ResumeFrame):
       }
     }
   }
-  ok(state, rec, frame.id, { recovered: history.recoverable });
+  acknowledge(state, rec, ackFor(frame.id, { recovered: history.recoverable }));
 }

@@ -1,9 +1,9 @@
 import { CloseCode } from '../closeCodes.js';
 import type { InstanceInfo } from '../cluster.js';
 import { reconnectFrame } from '../frames.js';
-import { sendControl } from './deliver.js';
-import { closeRecord } from './lifecycle.js';
+import { closeRecord } from './records.js';
 import type { ManagerState } from './state.js';
+import { sendControl } from './writing.js';
 
 /**
  * Drains every connection: a `reconnect` frame naming a live peer's URL (round-robin over the
@@ -30,7 +30,7 @@ export async function drainAll(state: ManagerState, timeoutMs: number): Promise<
     const peer = peers.length === 0 ? undefined : peers[next++ % peers.length];
     const afterMs = Math.floor(Math.random() * (limits.drain.spreadMs + 1));
     sendControl(state, rec, reconnectFrame(peer?.url, afterMs));
-    closeRecord(state, rec, CloseCode.serviceRestart, 'draining');
+    closeRecord(state, rec, { code: CloseCode.serviceRestart, reason: 'draining' });
     return true;
   };
   while (state.connections.size > 0) {

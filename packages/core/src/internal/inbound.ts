@@ -1,11 +1,11 @@
 import { CloseCode } from '../closeCodes.js';
-import type { WireErrorCode } from '../errors.js';
 import { toWsError } from '../errors.js';
-import type { ClientFrame, RequestId } from '../frames.js';
+import type { ClientFrame, ErrorFrame } from '../frames.js';
 import { errorFrame, pongFrame } from '../frames.js';
 import { dispatch } from './dispatch.js';
-import { sendControl } from './deliver.js';
-import { closeRecord } from './lifecycle.js';
+import { closeRecord } from './records.js';
+import { rejectFrame } from './replies.js';
+import { sendControl } from './writing.js';
 import { isPromise } from './maybePromise.js';
 import { relativeTime } from './time.js';
 import { takeToken } from './tokenBucket.js';
@@ -26,36 +26,11 @@ function utf8LengthOver(s: string, limit: number): boolean {
   return false;
 }
 
-/** Sends an `error` frame and counts a violation (not for `internal_error`); closes 1008 at the limit. */
-export function rejectFrame(
-  state: ManagerState,
-  rec: ConnRecord,
-  code: WireErrorCode,
-  message: string,
-  id: RequestId | undefined,
-): void {
-  if (rec.closed) return;
-  sendControl(state, rec, errorFrame(id, code, message));
-  state.m.errorsSent.inc(1, { code });
-  if (code === 'internal_error') return;
-  rec.violations++;
-  state.m.violations.inc();
-  if (rec.violations >= state.limits.maxViolations) {
-    closeRecord(state, rec, CloseCode.policyViolation, 'too many violations');
-  }
-}
-
 /** Refuses an inbound frame in arrival order: at once when nothing is queued, else after the queue. */
-function refuseInOrder(
-  state: ManagerState,
-  rec: ConnRecord,
-  code: WireErrorCode,
-  message: string,
-  id: RequestId | undefined,
-): void {
+function refuseInOrder(state: ManagerState, rec: ConnRecord, frame: ErrorFrame): void {
   if (rec.busy || (rec.queue !== undefined && rec.queue.length > 0) || !rec.registered)
-    (rec.queue ??= []).push({ reject: { code, message, id } });
-  else rejectFrame(state, rec, code, message, id);
+    (rec.queue ??= []).push({ reject: frame });
+  else rejectFrame(state, rec, frame);
 }
 
 /**
@@ -70,7 +45,7 @@ export function handleInbound(
   if (rec.closed) return;
   const max = state.limits.maxMessageBytes;
   if (typeof data === 'string' ? utf8LengthOver(data, max) : data.byteLength > max) {
-    closeRecord(state, rec, CloseCode.messageTooBig, 'message too big');
+    closeRecord(state, rec, { code: CloseCode.messageTooBig, reason: 'message too big' });
     return;
   }
   const now = relativeTime(state, state.clock.now());
@@ -80,12 +55,13 @@ export function handleInbound(
   try {
     decoded = rec.codec.decode(data);
   } catch (err) {
-    refuseInOrder(state, rec, 'bad_request', toWsError(err, 'bad_request').message, undefined);
+    const message = toWsError(err, 'bad_request').message;
+    refuseInOrder(state, rec, errorFrame(undefined, 'bad_request', message));
     return;
   }
   const check = state.validator.check(decoded);
   if (!check.ok) {
-    refuseInOrder(state, rec, check.code, check.message, check.id);
+    refuseInOrder(state, rec, errorFrame(check.id, check.code, check.message));
     return;
   }
   const frame = check.frame;
@@ -97,13 +73,16 @@ export function handleInbound(
     state.emitter.emit('pong', rec.view, 'application');
     return;
   }
-  const rate = state.limits.inboundRate;
   const queue = rec.queue;
   if (
-    !takeToken(rec, now, rate.perSecond, rate.burst) ||
+    !takeToken(rec, now, state.limits.inboundRate) ||
     (queue !== undefined && queue.length >= MAX_QUEUED_FRAMES)
   ) {
-    refuseInOrder(state, rec, 'rate_limited', 'inbound frame budget exceeded', frame.id);
+    refuseInOrder(
+      state,
+      rec,
+      errorFrame(frame.id, 'rate_limited', 'inbound frame budget exceeded'),
+    );
     return;
   }
   // Nothing waits ahead of it: run it now, without a trip through the queue.
@@ -115,19 +94,18 @@ export function handleInbound(
   if (rec.registered) processQueue(state, rec);
 }
 
-function failFrame(state: ManagerState, rec: ConnRecord, frame: ClientFrame, err: unknown): void {
-  state.reportError(err, 'inbound', rec.id);
+/** Answers a frame whose handling threw (already reported) with `internal_error`. */
+function rejectFailed(state: ManagerState, rec: ConnRecord, frame: ClientFrame): void {
+  const id = 'id' in frame ? frame.id : undefined;
   rejectFrame(
     state,
     rec,
-    'internal_error',
-    'the server failed to handle this frame',
-    'id' in frame ? frame.id : undefined,
+    errorFrame(id, 'internal_error', 'the server failed to handle this frame'),
   );
 }
 
 /** The end of the inbound chain: the `message` event, then dispatch. */
-function deliverFrame(
+function emitAndDispatch(
   state: ManagerState,
   rec: ConnRecord,
   frame: ClientFrame,
@@ -139,10 +117,10 @@ function deliverFrame(
 function runChain(state: ManagerState, rec: ConnRecord, frame: ClientFrame): void | Promise<void> {
   const chain = state.inbound;
   // Without middleware the frame goes straight on: no closure per frame.
-  if (chain.length === 0) return deliverFrame(state, rec, frame);
+  if (chain.length === 0) return emitAndDispatch(state, rec, frame);
   const step = (i: number, f: ClientFrame): void | Promise<void> => {
     if (rec.closed) return;
-    if (i === chain.length) return deliverFrame(state, rec, f);
+    if (i === chain.length) return emitAndDispatch(state, rec, f);
     return (chain[i] as (typeof chain)[number])(rec.view, f, (next) => step(i + 1, next ?? f));
   };
   return step(0, frame);
@@ -157,7 +135,8 @@ function runFrame(state: ManagerState, rec: ConnRecord, frame: ClientFrame): boo
   try {
     pending = runChain(state, rec, frame);
   } catch (err) {
-    failFrame(state, rec, frame, err);
+    state.reportError(err, 'inbound', rec.id);
+    rejectFailed(state, rec, frame);
     return true;
   }
   if (!isPromise(pending)) return true;
@@ -169,7 +148,8 @@ function runFrame(state: ManagerState, rec: ConnRecord, frame: ClientFrame): boo
     },
     (err: unknown) => {
       rec.busy = false;
-      failFrame(state, rec, frame, err);
+      state.reportError(err, 'inbound', rec.id);
+      rejectFailed(state, rec, frame);
       processQueue(state, rec);
     },
   );
@@ -183,7 +163,8 @@ export function processQueue(state: ManagerState, rec: ConnRecord): void {
   while (!rec.busy && !rec.closed && queue.length > 0) {
     const item = queue.shift() as QueueItem;
     if ('reject' in item) {
-      rejectFrame(state, rec, item.reject.code, item.reject.message, item.reject.id);
+      const r = item.reject;
+      rejectFrame(state, rec, errorFrame(r.id, r.code, r.message));
       continue;
     }
     if (!runFrame(state, rec, item)) return;

@@ -2,24 +2,21 @@ import type EventEmitter from 'eventemitter3';
 import type { Clock } from '../clock.js';
 import type { ClusterAdapter } from '../cluster.js';
 import type { Codec } from '../codec.js';
-import type { WireErrorCode, WsError } from '../errors.js';
-import type { ClientFrame, RequestId } from '../frames.js';
+import type { WsError } from '../errors.js';
+import type { ManagerEvents } from '../events.js';
+import type { ClientFrame, ErrorFrame } from '../frames.js';
 import type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { Counter, MetricsRegistry } from '../metrics.js';
 import type { ManagerOptions, ResolvedLimits } from '../options.js';
-import type { Connection, InboundMiddleware, OutboundMiddleware } from '../plugin.js';
+import type { Connection, InboundMiddleware, OutboundMiddleware } from '../connection.js';
 import type { SocketLike } from '../socket.js';
 import type { FrameValidator } from '../validateFrame.js';
 import type { TokenBucketState } from './tokenBucket.js';
 
 /** A refusal decided on arrival but sent in order, after the frames queued before it. */
 export interface QueuedRejection {
-  readonly reject: {
-    readonly code: WireErrorCode;
-    readonly message: string;
-    readonly id: RequestId | undefined;
-  };
+  readonly reject: ErrorFrame;
 }
 
 /** What waits in a connection's inbound queue. */
@@ -89,6 +86,12 @@ export interface CoreMetrics {
   readonly sendFailures: Counter;
 }
 
+/**
+ * The events of a manager's emitter: core's own, typed by {@link ManagerEvents}, and the plugins'
+ * prefixed ones (`heartbeat:timeout`), whose arguments are the plugin's business.
+ */
+export type EmitterEvents = ManagerEvents & { [event: `${string}:${string}`]: unknown[] };
+
 /** The shared state of one manager instance. Nothing here is module-level. */
 export interface ManagerState {
   readonly options: ManagerOptions;
@@ -102,7 +105,7 @@ export interface ManagerState {
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
   readonly m: CoreMetrics;
-  readonly emitter: EventEmitter;
+  readonly emitter: EventEmitter<EmitterEvents>;
   readonly validator: FrameValidator;
   readonly connections: Map<ConnectionId, ConnRecord>;
   /**
@@ -116,6 +119,8 @@ export interface ManagerState {
   readonly newestJoin: Map<ThreadId, Offset>;
   readonly inbound: InboundMiddleware[];
   readonly outbound: OutboundMiddleware[];
+  /** The plugins' close hooks, run in order by `close()`. */
+  readonly closeHooks: (() => void | Promise<void>)[];
   readonly startedAt: number;
   lifecycle: 'running' | 'draining' | 'closed';
   nextConnection: number;
@@ -131,7 +136,7 @@ export interface ManagerState {
   };
   /** Random bytes for resume tokens, drawn many tokens at a time (created with the first connection). */
   tokenBytes?: { readonly bytes: Uint8Array; next: number };
-  /** Builds a connection's read-only view (methods shared per manager). */
-  createView: (rec: ConnRecord) => Connection;
+  /** The prototype of this manager's connection views (created with the first connection). */
+  viewPrototype?: object;
   reportError(err: unknown, stage: string, connectionId?: ConnectionId): WsError;
 }

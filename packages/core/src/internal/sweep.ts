@@ -1,7 +1,7 @@
 import { CloseCode } from '../closeCodes.js';
-import { flushResyncs } from './deliver.js';
-import { closeRecord } from './lifecycle.js';
+import { closeRecord } from './records.js';
 import type { ManagerState } from './state.js';
+import { flushResyncs } from './writing.js';
 
 /**
  * Starts the one sweep timer of a manager: closes expired sessions (4102) and idle connections
@@ -14,9 +14,9 @@ export function startSweep(state: ManagerState): () => void {
       const now = clock.now();
       for (const rec of state.connections.values()) {
         if (rec.expiresAt !== undefined && now >= rec.expiresAt) {
-          closeRecord(state, rec, CloseCode.sessionExpired, 'session expired');
+          closeRecord(state, rec, { code: CloseCode.sessionExpired, reason: 'session expired' });
         } else if (now - state.timeOrigin - rec.lastActivityAt >= limits.idleTimeoutMs) {
-          closeRecord(state, rec, CloseCode.idleTimeout, 'idle timeout');
+          closeRecord(state, rec, { code: CloseCode.idleTimeout, reason: 'idle timeout' });
         } else if (rec.resyncPending !== undefined && rec.resyncPending.size !== 0) {
           flushResyncs(state, rec);
         }

@@ -1,12 +1,13 @@
-import type { ConnectOptions, Manager } from '../manager.js';
-import { createManager } from '../manager.js';
-import type { ManagerOptions } from '../options.js';
-import type { ServerFrame } from '../frames.js';
-import { userId as asUserId } from '../ids.js';
-import type { ConnectionId } from '../ids.js';
+import type {
+  ConnectionId,
+  ConnectOptions,
+  Manager,
+  ManagerOptions,
+  ServerFrame,
+} from '../index.js';
+import { createManager, silentLogger, userId as asUserId } from '../index.js';
 import type { MemoryClient, MemorySocketOptions } from '../testing/memorySocket.js';
 import { createMemorySocketPair } from '../testing/memorySocket.js';
-import { silentLogger } from '../logger.js';
 
 /** Lets queued microtasks and one macrotask turn run (cluster relays, close events, async dispatch). */
 export async function flush(turns = 3): Promise<void> {

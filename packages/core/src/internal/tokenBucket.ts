@@ -4,13 +4,15 @@ export interface TokenBucketState {
   tokensAt: number;
 }
 
-/** Spends one token of `bucket`, refilled at `perSecond` up to `burst`; false when empty. */
-export function takeToken(
-  bucket: TokenBucketState,
-  now: number,
-  perSecond: number,
-  burst: number,
-): boolean {
+/** A bucket's refill rate (tokens per second) and capacity (`burst`). */
+export interface TokenRate {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/** Spends one token of `bucket`, refilled at `rate.perSecond` up to `rate.burst`; false when empty. */
+export function takeToken(bucket: TokenBucketState, now: number, rate: TokenRate): boolean {
+  const { perSecond, burst } = rate;
   if (now > bucket.tokensAt) {
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.tokensAt) * perSecond) / 1000);
     bucket.tokensAt = now;

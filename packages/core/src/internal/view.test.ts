@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../plugin.js';
+import type { Connection } from '../connection.js';
 import type { ThreadId } from '../ids.js';
 import { flush, testManager } from './testSupport.js';
 

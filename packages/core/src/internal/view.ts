@@ -1,11 +1,12 @@
 import { CloseCode } from '../closeCodes.js';
 import type { ServerFrame } from '../frames.js';
-import { pingFrame } from '../frames.js';
+import { errorFrame, pingFrame } from '../frames.js';
 import type { ThreadId } from '../ids.js';
-import type { Connection } from '../plugin.js';
-import { createFrameWriter, createTally, sendControl } from './deliver.js';
-import { rejectFrame } from './inbound.js';
-import { closeRecord, ownThreadIds, terminateRecord } from './lifecycle.js';
+import type { Connection } from '../connection.js';
+import { ownThreadIds } from './memberships.js';
+import { closeRecord, terminateRecord } from './records.js';
+import { rejectFrame } from './replies.js';
+import { createFrameWriter, sendControl } from './writing.js';
 import type { ConnRecord, ManagerState } from './state.js';
 
 /** The one own field of a view: its record (a symbol, so it is neither a name nor enumerable). */
@@ -16,13 +17,13 @@ interface ViewFields {
 }
 
 /**
- * Creates the view builder of one manager: the read-only `Connection` plugins and listeners see.
- * A view is one frozen object holding its record under a symbol; its fields, methods and live
- * values (`threads`, `lastActivityAt`, `isOpen`) are getters and functions on one per-manager
- * prototype, so a connection's view costs one small object and finding its record is a property
- * load (no lookup table).
+ * The view prototype of one manager: the fields, methods and live values (`threads`,
+ * `lastActivityAt`, `isOpen`) of the read-only `Connection` plugins and listeners see, as getters
+ * and functions shared by every view of the manager. A view is one frozen object holding its
+ * record under a symbol, so a connection's view costs one small object and finding its record is
+ * a property load (no lookup table).
  */
-export function createViewFactory(state: ManagerState): (rec: ConnRecord) => Connection {
+function createViewPrototype(state: ManagerState): object {
   const recordOf = (view: ViewFields): ConnRecord => view[recordKey];
 
   const proto: ThisType<ViewFields> & Omit<Connection, never> = {
@@ -59,18 +60,18 @@ export function createViewFactory(state: ManagerState): (rec: ConnRecord) => Con
     send(frame: ServerFrame): boolean {
       const rec = recordOf(this);
       if (frame.type === 'message') {
-        const tally = createTally();
-        createFrameWriter(state, frame).write(rec, tally, frame.thread as ThreadId | undefined);
-        state.m.sent.inc(tally.delivered);
-        return tally.delivered === 1;
+        const w = createFrameWriter(state, frame, frame.thread as ThreadId | undefined);
+        w.write(rec);
+        state.m.sent.inc(w.delivered);
+        return w.delivered === 1;
       }
       return sendControl(state, rec, frame);
     },
     reject(...args: Parameters<Connection['reject']>): void {
-      rejectFrame(state, recordOf(this), args[0], args[1], args[2]);
+      rejectFrame(state, recordOf(this), errorFrame(args[2], args[0], args[1]));
     },
     close(code: number = CloseCode.normal, reason = ''): void {
-      closeRecord(state, recordOf(this), code, reason);
+      closeRecord(state, recordOf(this), { code, reason });
     },
     terminate(): void {
       terminateRecord(state, recordOf(this));
@@ -90,9 +91,21 @@ export function createViewFactory(state: ManagerState): (rec: ConnRecord) => Con
     },
   };
 
-  return (rec) => {
-    const view = Object.create(proto) as { [recordKey]: ConnRecord };
-    view[recordKey] = rec;
-    return Object.freeze(view) as unknown as Connection;
-  };
+  return proto;
+}
+
+/**
+ * A new view, not yet bound to its record (the record holds its view, so one of the two comes
+ * first): {@link bindView} gives it its record before anyone sees it. The manager's prototype is
+ * made with its first view.
+ */
+export function openView(state: ManagerState): Connection {
+  state.viewPrototype ??= createViewPrototype(state);
+  return Object.create(state.viewPrototype) as Connection;
+}
+
+/** Gives a view from {@link openView} its record, and freezes it. */
+export function bindView(view: Connection, rec: ConnRecord): void {
+  (view as unknown as { [recordKey]: ConnRecord })[recordKey] = rec;
+  Object.freeze(view);
 }

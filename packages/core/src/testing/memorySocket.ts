@@ -1,3 +1,4 @@
+import { CloseCode } from '../closeCodes.js';
 import type { ServerFrame } from '../frames.js';
 import type { SocketLike } from '../socket.js';
 
@@ -108,7 +109,7 @@ export function createMemorySocketPair(options: MemorySocketOptions = {}): Memor
     },
     protocol: options.protocol ?? 'wsm.v1.json',
     send: write,
-    close(code = 1000, reason = '') {
+    close(code: number = CloseCode.normal, reason = '') {
       if (readyState >= 2) return;
       readyState = 3;
       closed = { code, reason };
@@ -118,7 +119,7 @@ export function createMemorySocketPair(options: MemorySocketOptions = {}): Memor
       if (readyState === 3) return;
       readyState = 3;
       terminated = true;
-      fireClose(1006, '');
+      fireClose(CloseCode.abnormal, '');
     },
     onMessage(listener) {
       messageListeners.add(listener);
@@ -164,7 +165,7 @@ export function createMemorySocketPair(options: MemorySocketOptions = {}): Memor
     sendFrame(frame) {
       client.send(JSON.stringify(frame));
     },
-    close(code = 1000, reason = '') {
+    close(code: number = CloseCode.normal, reason = '') {
       if (readyState >= 2) return;
       readyState = 3;
       fireClose(code, reason);
@@ -172,7 +173,7 @@ export function createMemorySocketPair(options: MemorySocketOptions = {}): Memor
     abort() {
       if (readyState === 3) return;
       readyState = 3;
-      fireClose(1006, '');
+      fireClose(CloseCode.abnormal, '');
     },
     pong() {
       if (readyState !== 1) return;

@@ -1,12 +1,7 @@
-import { closeCodeLabel } from '../closeCodes.js';
 import type { SessionRecord } from '../cluster.js';
 import type { Offset, ThreadId } from '../ids.js';
 import { compareOffsets } from '../offsets.js';
 import type { ConnRecord, ManagerState } from './state.js';
-import { removeUserConnection } from './users.js';
-
-/** Who ended a connection. */
-export type ClosedBy = 'server' | 'client';
 
 /** The manager's shared empty thread map and set (connections without threads point at them). */
 export function noThreads(state: ManagerState): NonNullable<ManagerState['noThreads']> {
@@ -49,13 +44,12 @@ export function saveSession(state: ManagerState, rec: ConnRecord): void {
   );
 }
 
+/** One thread membership: the thread, and the offset at which the session first joined it. */
+export type Membership = readonly [threadId: ThreadId, offset: Offset];
+
 /** Adds a thread membership; tells the cluster when this instance starts holding the thread. */
-export function addMembership(
-  state: ManagerState,
-  rec: ConnRecord,
-  threadId: ThreadId,
-  offset: Offset,
-): void {
+export function addMembership(state: ManagerState, rec: ConnRecord, membership: Membership): void {
+  const [threadId, offset] = membership;
   ownThreads(state, rec).set(threadId, offset);
   ownThreadIds(state, rec).add(threadId);
   let members = state.threads.get(threadId);
@@ -87,82 +81,4 @@ export function removeMembership(state: ManagerState, rec: ConnRecord, threadId:
       .onLocalLeave({ kind: 'thread', threadId })
       .catch((err: unknown) => state.reportError(err, 'cluster-leave', rec.id));
   }
-}
-
-/** Detaches one of core's socket listeners; a throwing adapter is reported, never rethrown. */
-function unsubscribe(state: ManagerState, rec: ConnRecord, off: (() => void) | undefined): void {
-  if (off === undefined) return;
-  try {
-    off();
-  } catch (err) {
-    state.reportError(err, 'socket-unsubscribe', rec.id);
-  }
-}
-
-/**
- * Forgets a connection everywhere, at once: registry, users, threads, cluster admission; writes
- * its session for a later resume; emits `disconnect`. Idempotent.
- */
-export function removeRecord(
-  state: ManagerState,
-  rec: ConnRecord,
-  code: number,
-  reason: string,
-  by: ClosedBy,
-): void {
-  if (rec.closed) return;
-  rec.closed = true;
-  rec.queue = undefined;
-  unsubscribe(state, rec, rec.offMessage);
-  unsubscribe(state, rec, rec.offClose);
-  unsubscribe(state, rec, rec.offPong);
-  rec.offMessage = rec.offClose = rec.offPong = undefined;
-  if (!rec.registered) return;
-  state.connections.delete(rec.id);
-  if (removeUserConnection(state, rec)) {
-    state.cluster
-      .onLocalLeave({ kind: 'user', userId: rec.userId })
-      .catch((err: unknown) => state.reportError(err, 'cluster-leave', rec.id));
-  }
-  const memberships = [...rec.threads];
-  for (const [t] of memberships) {
-    const members = state.threads.get(t);
-    if (members === undefined) continue;
-    members.delete(rec);
-    if (members.size === 0) {
-      state.threads.delete(t);
-      state.newestJoin.delete(t);
-      state.cluster
-        .onLocalLeave({ kind: 'thread', threadId: t })
-        .catch((err: unknown) => state.reportError(err, 'cluster-leave', rec.id));
-    }
-  }
-  state.cluster
-    .release(rec.userId, rec.id)
-    .catch((err: unknown) => state.reportError(err, 'cluster-release', rec.id));
-  saveSession(state, rec);
-  state.m.closed.inc(1, { code: closeCodeLabel(code) });
-  state.emitter.emit('disconnect', rec.view, { code, reason, by });
-}
-
-/** Closes a connection with a close code and forgets it at once (no waiting for the peer). */
-export function closeRecord(state: ManagerState, rec: ConnRecord, code: number, reason = ''): void {
-  if (rec.closed) return;
-  try {
-    rec.socket.close(code, reason);
-  } catch (err) {
-    state.reportError(err, 'socket-close', rec.id);
-  }
-  removeRecord(state, rec, code, reason, 'server');
-}
-
-/** Drops a connection without a close handshake (the peer sees 1006) and forgets it at once. */
-export function terminateRecord(state: ManagerState, rec: ConnRecord, reason = 'terminated'): void {
-  if (rec.closed) return;
-  try {
-    rec.socket.terminate();
-  } catch (err) {
-    state.reportError(err, 'socket-terminate', rec.id);
-  }
-  removeRecord(state, rec, 1006, reason, 'server');
 }

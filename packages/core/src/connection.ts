@@ -1,11 +1,8 @@
-import type { Clock } from './clock.js';
+/** What plugins and listeners see of a connection, and the middleware types that receive it. */
 import type { DeliveryTarget } from './cluster.js';
 import type { WireErrorCode } from './errors.js';
 import type { ClientFrame, RequestId, ServerFrame } from './frames.js';
 import type { ConnectionId, ThreadId, UserId } from './ids.js';
-import type { Logger } from './logger.js';
-import type { Manager } from './manager.js';
-import type { MetricsRegistry } from './metrics.js';
 
 /**
  * A read-only view of one connection, given to plugins and event listeners. Per-connection plugin
@@ -52,29 +49,3 @@ export type OutboundMiddleware = (
   frame: ServerFrame,
   next: (frame?: ServerFrame) => void | Promise<void>,
 ) => void | Promise<void>;
-
-/** What a plugin's `setup` receives. */
-export interface PluginContext {
-  readonly manager: Manager;
-  readonly metrics: MetricsRegistry;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  onError(
-    err: unknown,
-    info: { readonly stage: string; readonly connectionId?: ConnectionId },
-  ): void;
-  inbound(middleware: InboundMiddleware): void;
-  outbound(middleware: OutboundMiddleware): void;
-  connections(): IterableIterator<Connection>;
-  getConnection(id: ConnectionId): Connection | undefined;
-  /** Emits a plugin event on the manager; names carry the plugin's prefix (`heartbeat:timeout`). */
-  emit(event: `${string}:${string}`, ...args: unknown[]): void;
-  /** Runs when the manager closes (clear timers here). */
-  onClose(hook: () => void | Promise<void>): void;
-}
-
-/** A plugin: `manager.use(plugin)` runs `setup` once and returns its handle. */
-export interface Plugin<Handle = void> {
-  readonly name: string;
-  setup(ctx: PluginContext): Handle;
-}

@@ -1,10 +1,13 @@
 import { CloseCode } from '../closeCodes.js';
+import type { DroppedInfo } from '../events.js';
 import type { ServerFrame } from '../frames.js';
 import { resyncFrame } from '../frames.js';
-import type { ThreadId } from '../ids.js';
+import type { ConnectionId, Offset, ThreadId } from '../ids.js';
+import { compareOffsets } from '../offsets.js';
 import type { DropCause } from '../sendResult.js';
-import { closeRecord } from './lifecycle.js';
+import { closeRecord } from './records.js';
 import type { ConnRecord, ManagerState } from './state.js';
+import { isSingleRecord } from './users.js';
 
 type Payload = string | Uint8Array;
 type PrepareFn = (data: Payload) => unknown;
@@ -21,24 +24,30 @@ export function createTally(): Tally {
 }
 
 /** Counts a dropped delivery by cause. */
-export function countDrop(state: ManagerState, tally: Tally, cause: DropCause, n = 1): void {
+export function countDrop(state: ManagerState, tally: Tally, cause: DropCause): void {
   const d = (tally.dropped ??= {});
-  d[cause] = (d[cause] ?? 0) + n;
-  state.m.dropped.inc(n, { cause });
+  d[cause] = (d[cause] ?? 0) + 1;
+  state.m.dropped.inc(1, { cause });
 }
 
 /**
- * Encodes one frame lazily, once per codec name in use (and frames it once per `prepare`
- * function, where sockets offer the fast path), then writes it to any number of connections.
+ * The writer of one send, and its tally: encodes the frame lazily, once per codec name in use (and
+ * frames it once per `prepare` function, where sockets offer the fast path), then writes it to any
+ * number of connections. One object per send; its method is shared (no closures per send).
  */
-export interface FrameWriter {
-  write(rec: ConnRecord, tally: Tally, threadId?: ThreadId): void;
+export interface FrameWriter extends Tally {
+  readonly state: ManagerState;
+  /** The frame; replaced only before the first write (a thread message gets its offset). */
+  frame: ServerFrame;
+  /** The thread of a thread message: a slow consumer is owed a `resync` of it. */
+  readonly threadId: ThreadId | undefined;
+  /** Connections {@link writeAll} skips (a thread send's `except`). */
+  except: ReadonlySet<ConnectionId> | undefined;
+  write(rec: ConnRecord): void;
 }
 
-/** The writer's state: one object per send (its method is shared, no closures per send). */
+/** The writer's caches. */
 interface WriterState extends FrameWriter {
-  readonly state: ManagerState;
-  readonly frame: ServerFrame;
   // The common case is one codec and one kind of socket: keep those in plain slots.
   name0: string | undefined;
   payload0: Payload | undefined;
@@ -65,15 +74,15 @@ function payloadFor(w: WriterState, rec: ConnRecord): Payload {
   return p;
 }
 
-function writeTo(this: WriterState, rec: ConnRecord, tally: Tally, threadId?: ThreadId): void {
+function writeTo(this: WriterState, rec: ConnRecord): void {
   const state = this.state;
   const socket = rec.socket;
   if (rec.closed || socket.readyState !== 1) {
-    countDrop(state, tally, 'closed');
+    countDrop(state, this, 'closed');
     return;
   }
   if (socket.bufferedAmount > state.limits.maxBufferedBytes) {
-    slowConsumer(state, rec, tally, threadId);
+    slowConsumer(this, rec);
     return;
   }
   if (rec.resyncPending !== undefined && rec.resyncPending.size !== 0) flushResyncs(state, rec);
@@ -92,18 +101,26 @@ function writeTo(this: WriterState, rec: ConnRecord, tally: Tally, threadId?: Th
     } else {
       socket.send(payload);
     }
-    tally.delivered++;
+    this.delivered++;
   } catch (err) {
-    countDrop(state, tally, 'send_failed');
+    countDrop(state, this, 'send_failed');
     state.reportError(err, 'send', rec.id);
   }
 }
 
-/** Creates the writer of one send. */
-export function createFrameWriter(state: ManagerState, frame: ServerFrame): FrameWriter {
+/** Creates the writer of one send (`threadId`: the thread of a thread message). */
+export function createFrameWriter(
+  state: ManagerState,
+  frame: ServerFrame,
+  threadId: ThreadId | undefined,
+): FrameWriter {
   const w: WriterState = {
     state,
     frame,
+    threadId,
+    except: undefined,
+    delivered: 0,
+    dropped: undefined,
     name0: undefined,
     payload0: undefined,
     others: undefined,
@@ -115,24 +132,17 @@ export function createFrameWriter(state: ManagerState, frame: ServerFrame): Fram
   return w;
 }
 
-function slowConsumer(
-  state: ManagerState,
-  rec: ConnRecord,
-  tally: Tally,
-  threadId: ThreadId | undefined,
-): void {
-  countDrop(state, tally, 'slow_consumer');
+function slowConsumer(w: FrameWriter, rec: ConnRecord): void {
+  const { state, threadId } = w;
+  countDrop(state, w, 'slow_consumer');
   if (state.limits.slowConsumer === 'close') {
-    closeRecord(state, rec, CloseCode.tryAgainLater, 'slow consumer');
+    closeRecord(state, rec, { code: CloseCode.tryAgainLater, reason: 'slow consumer' });
     return;
   }
   if (threadId !== undefined) (rec.resyncPending ??= new Set()).add(threadId);
-  state.emitter.emit('dropped', {
-    connectionId: rec.id,
-    userId: rec.userId,
-    cause: 'slow_consumer',
-    threadId,
-  });
+  // `threadId` is an own key, undefined for a direct message, as it has always been emitted.
+  const info = { connectionId: rec.id, userId: rec.userId, cause: 'slow_consumer', threadId };
+  state.emitter.emit('dropped', info as DroppedInfo);
 }
 
 /** Sends the `resync` frames a drained slow consumer is owed. */
@@ -160,4 +170,34 @@ export function sendControl(state: ManagerState, rec: ConnRecord, frame: ServerF
     state.reportError(err, 'send', rec.id);
     return false;
   }
+}
+
+/**
+ * Writes one frame to many connections through one writer (one encoding per codec), skipping
+ * `except` and, for a thread message, members that joined after its offset.
+ */
+export function writeAll(w: FrameWriter, recs: ConnRecord | Iterable<ConnRecord>): void {
+  const { state, frame, threadId, except } = w;
+  // A thread message goes only to members that joined before it: when someone joined after its
+  // offset was assigned (a message in flight from another instance), check each member.
+  let olderThan: Offset | undefined;
+  if (threadId !== undefined && frame.type === 'message' && frame.offset !== undefined) {
+    const newest = state.newestJoin.get(threadId);
+    if (newest !== undefined && compareOffsets(frame.offset, newest) <= 0)
+      olderThan = frame.offset as Offset;
+  }
+  // One recipient (a user's only connection, one connection) comes as the record itself.
+  const list: Iterable<ConnRecord> = isSingleRecord(recs as ConnRecord | ReadonlySet<ConnRecord>)
+    ? [recs as ConnRecord]
+    : (recs as Iterable<ConnRecord>);
+  for (const rec of list) {
+    if (except !== undefined && except.has(rec.id)) continue;
+    if (
+      olderThan !== undefined &&
+      compareOffsets(rec.threads.get(threadId as ThreadId) ?? olderThan, olderThan) >= 0
+    )
+      continue;
+    w.write(rec);
+  }
+  state.m.sent.inc(w.delivered);
 }

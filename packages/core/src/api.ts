@@ -1,0 +1,187 @@
+/**
+ * The public API: `Manager`, `PluginContext`, `Plugin` and the option and answer types they
+ * share. Types only; `createManager` (manager.ts) builds the one implementation.
+ */
+import type { Clock } from './clock.js';
+import type { ClusterHealth, InstanceInfo } from './cluster.js';
+import type { Codec } from './codec.js';
+import type { Connection, InboundMiddleware, OutboundMiddleware } from './connection.js';
+import type { ManagerEventName, ManagerListener } from './events.js';
+import type { ConnectionId, InstanceId, ThreadId, UserId } from './ids.js';
+import type { Logger } from './logger.js';
+import type { MetricsRegistry } from './metrics.js';
+import type { ResolvedLimits } from './options.js';
+import type { SendResult } from './sendResult.js';
+import type { SocketLike } from './socket.js';
+
+/** Options of a send. */
+export interface SendOptions {
+  /**
+   * The sender shown in `from`; `null` for messages the application sends itself.
+   * @default null
+   */
+  readonly from?: UserId | null;
+}
+
+/** Options of a thread send. */
+export interface ThreadSendOptions extends SendOptions {
+  /**
+   * Connections that must not receive this message (e.g. the one that sent it).
+   * @default none
+   */
+  readonly except?: ConnectionId | readonly ConnectionId[];
+}
+
+/** Options of `connectUser`. */
+export interface ConnectOptions {
+  /**
+   * The connection's codec (chosen from the negotiated subprotocol).
+   * @default the manager's codec (JSON)
+   */
+  readonly codec?: Codec;
+  /**
+   * Application context, visible to plugins and authorization callbacks.
+   * @default {}
+   */
+  readonly context?: Readonly<Record<string, unknown>>;
+  /**
+   * When the credentials expire (ms since epoch); the connection is then closed with 4102.
+   * @default never
+   */
+  readonly expiresAt?: number;
+  /**
+   * A resume token from an earlier `welcome`, to restore that session's thread memberships.
+   * @default none
+   */
+  readonly resumeToken?: string;
+}
+
+/** Options of `disconnectUser`. */
+export interface DisconnectOptions {
+  /**
+   * Only this connection of the user.
+   * @default every connection of the user on this instance
+   */
+  readonly connectionId?: ConnectionId;
+  /**
+   * Close code.
+   * @default 1000
+   */
+  readonly code?: number;
+  /**
+   * Close reason.
+   * @default ''
+   */
+  readonly reason?: string;
+}
+
+/** Options of `close`. */
+export interface CloseOptions {
+  /**
+   * Drain: send each client a `reconnect` hint and close with 1012 at a bounded rate. Without
+   * drain every connection is closed with 1001 at once.
+   * @default false
+   */
+  readonly drain?: boolean;
+  /**
+   * How long a drain may take before the remaining connections are closed at once, in ms.
+   * @default managerDefaults.drain.timeoutMs
+   */
+  readonly timeoutMs?: number;
+}
+
+/** Where a user is connected, across the cluster. */
+export interface UserPresence {
+  readonly userId: UserId;
+  readonly connections: readonly {
+    readonly connectionId: ConnectionId;
+    readonly instanceId: InstanceId;
+  }[];
+}
+
+/** This instance's figures. */
+export interface ManagerStats {
+  readonly instanceId: InstanceId;
+  readonly state: 'running' | 'draining' | 'closed';
+  readonly connections: number;
+  readonly users: number;
+  readonly threads: number;
+  readonly messagesReceived: number;
+  readonly messagesSent: number;
+  readonly uptimeMs: number;
+}
+
+/** The cluster's figures: every instance the adapter knows, and totals. */
+export interface ClusterStats {
+  readonly instances: readonly InstanceInfo[];
+  readonly connections: number;
+  readonly users: number;
+  readonly health: ClusterHealth;
+}
+
+/** The manager's health: ready only when running and the cluster is ready. */
+export interface ManagerHealth {
+  readonly status: 'ready' | 'degraded' | 'down';
+  readonly state: 'running' | 'draining' | 'closed';
+  readonly cluster: ClusterHealth;
+  readonly connections: number;
+}
+
+/** The one source of truth for connections, users, threads and message semantics. */
+export interface Manager {
+  readonly instanceId: InstanceId;
+  readonly state: 'running' | 'draining' | 'closed';
+  readonly metrics: MetricsRegistry;
+  /** The limits in force (options with defaults filled in). */
+  readonly limits: ResolvedLimits;
+  /** Registers an authenticated connection, sends `welcome`; resolves to its id. */
+  connectUser(userId: UserId, socket: SocketLike, options?: ConnectOptions): Promise<ConnectionId>;
+  /** Joins a connection to a thread (server side: no `authorizeThread`). */
+  joinThread(connectionId: ConnectionId, threadId: ThreadId): Promise<void>;
+  leaveThread(connectionId: ConnectionId, threadId: ThreadId): Promise<void>;
+  sendToUser(userId: UserId, data: unknown, options?: SendOptions): Promise<SendResult>;
+  sendToThread(threadId: ThreadId, data: unknown, options?: ThreadSendOptions): Promise<SendResult>;
+  sendToConnection(
+    connectionId: ConnectionId,
+    data: unknown,
+    options?: SendOptions,
+  ): Promise<SendResult>;
+  broadcast(data: unknown, options?: SendOptions): Promise<SendResult>;
+  findUser(userId: UserId): Promise<UserPresence | null>;
+  getStats(): ManagerStats;
+  getClusterStats(): Promise<ClusterStats>;
+  /** Closes a user's connections on this instance; resolves to how many were closed. */
+  disconnectUser(userId: UserId, options?: DisconnectOptions): Promise<number>;
+  health(): Promise<ManagerHealth>;
+  on<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): () => void;
+  once<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): () => void;
+  off<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): void;
+  use<H>(plugin: Plugin<H>): H;
+  close(options?: CloseOptions): Promise<void>;
+}
+
+/** What a plugin's `setup` receives. */
+export interface PluginContext {
+  readonly manager: Manager;
+  readonly metrics: MetricsRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  onError(
+    err: unknown,
+    info: { readonly stage: string; readonly connectionId?: ConnectionId },
+  ): void;
+  inbound(middleware: InboundMiddleware): void;
+  outbound(middleware: OutboundMiddleware): void;
+  connections(): IterableIterator<Connection>;
+  getConnection(id: ConnectionId): Connection | undefined;
+  /** Emits a plugin event on the manager; names carry the plugin's prefix (`heartbeat:timeout`). */
+  emit(event: `${string}:${string}`, ...args: unknown[]): void;
+  /** Runs when the manager closes (clear timers here). */
+  onClose(hook: () => void | Promise<void>): void;
+}
+
+/** A plugin: `manager.use(plugin)` runs `setup` once and returns its handle. */
+export interface Plugin<Handle = void> {
+  readonly name: string;
+  setup(ctx: PluginContext): Handle;
+}
