@@ -13,16 +13,6 @@ const PACKAGE_SRC = ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'];
 const CORE_SRC = ['packages/core/src/**/*.ts'];
 const CORE_TESTS = ['packages/core/src/**/*.test.ts', 'packages/core/src/**/*.test-d.ts'];
 const NON_CORE_SRC = ['packages/*/src/**/*.ts'];
-/** Packages already split to the max-params rule (all of PACKAGE_SRC once the structure pass lands). */
-const MAX_PARAMS_SRC = [
-  'apps/demo/src/**/*.ts',
-  'packages/client/src/**/*.ts',
-  'packages/dashboard/src/**/*.ts',
-  'packages/heartbeat/src/**/*.ts',
-  'packages/protocols/src/**/*.ts',
-  'packages/quality/src/**/*.ts',
-  'packages/scaling-redis/src/**/*.ts',
-];
 const NON_CORE_TESTS = ['packages/*/src/**/*.test.ts', 'packages/*/src/**/*.test-d.ts'];
 /** Test-support files under a package's src/ (never built into dist): tests by another name. */
 const TEST_SUPPORT = [
@@ -182,12 +172,12 @@ export default defineConfig(
     // a public signature that already takes more keeps its shape behind
     // `// eslint-disable-next-line max-params -- public signature`.
     name: 'ws/max-params',
-    files: MAX_PARAMS_SRC,
+    files: PACKAGE_SRC,
     ignores: [...TEST_FILES, '**/testSupport/**', '**/internal/testSupport.ts'],
     rules: { 'max-params': ['error', 3] },
   },
 
-  // ---- Dependency boundaries (DESIGN.md: "the one rule between them") ----
+  // ---- Dependency boundaries (ARCHITECTURE.md: "Packages and the one rule between them") ----
   {
     name: 'ws/boundaries/no-relative-outside-package',
     files: PACKAGE_SRC,

@@ -1,5 +1,5 @@
 /**
- * Repository rule (DESIGN.md): no module-level mutable state. Every map, timer and counter hangs
+ * Repository rule (ARCHITECTURE.md, "Repository rules"): no module-level mutable state. Every map, timer and counter hangs
  * off an instance the caller created, so two managers in one process never see each other.
  *
  * Scans the top-level statements of every non-test `packages/* /src/**.ts` and `apps/* /src/**.ts`
@@ -174,7 +174,7 @@ describe('no module-level mutable state', () => {
     const listing = violations.map((v) => `${v.file}:${v.line}  ${v.what}`).join('\n');
     expect(
       listing,
-      `Module-level mutable state found (hang it off an instance; see DESIGN.md):\n${listing}`,
+      `Module-level mutable state found (hang it off an instance; see ARCHITECTURE.md):\n${listing}`,
     ).toBe('');
   });
 });

@@ -25,13 +25,16 @@ export interface IntRange {
 const labelPattern = /^[a-zA-Z_][a-zA-Z0-9_]{0,99}$/;
 
 /** Dashboard and widget ids. */
-export const idRule: StringRule = { max: 64, pattern: /^[A-Za-z0-9_.-]{1,64}$/ };
+export const idRule: Readonly<StringRule> = { max: 64, pattern: /^[A-Za-z0-9_.-]{1,64}$/ };
 /** Dashboard and widget titles. */
-export const titleRule: StringRule = { max: configLimits.maxTitleLength };
+export const titleRule: Readonly<StringRule> = { max: configLimits.maxTitleLength };
 /** Metric names, as Prometheus allows them. */
-export const metricRule: StringRule = { max: 200, pattern: /^[a-zA-Z_:][a-zA-Z0-9_:]{0,199}$/ };
+export const metricRule: Readonly<StringRule> = {
+  max: 200,
+  pattern: /^[a-zA-Z_:][a-zA-Z0-9_:]{0,199}$/,
+};
 /** Label names, as Prometheus allows them. */
-export const labelRule: StringRule = { max: 100, pattern: labelPattern };
+export const labelRule: Readonly<StringRule> = { max: 100, pattern: labelPattern };
 
 /** A plain object (not `null`, not an array). */
 export function isObject(value: unknown): value is Obj {
@@ -86,7 +89,10 @@ export function int(value: unknown, at: At, range: IntRange): number | undefined
   return value;
 }
 
-const windowRange: IntRange = { min: configLimits.minWindowMs, max: configLimits.maxWindowMs };
+const windowRange: Readonly<IntRange> = {
+  min: configLimits.minWindowMs,
+  max: configLimits.maxWindowMs,
+};
 
 /** A window or range in ms, within the configured bounds. */
 export function windowMs(value: unknown, at: At): number | undefined {
