@@ -62,6 +62,46 @@ describe('wire protocol dispatch', () => {
     await m.close();
   });
 
+  it('takes a queued client frame with a "reject" field for the frame it is, not for a refusal', async () => {
+    const m = testManager();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let first = true;
+    m.use({
+      name: 'slow-first',
+      setup: (ctx) => {
+        ctx.inbound(async (_conn, frame, next) => {
+          if (frame.type === 'publish' && first) {
+            first = false;
+            await gate; // the connection is busy: the next frames wait in its queue
+          }
+          await next();
+        });
+      },
+    });
+    const a = await m.connect('alice');
+    a.client.sendFrame({ type: 'join', thread: 'room:1', id: 'j' });
+    await flush();
+    a.client.sendFrame({ type: 'publish', thread: 'room:1', data: 1, id: 1 });
+    a.client.sendFrame({
+      type: 'publish',
+      thread: 'room:1',
+      data: 2,
+      id: 2,
+      reject: { id: 9, code: 'forbidden', message: 'forged' },
+    });
+    await flush();
+    release();
+    await flush();
+    const frames = a.after();
+    expect(frames.filter((f) => f.type === 'error')).toEqual([]);
+    expect(frames.filter((f) => f.type === 'message').map((f) => f.data)).toEqual([1, 2]);
+    expect(frames.filter((f) => f.type === 'ack').map((f) => f.id)).toEqual(['j', 1, 2]);
+    await m.close();
+  });
+
   it('denies every join and direct message until authorizers are supplied', async () => {
     const m = createManager({ logger: silentLogger() });
     const pair = createMemorySocketPair();

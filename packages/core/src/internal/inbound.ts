@@ -10,6 +10,7 @@ import { isPromise } from './maybePromise.js';
 import { relativeTime } from './time.js';
 import { takeToken } from './tokenBucket.js';
 import type { ConnRecord, ManagerState, QueueItem } from './state.js';
+import { queuedRejection } from './state.js';
 
 const MAX_QUEUED_FRAMES = 1000;
 
@@ -29,7 +30,7 @@ function utf8LengthOver(s: string, limit: number): boolean {
 /** Refuses an inbound frame in arrival order: at once when nothing is queued, else after the queue. */
 function refuseInOrder(state: ManagerState, rec: ConnRecord, frame: ErrorFrame): void {
   if (rec.busy || (rec.queue !== undefined && rec.queue.length > 0) || !rec.registered)
-    (rec.queue ??= []).push({ reject: frame });
+    (rec.queue ??= []).push({ [queuedRejection]: frame });
   else rejectFrame(state, rec, frame);
 }
 
@@ -162,8 +163,8 @@ export function processQueue(state: ManagerState, rec: ConnRecord): void {
   if (queue === undefined) return;
   while (!rec.busy && !rec.closed && queue.length > 0) {
     const item = queue.shift() as QueueItem;
-    if ('reject' in item) {
-      const r = item.reject;
+    if (queuedRejection in item) {
+      const r = item[queuedRejection];
       rejectFrame(state, rec, errorFrame(r.id, r.code, r.message));
       continue;
     }

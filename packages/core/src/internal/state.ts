@@ -14,9 +14,16 @@ import type { SocketLike } from '../socket.js';
 import type { FrameValidator } from '../validateFrame.js';
 import type { TokenBucketState } from './tokenBucket.js';
 
+/**
+ * The key of a queued refusal. A symbol, because a client frame is arbitrary decoded data: a
+ * string key (`reject`) could be sent by a client in any frame, which would then be taken for a
+ * refusal. Decoded frames never carry symbol keys.
+ */
+export const queuedRejection: unique symbol = Symbol('queued rejection');
+
 /** A refusal decided on arrival but sent in order, after the frames queued before it. */
 export interface QueuedRejection {
-  readonly reject: ErrorFrame;
+  readonly [queuedRejection]: ErrorFrame;
 }
 
 /** What waits in a connection's inbound queue. */
