@@ -9,7 +9,7 @@ const ROOT = import.meta.dirname;
 const TS_FILES = ['**/*.ts', '**/*.mts', '**/*.cts'];
 const JS_FILES = ['**/*.js', '**/*.mjs', '**/*.cjs'];
 const TEST_FILES = ['**/*.test.ts', '**/*.test-d.ts', '**/test/**/*.ts', 'scripts/**/*.ts'];
-const PACKAGE_SRC = ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'];
+const PACKAGE_SRC = ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'examples/*/src/**/*.ts'];
 const CORE_SRC = ['packages/core/src/**/*.ts'];
 const CORE_TESTS = ['packages/core/src/**/*.test.ts', 'packages/core/src/**/*.test-d.ts'];
 const NON_CORE_SRC = ['packages/*/src/**/*.ts'];
@@ -19,13 +19,15 @@ const TEST_SUPPORT = [
   'packages/*/src/test/**/*.ts',
   'packages/*/src/testSupport/**/*.ts',
   'packages/*/src/**/testSupport.ts',
+  // The toolkit itself is test support as a whole: it composes packages for the tests.
+  'packages/testkit/src/**/*.ts',
 ];
-const APP_SRC = ['apps/*/src/**/*.ts'];
-const APP_TESTS = ['apps/*/src/**/*.test.ts'];
+const APP_SRC = ['apps/*/src/**/*.ts', 'examples/*/src/**/*.ts'];
+const APP_TESTS = ['apps/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'];
 
 /**
- * A relative import must stay inside the importing file's own package (`packages/<name>/` or
- * `apps/<name>/`): reaching into a sibling (`../../core/src/x`) bypasses its public entry and
+ * A relative import must stay inside the importing file's own package (`packages/<name>/`,
+ * `apps/<name>/` or `examples/<name>/`): reaching into a sibling (`../../core/src/x`) bypasses its public entry and
  * its exports map. Covers static imports, re-exports and dynamic `import()`.
  * @type {import('eslint').Rule.RuleModule}
  */
@@ -43,7 +45,7 @@ const noRelativeOutsidePackage = {
     const filename = context.filename;
     const rel = path.relative(ROOT, filename).split(path.sep);
     // rel: ['packages' | 'apps', '<name>', ...]
-    if (rel.length < 3 || (rel[0] !== 'packages' && rel[0] !== 'apps')) return {};
+    if (rel.length < 3 || !['packages', 'apps', 'examples'].includes(rel[0] ?? '')) return {};
     const packageRoot = path.join(ROOT, rel[0], /** @type {string} */ (rel[1]));
 
     /** @param {import('estree').Node | null | undefined} node */

@@ -5,6 +5,7 @@ export default defineConfig({
     projects: [
       'packages/*',
       'apps/*',
+      'examples/*',
       // @ws/protocols' ws tests on the oldest ws its peer range allows (the newest 8.x runs above).
       'packages/protocols/vitest.ws-oldest.config.ts',
       // Repository-wide rules and release/packaging policy checks (scripts/*.test.ts).

@@ -1,4 +1,4 @@
-/** The source files the repository rules read: every non-test `.ts` file under `packages/* /src` and `apps/* /src`. */
+/** The source files the repository rules read: every non-test `.ts` file under `packages/* /src`, `apps/* /src` and `examples/* /src`. */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,10 +23,10 @@ function walk(dir: string, acc: string[]): string[] {
   return acc;
 }
 
-/** Absolute paths of every non-test source file of `packages/*` and `apps/*`, sorted. */
+/** Absolute paths of every non-test source file of `packages/*`, `apps/*` and `examples/*`, sorted. */
 export function sourceFiles(): string[] {
   const files: string[] = [];
-  for (const group of ['packages', 'apps']) {
+  for (const group of ['packages', 'apps', 'examples']) {
     const groupDir = path.join(ROOT, group);
     let names: string[];
     try {
