@@ -7,7 +7,7 @@ import type { ClusterHealth, InstanceInfo } from './cluster.js';
 import type { Codec } from './codec.js';
 import type { Connection, InboundMiddleware, OutboundMiddleware } from './connection.js';
 import type { ManagerEventName, ManagerListener } from './events.js';
-import type { ConnectionId, InstanceId, ThreadId, UserId } from './ids.js';
+import type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from './ids.js';
 import type { Logger } from './logger.js';
 import type { MetricsRegistry } from './metrics.js';
 import type { ResolvedLimits } from './options.js';
@@ -90,6 +90,41 @@ export interface CloseOptions {
   readonly timeoutMs?: number;
 }
 
+/** Options of `history`. */
+export interface HistoryOptions {
+  /**
+   * Answer the messages after this offset (a message's `offset`, or a page's `next`).
+   * @default from the oldest kept message
+   */
+  readonly after?: Offset;
+  /**
+   * At most this many messages: an integer from 1 to `historyDefaults.maxLimit` (1000).
+   * @default 100 (`historyDefaults.limit`)
+   */
+  readonly limit?: number;
+}
+
+/** One kept thread message, as `history` answers it. */
+export interface HistoryMessage {
+  readonly offset: Offset;
+  /** The publishing user, or `null` for a message the application sent itself. */
+  readonly from: UserId | null;
+  readonly data: unknown;
+}
+
+/** One page of a thread's kept messages, oldest first. */
+export interface HistoryPage {
+  readonly messages: readonly HistoryMessage[];
+  /** The `after` of the following page; `null` when no kept message follows right now. */
+  readonly next: Offset | null;
+  /**
+   * True when the page continues exactly after `after` (always, without `after`). False when
+   * `after` is older than the kept window, from before a data loss or unknown to the cluster:
+   * the page then starts at the oldest kept message instead.
+   */
+  readonly recovered: boolean;
+}
+
 /** Where a user is connected, across the cluster. */
 export interface UserPresence {
   readonly userId: UserId;
@@ -148,6 +183,13 @@ export interface Manager {
   ): Promise<SendResult>;
   broadcast(data: unknown, options?: SendOptions): Promise<SendResult>;
   findUser(userId: UserId): Promise<UserPresence | null>;
+  /**
+   * A page of the thread's kept messages after `after` (or from the oldest kept), oldest first,
+   * with the same window rules as a client's `resume`. Rejects with `WsError`: `bad_request` (a
+   * bad thread id or offset), `invalid_options` (a bad limit), `unavailable` (the cluster
+   * adapter cannot page from outside its window), `closed`, or the adapter's error.
+   */
+  history(threadId: ThreadId, options?: HistoryOptions): Promise<HistoryPage>;
   getStats(): ManagerStats;
   getClusterStats(): Promise<ClusterStats>;
   /** Closes a user's connections on this instance; resolves to how many were closed. */

@@ -37,10 +37,25 @@ export interface SessionRecord {
   readonly generation: number;
 }
 
-/** The answer of {@link ClusterAdapter.history}. */
+/**
+ * The answer of {@link ClusterAdapter.history}: the frames after the asked offset, oldest first,
+ * or not recoverable. A not-recoverable answer to a paged read (one given {@link HistoryRead})
+ * carries the oldest kept frames instead; one without `frames` cannot be paged (an adapter
+ * written before paging).
+ */
 export type HistoryResult =
   | { readonly recoverable: true; readonly frames: readonly MessageFrame[] }
-  | { readonly recoverable: false };
+  | { readonly recoverable: false; readonly frames?: readonly MessageFrame[] };
+
+/**
+ * A paged read of {@link ClusterAdapter.history} (what `manager.history` passes; `resume`
+ * passes none). Optional for adapters written before it: core then pages what they answer, and
+ * answers `WsError('unavailable')` where they give no frames (a start outside the kept window).
+ */
+export interface HistoryRead {
+  /** At most this many frames (core asks one more than the page, to learn whether more follow). */
+  readonly limit: number;
+}
 
 /** Where a user's connections are, per instance. */
 export interface UserLocation {
@@ -144,8 +159,19 @@ export interface ClusterAdapter {
   publishToThread(threadId: ThreadId, frame: MessageFrame): MaybePromise<ThreadPublishOutcome>;
   /** The thread's newest offset: where a join starts (replays never reach before it). */
   threadOffset(threadId: ThreadId): Promise<Offset>;
-  /** The thread's frames after `afterOffset` and after `notBefore`, or not recoverable. */
-  history(threadId: ThreadId, afterOffset: Offset, notBefore: Offset): Promise<HistoryResult>;
+  /**
+   * The thread's frames after `afterOffset` and after `notBefore`, oldest first, or not
+   * recoverable (the start is older than the kept window, from before a data loss, or from the
+   * future): never a partial answer passed off as whole. With `read` (a paged read), at most
+   * `read.limit` frames, and a not-recoverable answer carries the oldest kept frames (at most
+   * `read.limit`) as `frames`.
+   */
+  history(
+    threadId: ThreadId,
+    afterOffset: Offset,
+    notBefore: Offset,
+    read?: HistoryRead,
+  ): Promise<HistoryResult>;
   /** Writes a session; false (and no write) when a newer generation took it meanwhile. */
   saveSession(token: string, session: SessionRecord, generation: number): Promise<boolean>;
   /** Takes a session once, and only for its own user; anyone else gets null, the session intact. */

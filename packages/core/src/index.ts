@@ -4,6 +4,9 @@ export type {
   CloseOptions,
   ConnectOptions,
   DisconnectOptions,
+  HistoryMessage,
+  HistoryOptions,
+  HistoryPage,
   Manager,
   ManagerHealth,
   ManagerStats,
@@ -13,7 +16,7 @@ export type {
   ThreadSendOptions,
   UserPresence,
 } from './api.js';
-export { managerDefaults } from './options.js';
+export { historyDefaults, managerDefaults } from './options.js';
 export type {
   AuthorizeContext,
   ManagerOptions,
@@ -87,6 +90,7 @@ export type {
   ClusterContext,
   ClusterHealth,
   DeliveryTarget,
+  HistoryRead,
   HistoryResult,
   InstanceInfo,
   LocalConnectionInfo,

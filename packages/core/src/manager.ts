@@ -8,6 +8,7 @@ import { createState } from './internal/createState.js';
 import { joinThread, leaveRecord } from './internal/join.js';
 import { settled } from './internal/maybePromise.js';
 import { createPluginContext } from './internal/pluginContext.js';
+import { readHistory } from './internal/readHistory.js';
 import { closeUserConnections, requireRecord } from './internal/records.js';
 import { outgoing } from './internal/outbound.js';
 import { broadcast, sendToConnection, sendToUser } from './internal/sendDirect.js';
@@ -52,6 +53,7 @@ export function createManager(options: ManagerOptions = {}): Manager {
     broadcast: (data, o) => settled(() => broadcast(state, outgoing(data, o))),
 
     findUser: (userId) => findUserPresence(state, userId),
+    history: (threadId, o) => readHistory(state, { threadId, options: o }, started),
     getStats: () => managerStats(state),
     getClusterStats: () => clusterStats(state),
     disconnectUser: (userId, o = {}) => Promise.resolve(closeUserConnections(state, userId, o)),

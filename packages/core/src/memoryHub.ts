@@ -170,9 +170,11 @@ function createAdapter(stores: HubStores, adapterOptions: MemoryAdapterOptions):
       return { offset: stamped.offset as Offset, published };
     },
     threadOffset: () => Promise.resolve(history.newest()),
-    history(threadId, afterOffset, notBefore) {
+    // eslint-disable-next-line max-params -- the port's signature (ClusterAdapter.history)
+    history(threadId, afterOffset, notBefore, read) {
       const from = compareOffsets(afterOffset, notBefore) >= 0 ? afterOffset : notBefore;
-      return Promise.resolve(history.read(threadId, from, now));
+      const how = read === undefined ? { now } : { now, limit: read.limit };
+      return Promise.resolve(history.read(threadId, from, how));
     },
     saveSession(token, session, generation) {
       const at = now();

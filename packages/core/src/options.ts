@@ -160,6 +160,12 @@ export const managerDefaults = {
   drain: { ratePerSecond: 500, spreadMs: 2_000, timeoutMs: 30_000 },
 } as const;
 
+/** The default and the largest `limit` of `manager.history` (`HistoryOptions`). */
+export const historyDefaults = {
+  limit: 100,
+  maxLimit: 1_000,
+} as const;
+
 /** Options with every limit filled in. */
 export interface ResolvedLimits {
   readonly maxConnectionsPerUser: number;

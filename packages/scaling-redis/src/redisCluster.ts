@@ -15,6 +15,14 @@ import { registerMetrics } from './internal/shared.js';
 import type { RedisClusterOptions } from './options.js';
 import { resolveOptions } from './options.js';
 
+/** A paged read's limit, checked before it reaches Redis as a `COUNT`. */
+function pageLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new WsError('invalid_options', 'a history read limit must be a positive integer');
+  }
+  return limit;
+}
+
 interface Running {
   readonly s: Shared;
   readonly routing: Routing;
@@ -144,8 +152,14 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     publishAll: (frame) => need().routing.publishAll(frame),
     publishToThread: (threadId, frame) => publishToThread(need(), threadId, frame),
     threadOffset: (threadId) => threadOffset(need(), threadId),
-    history: (threadId, afterOffset, notBefore) =>
-      history(need().s, { threadId, afterOffset, notBefore }),
+    // eslint-disable-next-line max-params -- the port's signature (ClusterAdapter.history)
+    history: (threadId, afterOffset, notBefore, read) =>
+      history(need().s, {
+        threadId,
+        afterOffset,
+        notBefore,
+        ...(read === undefined ? {} : { limit: pageLimit(read.limit) }),
+      }),
     saveSession: (token, session, generation) =>
       saveSession(need().s, { token, session, generation }),
     takeSession: (token, userId) => takeSession(need().s, token, userId),

@@ -23,8 +23,19 @@ export interface MemoryHistory {
   append(threadId: ThreadId, frame: MessageFrame, now: () => number): MessageFrame;
   /** The newest offset of any thread (where a join starts). */
   newest(): Offset;
-  /** The thread's kept frames after `from`, or not recoverable when some may have been lost. */
-  read(threadId: ThreadId, from: Offset, now: () => number): HistoryResult;
+  /**
+   * The thread's kept frames after `from`, or not recoverable when some may have been lost. With
+   * a `limit` (a paged read): at most that many, and a not-recoverable answer carries the oldest
+   * kept frames.
+   */
+  read(threadId: ThreadId, from: Offset, how: MemoryRead): HistoryResult;
+}
+
+/** How to read a thread's history: the clock, and the limit of a paged read. */
+export interface MemoryRead {
+  readonly now: () => number;
+  /** At most this many frames; absent: every kept frame after the offset (what resume reads). */
+  readonly limit?: number;
 }
 
 interface Entry {
@@ -38,6 +49,30 @@ interface ThreadHistory {
   /** Offset of the newest entry dropped from this thread (nothing after it was ever lost). */
   trimmedUpTo: Offset;
   last: Offset;
+}
+
+/** The index of the first entry after `from` (entries are in offset order). */
+function firstAfter(entries: readonly Entry[], from: Offset): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareOffsets((entries[mid] as Entry).offset, from) > 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The frames of `entries[start..]`, at most `limit` of them (all without a limit). */
+function framesFrom(
+  entries: readonly Entry[],
+  start: number,
+  limit: number | undefined,
+): MessageFrame[] {
+  const end = limit === undefined ? entries.length : Math.min(entries.length, start + limit);
+  const frames: MessageFrame[] = [];
+  for (let i = start; i < end; i++) frames.push((entries[i] as Entry).frame);
+  return frames;
 }
 
 /** Creates an empty history with the given bounds. */
@@ -103,23 +138,29 @@ export function createMemoryHistory(limits: MemoryHistoryLimits): MemoryHistory 
       return stamped;
     },
     newest: () => offsetOf(seq),
-    read(threadId, from, now) {
+    read(threadId, from, how) {
+      const { limit } = how;
+      const h = threads.get(threadId);
+      if (h !== undefined) trim(h, how.now());
+      // A paged read that cannot start at `from` still answers the oldest kept frames, saying so.
+      const lost = (): HistoryResult =>
+        limit === undefined
+          ? { recoverable: false }
+          : { recoverable: false, frames: h === undefined ? [] : framesFrom(h.entries, 0, limit) };
       // An offset from the future, or from before this hub's epoch, cannot be vouched for.
       if (compareOffsets(from, offsetOf(seq)) > 0 || compareOffsets(from, offsetOf(0)) < 0) {
-        return { recoverable: false };
+        return lost();
       }
-      const h = threads.get(threadId);
       if (h === undefined) {
         return compareOffsets(from, forgottenUpTo) >= 0
           ? { recoverable: true, frames: [] }
-          : { recoverable: false };
+          : lost();
       }
-      trim(h, now());
-      if (compareOffsets(from, h.trimmedUpTo) < 0) return { recoverable: false };
-      const frames = h.entries
-        .filter((e) => compareOffsets(e.offset, from) > 0)
-        .map((e) => e.frame);
-      return { recoverable: true, frames };
+      if (compareOffsets(from, h.trimmedUpTo) < 0) return lost();
+      return {
+        recoverable: true,
+        frames: framesFrom(h.entries, firstAfter(h.entries, from), limit),
+      };
     },
   };
 }

@@ -91,6 +91,7 @@ export interface CoreMetrics {
   readonly closed: Counter;
   readonly evicted: Counter;
   readonly sendFailures: Counter;
+  readonly historyReads: Counter;
 }
 
 /**

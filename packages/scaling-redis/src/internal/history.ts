@@ -7,9 +7,14 @@ import type { Shared } from './shared.js';
 
 const U64_MAX = 18446744073709551615n;
 
-/** True when both parts of an offset fit a Redis stream id (unsigned 64-bit). */
+/**
+ * True when both parts of an offset fit a Redis stream id (unsigned 64-bit) and some id can
+ * follow it: an exclusive range after the largest id is an error in Redis, and that offset is
+ * from the future anyway.
+ */
 function fitsStreamId(offset: string): boolean {
-  return offset.split('-').every((part) => BigInt(part) <= U64_MAX);
+  const parts = offset.split('-').map((part) => BigInt(part));
+  return parts.every((p) => p <= U64_MAX) && !(parts[0] === U64_MAX && parts[1] === U64_MAX);
 }
 
 /** `<ms>` alone means `<ms>-0`, as `compareOffsets` reads it. */
@@ -103,33 +108,17 @@ export interface HistoryQuery {
   readonly threadId: ThreadId;
   readonly afterOffset: Offset;
   readonly notBefore: Offset;
+  /**
+   * A paged read (`manager.history`): at most this many frames, and a not-recoverable answer
+   * carries the oldest kept ones. Absent (resume): up to `historyMaxLen + 1` frames.
+   */
+  readonly limit?: number;
 }
 
-/**
- * The kept frames after `max(afterOffset, notBefore)`, or not recoverable when that point is in
- * the future or fell out of the kept window (count or age): never a partial answer.
- */
-export async function history(s: Shared, query: HistoryQuery): Promise<HistoryResult> {
-  const { threadId, afterOffset, notBefore } = query;
-  const from = compareOffsets(afterOffset, notBefore) >= 0 ? afterOffset : notBefore;
-  if (!fitsStreamId(from)) return { recoverable: false };
-  const [reply, epoch] = await Promise.all([
-    s.link.run(
-      historyScript,
-      [s.keys.threadStream(threadId), s.keys.threadMeta(threadId)],
-      [`(${fullId(from)}`, s.o.historyTtlMs, s.o.historyMaxLen + 1],
-    ) as Promise<[string, string, [string, string[]][]]>,
-    s.link.call('GET', s.keys.epoch) as Promise<string | null>,
-  ]);
-  // Without an epoch (Redis lost its data, no heartbeat since) nothing can be vouched for.
-  if (epoch === null) return { recoverable: false };
-  const floor = `${epoch}-0`;
-  const [lastRaw, trimmedRaw, entries] = reply;
-  const last = lastRaw === '' ? floor : lastRaw;
-  const trimmed = trimmedRaw === '' ? floor : maxOffset(trimmedRaw as Offset, floor as Offset);
-  if (compareOffsets(from, last) > 0 || compareOffsets(from, trimmed) < 0) {
-    return { recoverable: false };
-  }
+type StreamEntry = [string, string[]];
+
+/** The message frames of stream entries, each with its stream id as offset. */
+function framesOf(entries: readonly StreamEntry[]): MessageFrame[] {
   const frames: MessageFrame[] = [];
   for (const [id, fields] of entries) {
     const i = fields.indexOf('f');
@@ -137,5 +126,62 @@ export async function history(s: Shared, query: HistoryQuery): Promise<HistoryRe
     const frame = decodeFrame(fields[i + 1] as string);
     if (frame.type === 'message') frames.push({ ...frame, offset: id });
   }
-  return { recoverable: true, frames };
+  return frames;
+}
+
+/** Runs the history script from `start` (`(<id>` exclusive, or `-` for the oldest kept). */
+function readStream(
+  s: Shared,
+  threadId: ThreadId,
+  read: { readonly start: string; readonly count: number },
+): Promise<[string, string, StreamEntry[]]> {
+  return s.link.run(
+    historyScript,
+    [s.keys.threadStream(threadId), s.keys.threadMeta(threadId)],
+    [read.start, s.o.historyTtlMs, read.count],
+  ) as Promise<[string, string, StreamEntry[]]>;
+}
+
+/** Whether `from` can be answered exactly, from the script's reply and the data epoch. */
+function recoverable(
+  from: string,
+  reply: [string, string, unknown],
+  epoch: string | null,
+): boolean {
+  // Without an epoch (Redis lost its data, no heartbeat since) nothing can be vouched for.
+  if (epoch === null) return false;
+  const floor = `${epoch}-0`;
+  const [lastRaw, trimmedRaw] = reply;
+  const last = lastRaw === '' ? floor : lastRaw;
+  const trimmed = trimmedRaw === '' ? floor : maxOffset(trimmedRaw as Offset, floor as Offset);
+  return compareOffsets(from, last) <= 0 && compareOffsets(from, trimmed) >= 0;
+}
+
+/**
+ * The kept frames after `max(afterOffset, notBefore)`, or not recoverable when that point is in
+ * the future, fell out of the kept window (count or age) or is from before a data loss: never a
+ * partial answer. A paged read reads `XRANGE (<from> + COUNT <limit>`, and answers a start it
+ * cannot vouch for with the oldest kept frames (`XRANGE - + COUNT <limit>`), not recoverable.
+ */
+export async function history(s: Shared, query: HistoryQuery): Promise<HistoryResult> {
+  const { threadId, afterOffset, notBefore, limit } = query;
+  const from = compareOffsets(afterOffset, notBefore) >= 0 ? afterOffset : notBefore;
+  const lost = async (): Promise<HistoryResult> => {
+    if (limit === undefined) return { recoverable: false };
+    const [, , oldest] = await readStream(s, threadId, { start: '-', count: limit });
+    return { recoverable: false, frames: framesOf(oldest) };
+  };
+  try {
+    if (!fitsStreamId(from)) return await lost();
+    const count = limit ?? s.o.historyMaxLen + 1;
+    const [reply, epoch] = await Promise.all([
+      readStream(s, threadId, { start: `(${fullId(from)}`, count }),
+      s.link.call('GET', s.keys.epoch) as Promise<string | null>,
+    ]);
+    if (!recoverable(from, reply, epoch)) return await lost();
+    return { recoverable: true, frames: framesOf(reply[2]) };
+  } catch (err) {
+    s.m.commandFailures.inc(1, { op: 'history' });
+    throw err;
+  }
 }
