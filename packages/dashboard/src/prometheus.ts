@@ -1,4 +1,5 @@
 import type { Labels, MetricSnapshot } from '@ws/core';
+import { isExposedLabel } from './internal/exposedLabel.js';
 
 /** The `Content-Type` of the Prometheus text exposition format. */
 export const prometheusContentType = 'text/plain; version=0.0.4; charset=utf-8';
@@ -21,12 +22,10 @@ export function formatValue(value: number): string {
   return String(value);
 }
 
-const labelNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
 function labelText(labels: Labels, extra?: readonly [string, string]): string {
   const pairs: string[] = [];
   for (const [k, v] of Object.entries(labels)) {
-    if (labelNamePattern.test(k) && k !== 'le') pairs.push(`${k}="${escapeLabelValue(v)}"`);
+    if (isExposedLabel(k)) pairs.push(`${k}="${escapeLabelValue(v)}"`);
   }
   if (extra !== undefined) pairs.push(`${extra[0]}="${escapeLabelValue(extra[1])}"`);
   return pairs.length === 0 ? '' : `{${pairs.join(',')}}`;
