@@ -1,5 +1,6 @@
 import type { ClusterAdapter, ClusterContext, TimerHandle } from '@ws/core';
 import { WsError } from '@ws/core';
+import { createControl } from './internal/control.js';
 import type { Probe } from './internal/health.js';
 import { createProbe } from './internal/health.js';
 import { history, publishToThread, threadOffset } from './internal/history.js';
@@ -60,7 +61,8 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
       epoch: undefined,
       drainingAdvertised: false,
     };
-    const routing = createRouting(s);
+    const control = createControl(s);
+    const routing = createRouting(s, (env) => control.handle(env));
     const probe = createProbe(s);
     const r: Running = { s, routing, probe, timers: [] };
     running = r;

@@ -10,6 +10,7 @@ export interface RedisMetrics {
   readonly resyncs: Counter;
   readonly purged: Counter;
   readonly localAdmissions: Counter;
+  readonly envelopesIgnored: Counter;
 }
 
 /** State shared by the adapter's parts, created at `start`. */
@@ -71,6 +72,10 @@ export function registerMetrics(ctx: ClusterContext): RedisMetrics {
     }),
     localAdmissions: r.counter('ws_redis_local_admissions_total', {
       help: 'Connections admitted against local counts only, while Redis was unavailable',
+    }),
+    envelopesIgnored: r.counter('ws_redis_envelopes_ignored_total', {
+      help: 'Channel messages of a kind or version this instance does not know, or on the wrong channel, never delivered (kind: frame, evict, request, reply, other)',
+      labelNames: ['kind'],
     }),
   };
 }
