@@ -1,5 +1,6 @@
 import type { ClusterAdapter, ClusterContext, TimerHandle } from '@ws/core';
 import { WsError } from '@ws/core';
+import type { Control } from './internal/control.js';
 import { createControl } from './internal/control.js';
 import type { Probe } from './internal/health.js';
 import { createProbe } from './internal/health.js';
@@ -18,6 +19,7 @@ import { resolveOptions } from './options.js';
 
 interface Running {
   readonly s: Shared;
+  readonly control: Control;
   readonly routing: Routing;
   readonly probe: Probe;
   readonly timers: TimerHandle[];
@@ -64,7 +66,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     const control = createControl(s);
     const routing = createRouting(s, (env) => control.handle(env));
     const probe = createProbe(s);
-    const r: Running = { s, routing, probe, timers: [] };
+    const r: Running = { s, control, routing, probe, timers: [] };
     running = r;
 
     let outage = false;
@@ -129,6 +131,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
       if (r === undefined || r.s.stopped) return;
       r.s.stopped = true;
       for (const t of r.timers) r.s.ctx.clock.clear(t);
+      r.control.stop();
       if (r.s.link.cmdReady()) {
         try {
           await purgeInstance(r.s, r.s.self, true);

@@ -55,7 +55,10 @@ export interface ControlRequest {
 /** A reply to a {@link ControlRequest}, on the requester's control channel. */
 export interface ControlReply {
   readonly id: string;
-  readonly result: unknown;
+  /** The operation's result (absent with `error`). */
+  readonly result?: unknown;
+  /** Set when the request was not served: `unknown_op` or `failed`. */
+  readonly error?: string;
 }
 
 /** A channel message, opened. `ignored`: not one this version knows (counted, never delivered). */
@@ -80,7 +83,7 @@ export type Envelope =
 /**
  * The current format, a JSON array with no `|` anywhere: `["frame",1,<origin>,<offset>,<frame>]`,
  * `["evict",1,<origin>,<connectionId>,<code>]`, `["request",1,<origin>,{id,op,args}]`,
- * `["reply",1,<origin>,{id,result}]`.
+ * `["reply",1,<origin>,{id,result | error}]`.
  */
 export function envelope(origin: string, frame: ServerFrame): string {
   return `${threadEnvelopeHead(origin)}",${encodeFrame(frame)}]`;
@@ -143,6 +146,7 @@ function openCurrent(message: string): Envelope {
       return { kind, origin, request: x as unknown as ControlRequest };
     case 'reply':
       if (!isRecord(x) || typeof x['id'] !== 'string') break;
+      if (x['error'] !== undefined && typeof x['error'] !== 'string') break;
       return { kind, origin, reply: x as unknown as ControlReply };
   }
   return ignored(kind);

@@ -11,6 +11,8 @@ export interface RedisMetrics {
   readonly purged: Counter;
   readonly localAdmissions: Counter;
   readonly envelopesIgnored: Counter;
+  readonly controlRequests: Counter;
+  readonly controlTimeouts: Counter;
 }
 
 /** State shared by the adapter's parts, created at `start`. */
@@ -76,6 +78,14 @@ export function registerMetrics(ctx: ClusterContext): RedisMetrics {
     envelopesIgnored: r.counter('ws_redis_envelopes_ignored_total', {
       help: 'Channel messages of a kind or version this instance does not know, or on the wrong channel, never delivered (kind: frame, evict, request, reply, other)',
       labelNames: ['kind'],
+    }),
+    controlRequests: r.counter('ws_redis_control_requests_total', {
+      help: 'Requests sent to another instance on its control channel, by operation',
+      labelNames: ['op'],
+    }),
+    controlTimeouts: r.counter('ws_redis_control_timeouts_total', {
+      help: 'Requests to another instance not answered within commandTimeoutMs (or with no subscriber), by operation; their instance is not counted',
+      labelNames: ['op'],
     }),
   };
 }
