@@ -84,6 +84,13 @@ export interface LocalConnectionInfo {
   readonly threads: ReadonlySet<ThreadId>;
 }
 
+/** How a cluster-wide disconnect closes a user's connections (see `disconnectUser`). */
+export interface UserClose {
+  /** 4000-4099 or 4103 (`CloseCode.revoked`), checked by the manager. */
+  readonly code: number;
+  readonly reason: string;
+}
+
 /** What the adapter may do to, and learn from, the instance that started it. */
 export interface ClusterContext {
   readonly instanceId: InstanceId;
@@ -92,6 +99,12 @@ export interface ClusterContext {
   /** Close a local connection (e.g. evicted by another instance); false when it is not here. */
   evictLocal(connectionId: ConnectionId, code: number): boolean;
   localConnections(): Iterable<LocalConnectionInfo>;
+  /**
+   * Closes every connection of a user on this instance, for a peer's cluster-wide
+   * `disconnectUser`; answers how many. Optional for adapters written against older cores:
+   * without it an adapter does not serve remote disconnects (the asking instance counts none).
+   */
+  readonly closeUserLocal?: (userId: UserId, close: UserClose) => number;
   /** The manager's per-user limit, for cluster-wide enforcement. */
   readonly limits: {
     readonly maxConnectionsPerUser: number;
@@ -153,4 +166,12 @@ export interface ClusterAdapter {
   findUser(userId: UserId): Promise<readonly UserLocation[]>;
   instances(): Promise<readonly InstanceInfo[]>;
   health(): Promise<ClusterHealth>;
+  /**
+   * Optional. Closes the user's connections on every OTHER instance (through their
+   * `closeUserLocal`); answers how many they report closed within the adapter's bound (an
+   * instance that does not answer in time is not counted). Never rejects for a slow or silent
+   * peer. Absent: `disconnectUser(user, { scope: 'cluster' })` rejects with
+   * `WsError('unavailable')` and closes nothing (a revoke must not look complete when it is not).
+   */
+  disconnectUser?(userId: UserId, close: UserClose): Promise<number>;
 }

@@ -95,6 +95,7 @@ export type {
   PublishOutcome,
   SessionRecord,
   ThreadPublishOutcome,
+  UserClose,
   UserLimitPolicy,
   UserLocation,
 } from './cluster.js';

@@ -212,6 +212,14 @@ function createAdapter(stores: HubStores, adapterOptions: MemoryAdapterOptions):
       return Promise.resolve(list);
     },
     health: () => Promise.resolve({ status: 'ready' }),
+    async disconnectUser(userId, close) {
+      const me = self();
+      await Promise.resolve(); // a hop, as on a network
+      let closed = 0;
+      for (const [id, peer] of members)
+        if (id !== me) closed += peer.closeUserLocal?.(userId, close) ?? 0;
+      return closed;
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import type { Control } from './internal/control.js';
 import { createControl } from './internal/control.js';
 import type { Probe } from './internal/health.js';
 import { createProbe } from './internal/health.js';
+import { disconnectUser, serveRemote } from './internal/remoteOps.js';
 import { history, publishToThread, threadOffset } from './internal/history.js';
 import { createKeys } from './internal/keys.js';
 import { admit, release } from './internal/limits.js';
@@ -64,6 +65,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
       drainingAdvertised: false,
     };
     const control = createControl(s);
+    serveRemote(control, ctx);
     const routing = createRouting(s, (env) => control.handle(env));
     const probe = createProbe(s);
     const r: Running = { s, control, routing, probe, timers: [] };
@@ -156,6 +158,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     takeSession: (token, userId) => takeSession(need().s, token, userId),
     findUser: (userId) => findUser(need().s, userId),
     instances: () => instances(need().s),
+    disconnectUser: (userId, close) => disconnectUser(need(), userId, close),
     health: () =>
       Promise.resolve(
         running === undefined ? { status: 'down', detail: 'not started' } : running.probe.health(),

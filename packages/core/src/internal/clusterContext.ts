@@ -1,6 +1,6 @@
 import type { ClusterContext } from '../cluster.js';
 import { deliverLocal } from './deliverLocal.js';
-import { closeRecord } from './records.js';
+import { closeRecord, closeUserConnections } from './records.js';
 import type { ManagerState } from './state.js';
 
 /** What the cluster adapter of one manager may do to, and learn from, its instance. */
@@ -19,6 +19,7 @@ export function createClusterContext(state: ManagerState): ClusterContext {
       closeRecord(state, rec, { code, reason: 'evicted' });
       return true;
     },
+    closeUserLocal: (userId, close) => closeUserConnections(state, userId, close),
     *localConnections() {
       for (const rec of state.connections.values()) {
         yield { connectionId: rec.id, userId: rec.userId, threads: rec.threadIds };

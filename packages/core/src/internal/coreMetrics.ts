@@ -5,7 +5,7 @@ import type { CoreMetrics, ManagerState } from './state.js';
  * `ws_threads` (gauges read from the registry itself), `ws_connections_opened_total`,
  * `ws_connections_closed_total{code}`, `ws_messages_received_total`, `ws_messages_sent_total`,
  * `ws_messages_dropped_total{cause}`, `ws_errors_sent_total{code}`, `ws_violations_total`,
- * `ws_evictions_total`, `ws_send_failures_total{cause}`.
+ * `ws_evictions_total`, `ws_send_failures_total{cause}`, `ws_cluster_operations_total{op,outcome}`.
  */
 export function registerCoreMetrics(
   state: Pick<ManagerState, 'metrics' | 'connections' | 'users' | 'threads'>,
@@ -48,6 +48,10 @@ export function registerCoreMetrics(
     sendFailures: metrics.counter('ws_send_failures_total', {
       help: 'Sends that failed as a whole, by cause.',
       labelNames: ['cause'],
+    }),
+    clusterOps: metrics.counter('ws_cluster_operations_total', {
+      help: 'Operations on other instances (op: disconnect-user), by outcome (ok, unavailable, error).',
+      labelNames: ['op', 'outcome'],
     }),
   };
 }

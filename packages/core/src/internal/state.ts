@@ -84,6 +84,7 @@ export interface CoreMetrics {
   readonly closed: Counter;
   readonly evicted: Counter;
   readonly sendFailures: Counter;
+  readonly clusterOps: Counter;
 }
 
 /**
