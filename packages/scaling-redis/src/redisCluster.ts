@@ -4,7 +4,7 @@ import type { Control } from './internal/control.js';
 import { createControl } from './internal/control.js';
 import type { Probe } from './internal/health.js';
 import { createProbe } from './internal/health.js';
-import { disconnectUser, serveRemote } from './internal/remoteOps.js';
+import { disconnectUser, sendToConnection, serveRemote } from './internal/remoteOps.js';
 import { history, publishToThread, threadOffset } from './internal/history.js';
 import { createKeys } from './internal/keys.js';
 import { admit, release } from './internal/limits.js';
@@ -159,6 +159,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     findUser: (userId) => findUser(need().s, userId),
     instances: () => instances(need().s),
     disconnectUser: (userId, close) => disconnectUser(need(), userId, close),
+    sendToConnection: (target, frame) => sendToConnection(need(), target, frame),
     health: () =>
       Promise.resolve(
         running === undefined ? { status: 'down', detail: 'not started' } : running.probe.health(),

@@ -1,4 +1,4 @@
-import type { UserId } from '@ws/core';
+import type { ConnectionId, UserId } from '@ws/core';
 import { CloseCode } from '@ws/core';
 import { createRedisServer, sleep, waitFor } from '@ws/testkit';
 import type { RedisServer } from '@ws/testkit';
@@ -88,6 +88,56 @@ describe("disconnectUser with scope 'cluster' over Redis", () => {
     expect(await waitFor(() => xs.every((x) => x.client.closed?.code === 4103))).toBe(true);
     sub.disconnect();
     raw.disconnect();
+    await closeAll(nodes);
+  });
+});
+
+describe('sendToConnection to a connection of another instance, over Redis', () => {
+  it('arrives exactly once; to a closed one, or a silent instance: failedRemote', async () => {
+    const { nodes, prefix } = await threeNodes('direct-conn');
+    const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
+    const onB = await connect(b.manager, 'alice');
+    const other = await connect(c.manager, 'alice');
+    const data = { hi: 1, pipe: 'a|b' };
+    const r = await a.manager.sendToConnection(onB.id, data);
+    expect(r).toEqual({
+      ok: true,
+      delivered: 0,
+      published: true,
+      failedRemote: false,
+      dropped: {},
+    });
+    expect(await waitFor(() => onB.messages().length === 1)).toBe(true);
+    await sleep(300);
+    expect(onB.messages()).toEqual([{ type: 'message', from: null, data }]);
+    expect(other.messages()).toEqual([]);
+
+    onB.client.close();
+    await waitFor(() => b.manager.getStats().connections === 0);
+    const late = await a.manager.sendToConnection(onB.id, 'late');
+    expect(late).toMatchObject({ ok: false, published: false, failedRemote: true });
+    expect(late.error?.code).toBe('not_found');
+
+    // An instance that is gone (nobody on its control channel) answers at once.
+    const gone = await a.manager.sendToConnection('vanished-7' as ConnectionId, 'x');
+    expect(gone).toMatchObject({ ok: false, failedRemote: true });
+    expect(gone.error?.code).toBe('cluster_error');
+
+    // A silent instance: no answer within commandTimeoutMs (500 ms), counted.
+    const keys = createKeys(prefix);
+    const sub = new Redis({ port: server.port, host: '127.0.0.1' });
+    await sub.subscribe(keys.controlChannel('mute' as never));
+    const started = Date.now();
+    const mute = await a.manager.sendToConnection('mute-1' as ConnectionId, 'x');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(mute).toMatchObject({ ok: false, failedRemote: true });
+    expect(mute.error?.code).toBe('cluster_error');
+    expect(counter(a, 'ws_redis_control_timeouts_total', { op: 'send-to-connection' })).toBe(2);
+    expect(
+      counter(a, 'ws_cluster_operations_total', { op: 'send-to-connection', outcome: 'timeout' }),
+    ).toBe(2);
+    sub.disconnect();
+    for (const n of nodes) expect(n.errors).toEqual([]);
     await closeAll(nodes);
   });
 });

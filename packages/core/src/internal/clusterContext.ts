@@ -20,6 +20,12 @@ export function createClusterContext(state: ManagerState): ClusterContext {
       return true;
     },
     closeUserLocal: (userId, close) => closeUserConnections(state, userId, close),
+    sendLocal(connectionId, frame) {
+      if (!state.connections.has(connectionId)) return 'not_found';
+      return deliverLocal(state, { kind: 'connection', connectionId }, frame) > 0
+        ? 'delivered'
+        : 'dropped';
+    },
     *localConnections() {
       for (const rec of state.connections.values()) {
         yield { connectionId: rec.id, userId: rec.userId, threads: rec.threadIds };

@@ -50,7 +50,7 @@ export function registerCoreMetrics(
       labelNames: ['cause'],
     }),
     clusterOps: metrics.counter('ws_cluster_operations_total', {
-      help: 'Operations on other instances (op: disconnect-user), by outcome (ok, unavailable, error).',
+      help: 'Operations on other instances (op: disconnect-user, send-to-connection), by outcome (ok, unavailable, error, not-found, dropped, timeout).',
       labelNames: ['op', 'outcome'],
     }),
   };

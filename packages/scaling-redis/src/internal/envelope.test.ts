@@ -96,6 +96,19 @@ describe('envelope', () => {
     });
   });
 
+  it('keeps binary data in a request (a frame for another instance)', () => {
+    const frame = { type: 'message', from: null, data: new Uint8Array([7, 124, 0]) };
+    const raw = controlEnvelope('i', {
+      request: { id: 'q', op: 'send-to-connection', args: { frame } },
+    });
+    const back = openEnvelope(raw, true);
+    expect(back).toEqual({
+      kind: 'request',
+      origin: 'i',
+      request: { id: 'q', op: 'send-to-connection', args: { frame } },
+    });
+  });
+
   it('reads control kinds', () => {
     expect(openEnvelope(evictEnvelope('i', connectionId, 4100), true)).toEqual({
       kind: 'evict',

@@ -12,17 +12,22 @@ function noPipes(json: string): string {
   return json.includes('|') ? json.replaceAll('|', '\\u007c') : json;
 }
 
-/** JSON with binary data kept: typed arrays travel as base64 and come back as `Uint8Array`. */
-export function encodeFrame(frame: ServerFrame): string {
+/** JSON with binary data kept (typed arrays as base64), and no `|`. */
+function stringify(value: unknown): string {
   return noPipes(
-    JSON.stringify(frame, (_key, value: unknown) => {
-      if (ArrayBuffer.isView(value)) {
-        const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (ArrayBuffer.isView(v)) {
+        const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
         return { [BIN]: Buffer.from(bytes).toString('base64') };
       }
-      return value;
+      return v;
     }),
   );
+}
+
+/** JSON with binary data kept: typed arrays travel as base64 and come back as `Uint8Array`. */
+export function encodeFrame(frame: ServerFrame): string {
+  return stringify(frame);
 }
 
 function reviver(_key: string, value: unknown): unknown {
@@ -106,7 +111,7 @@ export function controlEnvelope(
 ): string {
   const [kind, body] =
     'request' in message ? ['request', message.request] : ['reply', message.reply];
-  return noPipes(JSON.stringify([kind, ENVELOPE_VERSION, origin, body]));
+  return stringify([kind, ENVELOPE_VERSION, origin, body]);
 }
 
 const IGNORED_OTHER: Envelope = Object.freeze({ kind: 'ignored', label: 'other' });

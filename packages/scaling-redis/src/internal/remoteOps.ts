@@ -1,4 +1,12 @@
-import type { ClusterContext, UserClose, UserId } from '@ws/core';
+import type {
+  ClusterContext,
+  ConnectionId,
+  ConnectionSendOutcome,
+  RemoteConnection,
+  ServerFrame,
+  UserClose,
+  UserId,
+} from '@ws/core';
 import { CloseCode } from '@ws/core';
 import type { Control } from './control.js';
 import { instances } from './registry.js';
@@ -30,6 +38,34 @@ export async function disconnectUser(r: Remote, userId: UserId, close: UserClose
   return closed;
 }
 
+function isOutcome(v: unknown): v is ConnectionSendOutcome {
+  return v === 'delivered' || v === 'not_found' || v === 'dropped';
+}
+
+/**
+ * Hands a frame to the instance that owns a connection (a request on its control channel);
+ * answers what it did, or `no_answer` within `commandTimeoutMs`. Never rejects.
+ */
+export async function sendToConnection(
+  r: Remote,
+  target: RemoteConnection,
+  frame: ServerFrame,
+): Promise<ConnectionSendOutcome> {
+  const a = await r.control.request(target.instanceId, 'send-to-connection', {
+    connectionId: target.connectionId,
+    frame,
+  });
+  return a.answered && isOutcome(a.result) ? a.result : 'no_answer';
+}
+
+function isFrame(v: unknown): v is ServerFrame {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as Record<string, unknown>)['type'] === 'string'
+  );
+}
+
 /** Close codes a peer may ask for: 4000-4099 and 4103 (as core checks them). */
 function allowed(code: unknown): code is number {
   return (
@@ -48,6 +84,15 @@ export function serveRemote(control: Control, ctx: ClusterContext): void {
       if (typeof userId !== 'string' || !allowed(code) || typeof reason !== 'string')
         throw new Error('disconnect-user: bad arguments');
       return closeUserLocal(userId as UserId, { code, reason });
+    });
+  }
+  const sendLocal = ctx.sendLocal;
+  if (sendLocal !== undefined) {
+    control.serve('send-to-connection', (args) => {
+      const { connectionId, frame } = args;
+      if (typeof connectionId !== 'string' || !isFrame(frame))
+        throw new Error('send-to-connection: bad arguments');
+      return sendLocal(connectionId as ConnectionId, frame);
     });
   }
 }
