@@ -71,6 +71,7 @@ export function createControl(s: Shared): Control {
 
   const serveRequest = async (origin: string, request: ControlRequest): Promise<void> => {
     const { id, op, args } = request;
+    if (s.stopped) return; // deregistered: the asking instance counts it unanswered
     const handler = handlers.get(op);
     if (handler === undefined) {
       s.m.envelopesIgnored.inc(1, { kind: 'request' });
