@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { closeAction, closeCodes } from './closeCodes.js';
 
 describe("the client's close codes match @ws/core's table", () => {
-  it('copies the values it uses', () => {
+  it('copies every 4100-4199 code of core, the values it uses', () => {
+    for (const [name, code] of Object.entries(CloseCode))
+      if (code >= 4100 && code <= 4199) expect(closeCodes, name).toHaveProperty(name, code);
     for (const [name, code] of Object.entries(closeCodes)) {
       expect(CloseCode[name as keyof typeof CloseCode], name).toBe(code);
     }
@@ -29,8 +31,11 @@ describe("the client's close codes match @ws/core's table", () => {
     }
   });
 
-  it('never retries 4100 and 4101; asks for a token on 4102; waits on 1008', () => {
+  it('never retries 4100, 4101 and 4103; asks for a token on 4102; waits on 1008', () => {
     expect(closeAction(CloseCode.evicted)).toBe('stop');
+    expect(closeAction(CloseCode.revoked)).toBe('stop');
+    expect(closeAction(4103)).toBe('stop');
+    expect(closeCodes.revoked).toBe(4103);
     expect(closeAction(CloseCode.userLimit)).toBe('stop');
     expect(closeAction(CloseCode.sessionExpired)).toBe('refresh-token');
     expect(closeAction(CloseCode.policyViolation)).toBe('wait');
@@ -38,6 +43,8 @@ describe("the client's close codes match @ws/core's table", () => {
     expect(advice.get(4100)).toBe('ask-user');
     expect(advice.get(4101)).toBe('ask-user');
     expect(advice.get(4102)).toBe('reauthenticate');
+    expect(advice.get(4103)).toBe('do-not-reconnect');
+    expect(shouldReconnect(4103)).toBe(false);
     expect(advice.get(1008)).toBe('wait');
   });
 });

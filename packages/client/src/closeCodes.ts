@@ -14,6 +14,7 @@ export const closeCodes = {
   evicted: 4100,
   userLimit: 4101,
   sessionExpired: 4102,
+  revoked: 4103,
 } as const;
 
 /**
@@ -22,7 +23,7 @@ export const closeCodes = {
  * - `follow-hint`: reconnect to the `reconnect` frame's URL after its `afterMs` (1012);
  * - `wait`: reconnect, but not at once (1008: the server saw abuse);
  * - `refresh-token`: call `getToken` once, reconnect only with a fresh token (4102);
- * - `stop`: never reconnect automatically (1000, 4100, 4101, the rest of 4100-4199, and the
+ * - `stop`: never reconnect automatically (1000, 4100, 4101, 4103 revoked, the rest of 4100-4199, and the
  *   "fix the client" codes such as 1003, 1007, 1009).
  */
 export type CloseAction = 'retry' | 'follow-hint' | 'wait' | 'refresh-token' | 'stop';

@@ -59,13 +59,20 @@ export interface ConnectOptions {
 /** Options of `disconnectUser`. */
 export interface DisconnectOptions {
   /**
-   * Only this connection of the user.
+   * `'local'`: this instance only. `'cluster'`: every instance (the cluster adapter's
+   * `disconnectUser`); the code must then be 4000-4099 or 4103, and `connectionId` is not
+   * allowed (`WsError('invalid_options')`).
+   * @default 'local'
+   */
+  readonly scope?: 'local' | 'cluster';
+  /**
+   * Only this connection of the user (scope `'local'` only).
    * @default every connection of the user on this instance
    */
   readonly connectionId?: ConnectionId;
   /**
    * Close code.
-   * @default 1000
+   * @default 1000 (scope `'local'`), 4103 `revoked` (scope `'cluster'`)
    */
   readonly code?: number;
   /**
@@ -192,7 +199,11 @@ export interface Manager {
   history(threadId: ThreadId, options?: HistoryOptions): Promise<HistoryPage>;
   getStats(): ManagerStats;
   getClusterStats(): Promise<ClusterStats>;
-  /** Closes a user's connections on this instance; resolves to how many were closed. */
+  /**
+   * Closes a user's connections on this instance (or, with `scope: 'cluster'`, on every
+   * instance); resolves to how many were closed: here, plus those the other instances report
+   * within the adapter's command timeout.
+   */
   disconnectUser(userId: UserId, options?: DisconnectOptions): Promise<number>;
   health(): Promise<ManagerHealth>;
   on<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): () => void;

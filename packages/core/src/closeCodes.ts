@@ -29,8 +29,10 @@ export const CloseCode = {
   evicted: 4100,
   /** Per-user connection limit reached: do not reconnect automatically. */
   userLimit: 4101,
-  /** Session expired or revoked: get a fresh token once, else ask the user. */
+  /** Session expired: get a fresh token once, else ask the user. */
   sessionExpired: 4102,
+  /** Revoked (the user's access was withdrawn, on every instance): do not reconnect. */
+  revoked: 4103,
 } as const;
 
 /** A close code from {@link CloseCode}. */
@@ -38,7 +40,7 @@ export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** What a client should do after a close code. */
 export type CloseAdvice =
-  'none' | 'reconnect' | 'fix-client' | 'wait' | 'reauthenticate' | 'ask-user';
+  'none' | 'reconnect' | 'fix-client' | 'wait' | 'reauthenticate' | 'ask-user' | 'do-not-reconnect';
 
 /** One row of the close-code table: the code, when it is used, what the client should do. */
 export interface CloseCodeInfo {
@@ -82,7 +84,8 @@ export const closeCodeTable: readonly CloseCodeInfo[] = [
     advice: 'ask-user',
   },
   { code: CloseCode.userLimit, when: 'user connection limit reached', advice: 'ask-user' },
-  { code: CloseCode.sessionExpired, when: 'session expired or revoked', advice: 'reauthenticate' },
+  { code: CloseCode.sessionExpired, when: 'session expired', advice: 'reauthenticate' },
+  { code: CloseCode.revoked, when: 'revoked: do not reconnect', advice: 'do-not-reconnect' },
 ];
 
 /**

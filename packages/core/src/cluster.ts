@@ -99,6 +99,26 @@ export interface LocalConnectionInfo {
   readonly threads: ReadonlySet<ThreadId>;
 }
 
+/** How a cluster-wide disconnect closes a user's connections (see `disconnectUser`). */
+export interface UserClose {
+  /** 4000-4099 or 4103 (`CloseCode.revoked`), checked by the manager. */
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** A connection of another instance: the instance its id names, and the id. */
+export interface RemoteConnection {
+  readonly instanceId: InstanceId;
+  readonly connectionId: ConnectionId;
+}
+
+/**
+ * What the owner of a connection did with a frame sent to it from another instance: written,
+ * not there (`not_found`), there but not written (`dropped`: closed or slow), or no answer from
+ * it within the adapter's bound (`no_answer`).
+ */
+export type ConnectionSendOutcome = 'delivered' | 'not_found' | 'dropped' | 'no_answer';
+
 /** What the adapter may do to, and learn from, the instance that started it. */
 export interface ClusterContext {
   readonly instanceId: InstanceId;
@@ -107,6 +127,21 @@ export interface ClusterContext {
   /** Close a local connection (e.g. evicted by another instance); false when it is not here. */
   evictLocal(connectionId: ConnectionId, code: number): boolean;
   localConnections(): Iterable<LocalConnectionInfo>;
+  /**
+   * Closes every connection of a user on this instance, for a peer's cluster-wide
+   * `disconnectUser`; answers how many. Optional for adapters written against older cores:
+   * without it an adapter does not serve remote disconnects (the asking instance counts none).
+   */
+  readonly closeUserLocal?: (userId: UserId, close: UserClose) => number;
+  /**
+   * Writes a frame from a peer's `sendToConnection` to one local connection. Optional for
+   * adapters written against older cores: without it an adapter does not serve remote sends
+   * (the sending instance gets `no_answer`).
+   */
+  readonly sendLocal?: (
+    connectionId: ConnectionId,
+    frame: ServerFrame,
+  ) => Exclude<ConnectionSendOutcome, 'no_answer'>;
   /** The manager's per-user limit, for cluster-wide enforcement. */
   readonly limits: {
     readonly maxConnectionsPerUser: number;
@@ -179,4 +214,19 @@ export interface ClusterAdapter {
   findUser(userId: UserId): Promise<readonly UserLocation[]>;
   instances(): Promise<readonly InstanceInfo[]>;
   health(): Promise<ClusterHealth>;
+  /**
+   * Optional. Closes the user's connections on every OTHER instance (through their
+   * `closeUserLocal`); answers how many they report closed within the adapter's bound (an
+   * instance that does not answer in time is not counted). Never rejects for a slow or silent
+   * peer. Absent: `disconnectUser(user, { scope: 'cluster' })` rejects with
+   * `WsError('unavailable')` and closes nothing (a revoke must not look complete when it is not).
+   */
+  disconnectUser?(userId: UserId, close: UserClose): Promise<number>;
+  /**
+   * Optional. Hands a frame to the instance that owns a connection (through its
+   * `ClusterContext.sendLocal`); answers what it did, `no_answer` when it did not answer within
+   * the adapter's bound. Never rejects for a slow or silent peer. Absent: `sendToConnection` to
+   * a connection of another instance stays local-only, as before (`dropped: { not_found: 1 }`).
+   */
+  sendToConnection?(target: RemoteConnection, frame: ServerFrame): Promise<ConnectionSendOutcome>;
 }

@@ -35,12 +35,15 @@ describe('close codes', () => {
       evicted: 4100,
       userLimit: 4101,
       sessionExpired: 4102,
+      revoked: 4103,
     });
     expect(closeCodeTable.map((r) => r.code)).toEqual([
-      1000, 1001, 1003, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 4001, 4100, 4101, 4102,
+      1000, 1001, 1003, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 4001, 4100, 4101, 4102, 4103,
     ]);
     expect([1001, 1006, 1011, 1012, 1013, 4001, 4050].every(shouldReconnect)).toBe(true);
-    expect([1000, 1003, 1007, 1008, 1009, 4100, 4101, 4102].some(shouldReconnect)).toBe(false);
+    expect([1000, 1003, 1007, 1008, 1009, 4100, 4101, 4102, 4103].some(shouldReconnect)).toBe(
+      false,
+    );
     expect(closeCodeLabel(4100)).toBe('4100');
     expect(closeCodeLabel(4321)).toBe('other');
   });

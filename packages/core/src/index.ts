@@ -89,6 +89,7 @@ export type {
   ClusterAdapter,
   ClusterContext,
   ClusterHealth,
+  ConnectionSendOutcome,
   DeliveryTarget,
   HistoryRead,
   HistoryResult,
@@ -97,8 +98,10 @@ export type {
   LocalScope,
   MaybePromise,
   PublishOutcome,
+  RemoteConnection,
   SessionRecord,
   ThreadPublishOutcome,
+  UserClose,
   UserLimitPolicy,
   UserLocation,
 } from './cluster.js';

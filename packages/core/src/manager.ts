@@ -5,11 +5,12 @@ import { closeManager } from './internal/closeManager.js';
 import { createClusterContext } from './internal/clusterContext.js';
 import { connectUser } from './internal/connect.js';
 import { createState } from './internal/createState.js';
+import { disconnectUser } from './internal/disconnect.js';
 import { joinThread, leaveRecord } from './internal/join.js';
 import { settled } from './internal/maybePromise.js';
 import { createPluginContext } from './internal/pluginContext.js';
 import { readHistory } from './internal/readHistory.js';
-import { closeUserConnections, requireRecord } from './internal/records.js';
+import { requireRecord } from './internal/records.js';
 import { outgoing } from './internal/outbound.js';
 import { broadcast, sendToConnection, sendToUser } from './internal/sendDirect.js';
 import { sendToThread, threadOutgoing } from './internal/sendThread.js';
@@ -56,7 +57,7 @@ export function createManager(options: ManagerOptions = {}): Manager {
     history: (threadId, o) => readHistory(state, { threadId, options: o }, started),
     getStats: () => managerStats(state),
     getClusterStats: () => clusterStats(state),
-    disconnectUser: (userId, o = {}) => Promise.resolve(closeUserConnections(state, userId, o)),
+    disconnectUser: (userId, o = {}) => disconnectUser(state, userId, o),
     health: () => managerHealth(state),
 
     on(event, listener) {

@@ -214,6 +214,21 @@ function createAdapter(stores: HubStores, adapterOptions: MemoryAdapterOptions):
       return Promise.resolve(list);
     },
     health: () => Promise.resolve({ status: 'ready' }),
+    async disconnectUser(userId, close) {
+      const me = self();
+      await Promise.resolve(); // a hop, as on a network
+      let closed = 0;
+      for (const [id, peer] of members)
+        if (id !== me) closed += peer.closeUserLocal?.(userId, close) ?? 0;
+      return closed;
+    },
+    async sendToConnection(target, frame) {
+      await Promise.resolve(); // a hop, as on a network
+      // An instance not on the hub is gone, and so are its connections.
+      const owner = target.instanceId === self() ? undefined : members.get(target.instanceId);
+      if (owner === undefined) return 'not_found';
+      return owner.sendLocal?.(target.connectionId, frame) ?? 'no_answer';
+    },
   };
 }
 

@@ -1,7 +1,10 @@
 import type { ClusterAdapter, ClusterContext, TimerHandle } from '@ws/core';
 import { WsError } from '@ws/core';
+import type { Control } from './internal/control.js';
+import { createControl } from './internal/control.js';
 import type { Probe } from './internal/health.js';
 import { createProbe } from './internal/health.js';
+import { disconnectUser, sendToConnection, serveRemote } from './internal/remoteOps.js';
 import { history, publishToThread, threadOffset } from './internal/history.js';
 import { createKeys } from './internal/keys.js';
 import { admit, release } from './internal/limits.js';
@@ -25,6 +28,7 @@ function pageLimit(limit: number): number {
 
 interface Running {
   readonly s: Shared;
+  readonly control: Control;
   readonly routing: Routing;
   readonly probe: Probe;
   readonly timers: TimerHandle[];
@@ -68,9 +72,11 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
       epoch: undefined,
       drainingAdvertised: false,
     };
-    const routing = createRouting(s);
+    const control = createControl(s);
+    serveRemote(control, ctx);
+    const routing = createRouting(s, (env) => control.handle(env));
     const probe = createProbe(s);
-    const r: Running = { s, routing, probe, timers: [] };
+    const r: Running = { s, control, routing, probe, timers: [] };
     running = r;
 
     let outage = false;
@@ -135,6 +141,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
       if (r === undefined || r.s.stopped) return;
       r.s.stopped = true;
       for (const t of r.timers) r.s.ctx.clock.clear(t);
+      r.control.stop();
       if (r.s.link.cmdReady()) {
         try {
           await purgeInstance(r.s, r.s.self, true);
@@ -165,6 +172,8 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     takeSession: (token, userId) => takeSession(need().s, token, userId),
     findUser: (userId) => findUser(need().s, userId),
     instances: () => instances(need().s),
+    disconnectUser: (userId, close) => disconnectUser(need(), userId, close),
+    sendToConnection: (target, frame) => sendToConnection(need(), target, frame),
     health: () =>
       Promise.resolve(
         running === undefined ? { status: 'down', detail: 'not started' } : running.probe.health(),

@@ -1,6 +1,6 @@
 import type { ClusterContext } from '../cluster.js';
 import { deliverLocal } from './deliverLocal.js';
-import { closeRecord } from './records.js';
+import { closeRecord, closeUserConnections } from './records.js';
 import type { ManagerState } from './state.js';
 
 /** What the cluster adapter of one manager may do to, and learn from, its instance. */
@@ -18,6 +18,13 @@ export function createClusterContext(state: ManagerState): ClusterContext {
       state.emitter.emit('evicted', { connectionId, userId: rec.userId, code });
       closeRecord(state, rec, { code, reason: 'evicted' });
       return true;
+    },
+    closeUserLocal: (userId, close) => closeUserConnections(state, userId, close),
+    sendLocal(connectionId, frame) {
+      if (!state.connections.has(connectionId)) return 'not_found';
+      return deliverLocal(state, { kind: 'connection', connectionId }, frame) > 0
+        ? 'delivered'
+        : 'dropped';
     },
     *localConnections() {
       for (const rec of state.connections.values()) {

@@ -9,6 +9,7 @@ import { isPromise } from './maybePromise.js';
 import type { Outgoing } from './outbound.js';
 import { applyOutbound, startSend } from './outbound.js';
 import { sendResult } from './outcome.js';
+import { remoteOwner, sendRemote } from './sendRemote.js';
 import type { ManagerState } from './state.js';
 import type { FrameWriter } from './writing.js';
 import { countDrop, createFrameWriter, writeAll } from './writing.js';
@@ -18,7 +19,8 @@ type DirectTarget = Exclude<DeliveryTarget, { kind: 'thread' }>;
 
 /**
  * Sends a direct `message` (no thread, no offset) to the local connections a target addresses,
- * then to other instances (a user or everyone; a connection is only ever local).
+ * then to other instances (a user or everyone; a connection not here goes to the instance its
+ * id names, when the adapter has `sendToConnection`).
  */
 function sendDirect(
   state: ManagerState,
@@ -59,7 +61,12 @@ function fanOutDirect(
   const w = createFrameWriter(state, frame, undefined);
   const recs = localRecipients(state, target);
   if (recs !== undefined) writeAll(w, recs);
-  else if (target.kind === 'connection') countDrop(state, w, 'not_found');
+  else if (target.kind === 'connection') {
+    // Not here: the instance its id names may hold it (when the adapter can reach it).
+    const remote = remoteOwner(state, target.connectionId);
+    if (remote !== undefined) return sendRemote(w, remote, frame);
+    countDrop(state, w, 'not_found');
+  }
   let pending: MaybePromise<PublishOutcome> | undefined;
   try {
     pending = publishDirect(state, target, frame);
@@ -95,7 +102,7 @@ export function broadcast(state: ManagerState, out: Outgoing): MaybePromise<Send
   return sendDirect(state, { kind: 'all' }, out);
 }
 
-/** Sends a message to one connection of this instance. */
+/** Sends a message to one connection, of this instance or (through the adapter) another. */
 export function sendToConnection(
   state: ManagerState,
   connectionId: ConnectionId,

@@ -92,6 +92,7 @@ export interface CoreMetrics {
   readonly evicted: Counter;
   readonly sendFailures: Counter;
   readonly historyReads: Counter;
+  readonly clusterOps: Counter;
 }
 
 /**

@@ -1,5 +1,70 @@
+import type { ConnectionId, ServerFrame } from '@ws/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, envelope, openEnvelope } from './envelope.js';
+import {
+  controlEnvelope,
+  decodeFrame,
+  encodeFrame,
+  envelope,
+  evictEnvelope,
+  openEnvelope,
+  threadEnvelopeHead,
+} from './envelope.js';
+
+/**
+ * The 0.1 readers, copied verbatim from 0.1's `envelope.ts` (`openEnvelope`, its decode
+ * unchanged) and `messageHandler.ts` (`control`): what an instance not yet upgraded does with a
+ * message of the current format.
+ */
+const legacy = {
+  openEnvelope(
+    message: string,
+  ): { origin: string; offset: string; frame: ServerFrame } | undefined {
+    const a = message.indexOf('|');
+    const b = a < 0 ? -1 : message.indexOf('|', a + 1);
+    if (b < 0) return undefined;
+    const offset = message.slice(a + 1, b);
+    let frame = decodeFrame(message.slice(b + 1));
+    if (offset !== '' && frame.type === 'message') frame = { ...frame, offset };
+    return { origin: message.slice(0, a), offset, frame };
+  },
+  control(message: string, evictLocal: (connectionId: string, code: number) => void): void {
+    const b = message.indexOf('|', message.indexOf('|') + 1);
+    const msg = JSON.parse(message.slice(b + 1)) as {
+      type: string;
+      connectionId: string;
+      code: number;
+    };
+    switch (msg.type) {
+      case 'evict':
+        evictLocal(msg.connectionId, msg.code);
+        return;
+    }
+  },
+};
+
+/** What the Lua thread publish sends: the head, the stream id, the frame. */
+const threadPublish = (origin: string, offset: string, frame: ServerFrame): string =>
+  `${threadEnvelopeHead(origin)}${offset}",${encodeFrame(frame)}]`;
+
+const connectionId = 'inst-2-1f' as ConnectionId;
+
+/** Messages of every kind of the current format, payloads with `|` included. */
+function currentMessages(data: unknown): string[] {
+  const frame = { type: 'message', from: 'a|b', data } as ServerFrame;
+  return [
+    envelope('inst-1', frame),
+    threadPublish('inst-1', '1700000000000-3', {
+      type: 'message',
+      thread: 't',
+      from: null,
+      data,
+    }),
+    evictEnvelope('inst-1', connectionId, 4100),
+    controlEnvelope('inst-1', { request: { id: 'r|1', op: 'disconnect-user', args: { data } } }),
+    controlEnvelope('inst-1', { reply: { id: 'r|1', result: { data } } }),
+  ];
+}
 
 describe('envelope', () => {
   it('keeps binary data as Uint8Array across the wire', () => {
@@ -13,21 +78,116 @@ describe('envelope', () => {
     expect((back as { data: { bytes: unknown } }).data.bytes).toBeInstanceOf(Uint8Array);
   });
 
-  it('carries origin and offset, and sets the offset into thread messages', () => {
-    const raw = envelope('inst-1', { type: 'message', thread: 't', from: null, data: 'x' });
+  it('writes no | at all, and reads payloads with | back intact', () => {
+    const frame = { type: 'message', from: 'x|y', data: { 'k|': 'a||b|' } } as ServerFrame;
+    const raw = envelope('inst-1', frame);
+    expect(raw).not.toContain('|');
+    expect(raw.startsWith('["frame",1,"inst-1","",')).toBe(true);
+    expect(openEnvelope(raw)).toEqual({ kind: 'frame', origin: 'inst-1', offset: '', frame });
+  });
+
+  it('reads a thread publish with its offset set into the frame', () => {
+    const frame = { type: 'message', thread: 't', from: null, data: 'x' } as ServerFrame;
+    expect(openEnvelope(threadPublish('inst-1', '17-3', frame))).toEqual({
+      kind: 'frame',
+      origin: 'inst-1',
+      offset: '17-3',
+      frame: { ...frame, offset: '17-3' },
+    });
+  });
+
+  it('keeps binary data in a request (a frame for another instance)', () => {
+    const frame = { type: 'message', from: null, data: new Uint8Array([7, 124, 0]) };
+    const raw = controlEnvelope('i', {
+      request: { id: 'q', op: 'send-to-connection', args: { frame } },
+    });
+    const back = openEnvelope(raw, true);
+    expect(back).toEqual({
+      kind: 'request',
+      origin: 'i',
+      request: { id: 'q', op: 'send-to-connection', args: { frame } },
+    });
+  });
+
+  it('reads control kinds', () => {
+    expect(openEnvelope(evictEnvelope('i', connectionId, 4100), true)).toEqual({
+      kind: 'evict',
+      origin: 'i',
+      connectionId,
+      code: 4100,
+    });
+    const request = { id: 'q1', op: 'disconnect-user', args: { userId: 'u|1' } };
+    expect(openEnvelope(controlEnvelope('i', { request }), true)).toEqual({
+      kind: 'request',
+      origin: 'i',
+      request,
+    });
+    const reply = { id: 'q1', result: 3 };
+    expect(openEnvelope(controlEnvelope('i', { reply }), true)).toEqual({
+      kind: 'reply',
+      origin: 'i',
+      reply,
+    });
+  });
+
+  it('reads the 0.1 format as kind frame version 0, and 0.1 evictions', () => {
+    const raw = `inst-1||${JSON.stringify({ type: 'message', thread: 't', from: null, data: 'x' })}`;
     expect(openEnvelope(raw)).toEqual({
+      kind: 'frame',
       origin: 'inst-1',
       offset: '',
       frame: { type: 'message', thread: 't', from: null, data: 'x' },
     });
-    const withOffset = raw.replace('||', '|17-3|');
-    expect(openEnvelope(withOffset)?.frame).toEqual({
-      type: 'message',
-      thread: 't',
-      from: null,
-      data: 'x',
+    expect(openEnvelope(raw.replace('||', '|17-3|'))).toMatchObject({
+      kind: 'frame',
       offset: '17-3',
+      frame: { offset: '17-3' },
     });
-    expect(openEnvelope('garbage')).toBeUndefined();
+    const evict = `inst-1||${JSON.stringify({ type: 'evict', connectionId, code: 4100 })}`;
+    expect(openEnvelope(evict, true)).toEqual({
+      kind: 'evict',
+      origin: 'inst-1',
+      connectionId,
+      code: 4100,
+    });
+  });
+
+  it('ignores unknown kinds and versions with a bounded label, and garbage, never throwing', () => {
+    const frame = encodeFrame({ type: 'message', from: null, data: 1 });
+    expect(openEnvelope(`["frame",2,"i","",${frame}]`)).toEqual({
+      kind: 'ignored',
+      label: 'frame',
+    });
+    expect(openEnvelope(`["frame",0,"i","",${frame}]`)).toEqual({
+      kind: 'ignored',
+      label: 'frame',
+    });
+    expect(openEnvelope(`["presence",1,"i",{}]`)).toEqual({ kind: 'ignored', label: 'other' });
+    expect(openEnvelope(`["${'x'.repeat(500)}",1]`)).toEqual({ kind: 'ignored', label: 'other' });
+    expect(openEnvelope(`["evict",1,"i",5,"x"]`, true)).toEqual({
+      kind: 'ignored',
+      label: 'evict',
+    });
+    expect(openEnvelope(`["request",1,"i",{"id":"x"}]`, true)).toEqual({
+      kind: 'ignored',
+      label: 'request',
+    });
+    expect(openEnvelope('[{"type":"message"}]')).toEqual({ kind: 'ignored', label: 'other' });
+    for (const garbage of ['garbage', '[', '', 'a|b|{', 'a|b|null', 'i||{"type":"kick"}'])
+      expect(openEnvelope(garbage, true)).toEqual({ kind: 'ignored', label: 'other' });
+  });
+
+  it("0.1's reader drops every message of the current format: no frame, no eviction, no throw", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string(), (data, s) => {
+        for (const raw of [...currentMessages(data), ...currentMessages(`${s}|${s}||`)]) {
+          expect(legacy.openEnvelope(raw)).toBeUndefined();
+          const evicted: string[] = [];
+          legacy.control(raw, (c) => evicted.push(c));
+          expect(evicted).toEqual([]);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

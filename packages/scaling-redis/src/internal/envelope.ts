@@ -1,50 +1,191 @@
-import type { MessageFrame, ServerFrame } from '@ws/core';
+import type { ConnectionId, MessageFrame, ServerFrame } from '@ws/core';
 
 const BIN = '\u0000bin';
 
+/**
+ * JSON text with every `|` written as `\u007c` (the same JSON: a `|` only ever occurs inside a
+ * string). A message of the current format then holds no `|` at all, which is what makes the
+ * 0.1 parser drop it (see {@link openEnvelope}). One native scan; the replace runs only when a
+ * payload has a `|`.
+ */
+function noPipes(json: string): string {
+  return json.includes('|') ? json.replaceAll('|', '\\u007c') : json;
+}
+
+/** JSON with binary data kept (typed arrays as base64), and no `|`. */
+function stringify(value: unknown): string {
+  return noPipes(
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (ArrayBuffer.isView(v)) {
+        const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+        return { [BIN]: Buffer.from(bytes).toString('base64') };
+      }
+      return v;
+    }),
+  );
+}
+
 /** JSON with binary data kept: typed arrays travel as base64 and come back as `Uint8Array`. */
 export function encodeFrame(frame: ServerFrame): string {
-  return JSON.stringify(frame, (_key, value: unknown) => {
-    if (ArrayBuffer.isView(value)) {
-      const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-      return { [BIN]: Buffer.from(bytes).toString('base64') };
-    }
-    return value;
-  });
+  return stringify(frame);
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const b = (value as Record<string, unknown>)[BIN];
+    if (typeof b === 'string' && Object.keys(value).length === 1)
+      return new Uint8Array(Buffer.from(b, 'base64'));
+  }
+  return value;
 }
 
 /** The inverse of {@link encodeFrame}. */
 export function decodeFrame(json: string): ServerFrame {
-  return JSON.parse(json, (_key, value: unknown) => {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      const b = (value as Record<string, unknown>)[BIN];
-      if (typeof b === 'string' && Object.keys(value).length === 1)
-        return new Uint8Array(Buffer.from(b, 'base64'));
+  return JSON.parse(json, reviver) as ServerFrame;
+}
+
+/** The kinds this version reads and writes, with the one version of each it writes. */
+export const envelopeKinds = ['frame', 'evict', 'request', 'reply'] as const;
+export type EnvelopeKind = (typeof envelopeKinds)[number];
+/** The version written for every kind (the 0.1 format is read as `frame` / `evict` version 0). */
+export const ENVELOPE_VERSION = 1;
+
+/** A request to another instance's control channel (see `control.ts`). */
+export interface ControlRequest {
+  readonly id: string;
+  readonly op: string;
+  readonly args: Readonly<Record<string, unknown>>;
+}
+
+/** A reply to a {@link ControlRequest}, on the requester's control channel. */
+export interface ControlReply {
+  readonly id: string;
+  /** The operation's result (absent with `error`). */
+  readonly result?: unknown;
+  /** Set when the request was not served: `unknown_op` or `failed`. */
+  readonly error?: string;
+}
+
+/** A channel message, opened. `ignored`: not one this version knows (counted, never delivered). */
+export type Envelope =
+  | {
+      readonly kind: 'frame';
+      readonly origin: string;
+      /** The thread offset ('' for none). */
+      readonly offset: string;
+      readonly frame: ServerFrame;
     }
-    return value;
-  }) as ServerFrame;
-}
+  | {
+      readonly kind: 'evict';
+      readonly origin: string;
+      readonly connectionId: ConnectionId;
+      readonly code: number;
+    }
+  | { readonly kind: 'request'; readonly origin: string; readonly request: ControlRequest }
+  | { readonly kind: 'reply'; readonly origin: string; readonly reply: ControlReply }
+  | { readonly kind: 'ignored'; readonly label: EnvelopeKind | 'other' };
 
-/** A publication as it travels on a channel: `<origin>|<offset>|<frame JSON>` (offset may be ''). */
-export interface Envelope {
-  readonly origin: string;
-  readonly offset: string;
-  readonly frame: ServerFrame;
-}
-
-/** Builds a channel message. */
+/**
+ * The current format, a JSON array with no `|` anywhere: `["frame",1,<origin>,<offset>,<frame>]`,
+ * `["evict",1,<origin>,<connectionId>,<code>]`, `["request",1,<origin>,{id,op,args}]`,
+ * `["reply",1,<origin>,{id,result | error}]`.
+ */
 export function envelope(origin: string, frame: ServerFrame): string {
-  return `${origin}||${encodeFrame(frame)}`;
+  return `${threadEnvelopeHead(origin)}",${encodeFrame(frame)}]`;
 }
 
-/** Parses a channel message; undefined when it is not one of ours. */
-export function openEnvelope(message: string): Envelope | undefined {
+/** A frame envelope up to its offset: a thread publish (Lua) appends `<offset>",<frame>]`. */
+export function threadEnvelopeHead(origin: string): string {
+  return `["frame",${ENVELOPE_VERSION},${noPipes(JSON.stringify(origin))},"`;
+}
+
+/** An eviction for the victim's instance. */
+export function evictEnvelope(origin: string, connectionId: ConnectionId, code: number): string {
+  return noPipes(JSON.stringify(['evict', ENVELOPE_VERSION, origin, connectionId, code]));
+}
+
+/** A request or a reply, for another instance's control channel. */
+export function controlEnvelope(
+  origin: string,
+  message: { request: ControlRequest } | { reply: ControlReply },
+): string {
+  const [kind, body] =
+    'request' in message ? ['request', message.request] : ['reply', message.reply];
+  return stringify([kind, ENVELOPE_VERSION, origin, body]);
+}
+
+const IGNORED_OTHER: Envelope = Object.freeze({ kind: 'ignored', label: 'other' });
+
+function ignored(kind: unknown): Envelope {
+  return envelopeKinds.includes(kind as EnvelopeKind)
+    ? { kind: 'ignored', label: kind as EnvelopeKind }
+    : IGNORED_OTHER;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function withOffset(frame: ServerFrame, offset: string): ServerFrame {
+  return offset !== '' && frame.type === 'message'
+    ? ({ ...frame, offset } satisfies MessageFrame)
+    : frame;
+}
+
+/** Opens a message of the current format (a JSON array, checked field by field). */
+function openCurrent(message: string): Envelope {
+  const a = JSON.parse(message, reviver) as unknown;
+  if (!Array.isArray(a)) return IGNORED_OTHER;
+  const [kind, version, origin, x, y] = a as unknown[];
+  if (version !== ENVELOPE_VERSION || typeof origin !== 'string') return ignored(kind);
+  switch (kind) {
+    case 'frame':
+      if (typeof x !== 'string' || !isRecord(y) || typeof y['type'] !== 'string') break;
+      return { kind, origin, offset: x, frame: withOffset(y as unknown as ServerFrame, x) };
+    case 'evict':
+      if (typeof x !== 'string' || typeof y !== 'number') break;
+      return { kind, origin, connectionId: x as ConnectionId, code: y };
+    case 'request':
+      if (!isRecord(x) || typeof x['id'] !== 'string' || typeof x['op'] !== 'string') break;
+      if (!isRecord(x['args'])) break;
+      return { kind, origin, request: x as unknown as ControlRequest };
+    case 'reply':
+      if (!isRecord(x) || typeof x['id'] !== 'string') break;
+      if (x['error'] !== undefined && typeof x['error'] !== 'string') break;
+      return { kind, origin, reply: x as unknown as ControlReply };
+  }
+  return ignored(kind);
+}
+
+/**
+ * Opens the 0.1 format, `<origin>|<offset>|<JSON>`: on a data channel a frame (kind `frame`
+ * version 0), on a control channel `<origin>||{"type":"evict",...}` (kind `evict` version 0).
+ */
+function openLegacy(message: string, control: boolean): Envelope {
   const a = message.indexOf('|');
   const b = a < 0 ? -1 : message.indexOf('|', a + 1);
-  if (b < 0) return undefined;
+  if (b < 0) return IGNORED_OTHER;
+  const origin = message.slice(0, a);
   const offset = message.slice(a + 1, b);
-  let frame = decodeFrame(message.slice(b + 1));
-  if (offset !== '' && frame.type === 'message')
-    frame = { ...frame, offset } satisfies MessageFrame;
-  return { origin: message.slice(0, a), offset, frame };
+  const body = JSON.parse(message.slice(b + 1), reviver) as unknown;
+  if (!isRecord(body) || typeof body['type'] !== 'string') return IGNORED_OTHER;
+  if (!control) return { kind: 'frame', origin, offset, frame: withOffset(body as never, offset) };
+  const { connectionId, code } = body;
+  if (body['type'] !== 'evict' || typeof connectionId !== 'string' || typeof code !== 'number')
+    return IGNORED_OTHER;
+  return { kind: 'evict', origin, connectionId: connectionId as ConnectionId, code };
+}
+
+/**
+ * Opens a channel message, of the current format or of 0.1's. Never throws: what is not a
+ * message of a known kind and version (garbage included) is `ignored`.
+ */
+export function openEnvelope(message: string, control = false): Envelope {
+  try {
+    return message.charCodeAt(0) === 0x5b /* [ */
+      ? openCurrent(message)
+      : openLegacy(message, control);
+  } catch {
+    return IGNORED_OTHER;
+  }
 }

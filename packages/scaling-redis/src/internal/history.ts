@@ -1,6 +1,6 @@
 import type { HistoryResult, MessageFrame, Offset, ThreadId, ThreadPublishOutcome } from '@ws/core';
 import { compareOffsets, maxOffset } from '@ws/core';
-import { decodeFrame, encodeFrame } from './envelope.js';
+import { decodeFrame, encodeFrame, threadEnvelopeHead } from './envelope.js';
 import type { Routing } from './routing.js';
 import { historyScript, publishThreadScript } from './scripts.js';
 import type { Shared } from './shared.js';
@@ -60,7 +60,7 @@ export async function publishToThread(
       [
         s.link.publishCommand,
         channel,
-        s.self,
+        threadEnvelopeHead(s.self),
         encodeFrame(bare),
         keep,
         s.o.historyTtlMs,

@@ -1,15 +1,9 @@
 import type { AdmitResult, ConnectionId, UserId } from '@ws/core';
 import { CloseCode } from '@ws/core';
+import { evictEnvelope } from './envelope.js';
 import { admitScript, releaseScript } from './scripts.js';
 import type { Shared } from './shared.js';
 import { member, parseMember } from './shared.js';
-
-/** A control message between instances. */
-export type ControlMessage = {
-  readonly type: 'evict';
-  readonly connectionId: ConnectionId;
-  readonly code: number;
-};
 
 /**
  * Admits against local counts only, while Redis is unreachable: the instance keeps serving its
@@ -78,13 +72,9 @@ export async function admit(
       s.admitted.delete(victim.connectionId);
       continue;
     }
-    const msg: ControlMessage = {
-      type: 'evict',
-      connectionId: victim.connectionId,
-      code: CloseCode.evicted,
-    };
+    const msg = evictEnvelope(s.self, victim.connectionId, CloseCode.evicted);
     s.link
-      .publish(s.keys.controlChannel(victim.instanceId), `${s.self}||${JSON.stringify(msg)}`)
+      .publish(s.keys.controlChannel(victim.instanceId), msg)
       .catch((err: unknown) => s.ctx.onError(err, { stage: 'redis-evict' }));
   }
   return { admitted: true, evict };

@@ -1,46 +1,62 @@
 import type { Offset } from '@ws/core';
+import type { Envelope } from './envelope.js';
 import { openEnvelope } from './envelope.js';
 import { announceGap, seen } from './gaps.js';
-import type { ControlMessage } from './limits.js';
-import type { RoutingState } from './routingState.js';
+import type { Route, RoutingState } from './routingState.js';
 
-/** A message on this instance's control channel: `<origin>||<ControlMessage JSON>`. */
-function control(st: RoutingState, message: string): void {
-  const b = message.indexOf('|', message.indexOf('|') + 1);
-  const msg = JSON.parse(message.slice(b + 1)) as ControlMessage;
-  switch (msg.type) {
-    case 'evict':
-      st.s.ctx.evictLocal(msg.connectionId, msg.code);
-      return;
+/** What this instance's control channel carries, handed to the adapter's control part. */
+export type ControlEnvelope = Extract<Envelope, { kind: 'evict' | 'request' | 'reply' }>;
+
+/** Counts a message that is never delivered: unknown kind or version, or on the wrong channel. */
+function ignore(st: RoutingState, env: Envelope): void {
+  st.s.m.envelopesIgnored.inc(1, {
+    kind: env.kind === 'ignored' ? env.label : env.kind,
+  });
+}
+
+/** A publication of another instance on a data channel: delivered locally. */
+function deliver(
+  st: RoutingState,
+  route: Exclude<Route, { kind: 'control' }>,
+  env: Envelope,
+): void {
+  const { s } = st;
+  if (env.kind !== 'frame') {
+    ignore(st, env);
+    return;
   }
+  if (env.origin === s.self) return;
+  if (route.kind === 'thread') {
+    // The first publication after a possible loss: announce the gap before it, so the
+    // client resumes from what it had before (duplicates are dropped by offset client-side).
+    announceGap(st, route.threadId);
+    if (env.offset !== '') seen(st, route.threadId, env.offset as Offset);
+  }
+  s.m.received.inc(1, { kind: route.kind });
+  s.ctx.deliverLocal(route, env.frame);
 }
 
 /**
- * The subscriber's message handler, created once per adapter: a control message is acted on,
- * a publication of another instance is delivered locally (a thread's first one after a possible
- * loss announces the gap before it). This instance's own publications are skipped.
+ * The subscriber's message handler, created once per adapter: a control message goes to
+ * `onControl`, a publication of another instance is delivered locally (a thread's first one
+ * after a possible loss announces the gap before it). This instance's own publications are
+ * skipped; a kind (or a version of a kind) this version does not know is counted in
+ * `ws_redis_envelopes_ignored_total` and never reaches a socket.
  */
-export function createMessageHandler(st: RoutingState): (channel: string, message: string) => void {
+export function createMessageHandler(
+  st: RoutingState,
+  onControl: (env: ControlEnvelope) => void,
+): (channel: string, message: string) => void {
   const { s } = st;
   return (channel, message) => {
     const route = st.routes.get(channel);
     if (route === undefined) return;
     try {
-      if (route.kind === 'control') {
-        control(st, message);
-        return;
-      }
-      const env = openEnvelope(message);
-      if (env === undefined) return;
-      if (env.origin === s.self) return;
-      if (route.kind === 'thread') {
-        // The first publication after a possible loss: announce the gap before it, so the
-        // client resumes from what it had before (duplicates are dropped by offset client-side).
-        announceGap(st, route.threadId);
-        if (env.offset !== '') seen(st, route.threadId, env.offset as Offset);
-      }
-      s.m.received.inc(1, { kind: route.kind });
-      s.ctx.deliverLocal(route, env.frame);
+      const env = openEnvelope(message, route.kind === 'control');
+      if (route.kind !== 'control') deliver(st, route, env);
+      else if (env.kind === 'evict' || env.kind === 'request' || env.kind === 'reply')
+        onControl(env);
+      else ignore(st, env);
     } catch (err) {
       s.ctx.onError(err, { stage: 'redis-message' });
     }

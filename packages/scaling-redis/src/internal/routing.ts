@@ -1,5 +1,6 @@
 import type { LocalScope, Offset, PublishOutcome, ServerFrame, ThreadId, UserId } from '@ws/core';
 import { announceGap, markGaps, runGapChecks, seen } from './gaps.js';
+import type { ControlEnvelope } from './messageHandler.js';
 import { createMessageHandler } from './messageHandler.js';
 import { publish } from './publish.js';
 import { createRoutingState } from './routingState.js';
@@ -35,8 +36,11 @@ export interface Routing {
   tick(): Promise<void>;
 }
 
-/** Creates the routing of one adapter and hooks it to the subscriber connection. */
-export function createRouting(s: Shared): Routing {
+/**
+ * Creates the routing of one adapter and hooks it to the subscriber connection; messages on
+ * this instance's control channel go to `onControl`.
+ */
+export function createRouting(s: Shared, onControl: (env: ControlEnvelope) => void): Routing {
   const st = createRoutingState(s);
 
   s.link.onSubscriber('close', () => {
@@ -47,7 +51,7 @@ export function createRouting(s: Shared): Routing {
     st.wasReady = true;
     void resubscribe(st);
   });
-  s.link.onMessage(createMessageHandler(st));
+  s.link.onMessage(createMessageHandler(st, onControl));
 
   return {
     joinPoint: (threadId, fetchLast) => joinPoint(st, threadId, fetchLast),

@@ -98,8 +98,9 @@ return removed
 /**
  * Appends a thread message to its stream and publishes it, atomically, so the offset (the
  * stream id) is in the published frame and stream order equals delivery order.
- * KEYS: stream, meta. ARGV: publish command, channel, origin, frame JSON, maxlen, ttl ms,
- * stream expire ms, meta expire ms. Returns {offset, receivers}.
+ * KEYS: stream, meta. ARGV: publish command, channel, envelope head (`threadEnvelopeHead`),
+ * frame JSON, maxlen, ttl ms, stream expire ms, meta expire ms. The published envelope is
+ * `<head><offset>",<frame JSON>]`. Returns {offset, receivers}.
  */
 export const publishThreadScript: Script = script(
   'publishThread',
@@ -121,7 +122,7 @@ end
 redis.call('HSET', KEYS[2], 'last', id)
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 redis.call('PEXPIRE', KEYS[2], ARGV[8])
-local n = redis.call(ARGV[1], ARGV[2], ARGV[3] .. '|' .. id .. '|' .. ARGV[4])
+local n = redis.call(ARGV[1], ARGV[2], ARGV[3] .. id .. '",' .. ARGV[4] .. ']')
 return {id, n}
 `,
 );

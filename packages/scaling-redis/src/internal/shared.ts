@@ -10,6 +10,9 @@ export interface RedisMetrics {
   readonly resyncs: Counter;
   readonly purged: Counter;
   readonly localAdmissions: Counter;
+  readonly envelopesIgnored: Counter;
+  readonly controlRequests: Counter;
+  readonly controlTimeouts: Counter;
 }
 
 /** State shared by the adapter's parts, created at `start`. */
@@ -71,6 +74,18 @@ export function registerMetrics(ctx: ClusterContext): RedisMetrics {
     }),
     localAdmissions: r.counter('ws_redis_local_admissions_total', {
       help: 'Connections admitted against local counts only, while Redis was unavailable',
+    }),
+    envelopesIgnored: r.counter('ws_redis_envelopes_ignored_total', {
+      help: 'Channel messages of a kind or version this instance does not know, or on the wrong channel, never delivered (kind: frame, evict, request, reply, other)',
+      labelNames: ['kind'],
+    }),
+    controlRequests: r.counter('ws_redis_control_requests_total', {
+      help: 'Requests sent to another instance on its control channel, by operation',
+      labelNames: ['op'],
+    }),
+    controlTimeouts: r.counter('ws_redis_control_timeouts_total', {
+      help: 'Requests to another instance not answered within commandTimeoutMs (or with no subscriber), by operation; their instance is not counted',
+      labelNames: ['op'],
     }),
   };
 }

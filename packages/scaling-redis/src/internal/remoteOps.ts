@@ -1,0 +1,98 @@
+import type {
+  ClusterContext,
+  ConnectionId,
+  ConnectionSendOutcome,
+  RemoteConnection,
+  ServerFrame,
+  UserClose,
+  UserId,
+} from '@ws/core';
+import { CloseCode } from '@ws/core';
+import type { Control } from './control.js';
+import { instances } from './registry.js';
+import type { Shared } from './shared.js';
+
+/** What the cluster operations need: the adapter's shared state and its control channel. */
+export interface Remote {
+  readonly s: Shared;
+  readonly control: Control;
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
+
+/**
+ * Closes a user's connections on every other live instance (each asked on its control channel);
+ * answers the sum of the counts reported within `commandTimeoutMs`. Never rejects: an instance
+ * that does not answer in time is not counted (`ws_redis_control_timeouts_total`).
+ */
+export async function disconnectUser(r: Remote, userId: UserId, close: UserClose): Promise<number> {
+  const peers = (await instances(r.s)).filter((i) => !i.self);
+  const args = { userId, code: close.code, reason: close.reason };
+  const answers = await Promise.all(
+    peers.map((p) => r.control.request(p.instanceId, 'disconnect-user', args)),
+  );
+  let closed = 0;
+  for (const a of answers) if (a.answered && isCount(a.result)) closed += a.result;
+  return closed;
+}
+
+function isOutcome(v: unknown): v is ConnectionSendOutcome {
+  return v === 'delivered' || v === 'not_found' || v === 'dropped';
+}
+
+/**
+ * Hands a frame to the instance that owns a connection (a request on its control channel);
+ * answers what it did, or `no_answer` within `commandTimeoutMs`. Never rejects.
+ */
+export async function sendToConnection(
+  r: Remote,
+  target: RemoteConnection,
+  frame: ServerFrame,
+): Promise<ConnectionSendOutcome> {
+  const a = await r.control.request(target.instanceId, 'send-to-connection', {
+    connectionId: target.connectionId,
+    frame,
+  });
+  return a.answered && isOutcome(a.result) ? a.result : 'no_answer';
+}
+
+function isFrame(v: unknown): v is ServerFrame {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as Record<string, unknown>)['type'] === 'string'
+  );
+}
+
+/** Close codes a peer may ask for: 4000-4099 and 4103 (as core checks them). */
+function allowed(code: unknown): code is number {
+  return (
+    typeof code === 'number' &&
+    Number.isInteger(code) &&
+    ((code >= 4000 && code <= 4099) || code === CloseCode.revoked)
+  );
+}
+
+/** Serves the cluster operations of other instances, where this core supports them. */
+export function serveRemote(control: Control, ctx: ClusterContext): void {
+  const closeUserLocal = ctx.closeUserLocal;
+  if (closeUserLocal !== undefined) {
+    control.serve('disconnect-user', (args) => {
+      const { userId, code, reason } = args;
+      if (typeof userId !== 'string' || !allowed(code) || typeof reason !== 'string')
+        throw new Error('disconnect-user: bad arguments');
+      return closeUserLocal(userId as UserId, { code, reason });
+    });
+  }
+  const sendLocal = ctx.sendLocal;
+  if (sendLocal !== undefined) {
+    control.serve('send-to-connection', (args) => {
+      const { connectionId, frame } = args;
+      if (typeof connectionId !== 'string' || !isFrame(frame))
+        throw new Error('send-to-connection: bad arguments');
+      return sendLocal(connectionId as ConnectionId, frame);
+    });
+  }
+}
