@@ -12,7 +12,6 @@ export type {
   ManagerStats,
   Plugin,
   PluginContext,
-  WelcomeFields,
   SendOptions,
   ThreadSendOptions,
   UserPresence,

@@ -58,7 +58,6 @@ export function createState(options: ManagerOptions): ManagerState {
     inbound: [],
     outbound: [],
     closeHooks: [],
-    welcomeFields: {},
     startedAt: clock.now(),
     lifecycle: 'running',
     nextConnection: 0,
