@@ -1,3 +1,7 @@
 export { redisCluster } from './redisCluster.js';
 export { redisClusterDefaults } from './options.js';
 export type { RedisClusterOptions } from './options.js';
+export { createEmitter } from './emitter.js';
+export type { EmitResult, Emitter, EmitterDisconnectOptions } from './emitter.js';
+export { emitterDefaults } from './emitterOptions.js';
+export type { EmitterOptions, EmitterTarget } from './emitterOptions.js';

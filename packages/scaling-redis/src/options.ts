@@ -107,13 +107,19 @@ function integer(name: string, value: number, min: number): number {
   return value;
 }
 
-/** Validates the options and fills in defaults; throws `WsError('invalid_options')`. */
-export function resolveOptions(o: RedisClusterOptions): ResolvedOptions {
-  const d = redisClusterDefaults;
-  if (typeof o !== 'object' || o === null || typeof o.redis !== 'object' || o.redis === null) {
+/**
+ * Checks `redis` (an ioredis `Redis` or `Cluster`) and `keyPrefix` (1-64 characters, no braces
+ * or spaces), shared by `redisCluster` and `createEmitter`; throws `WsError('invalid_options')`.
+ */
+export function checkConnectionOptions(o: {
+  readonly redis?: unknown;
+  readonly keyPrefix?: unknown;
+}): void {
+  const redis = o.redis as { duplicate?: unknown } | null | undefined;
+  if (typeof redis !== 'object' || redis === null) {
     throw new WsError('invalid_options', 'redis: an ioredis Redis or Cluster client is required');
   }
-  if (typeof o.redis.duplicate !== 'function') {
+  if (typeof redis.duplicate !== 'function') {
     throw new WsError('invalid_options', 'redis must be an ioredis Redis or Cluster client');
   }
   if (typeof o.keyPrefix !== 'string' || !/^[^{}\s]{1,64}$/.test(o.keyPrefix)) {
@@ -122,6 +128,14 @@ export function resolveOptions(o: RedisClusterOptions): ResolvedOptions {
       'keyPrefix is required: 1-64 characters, no braces or spaces',
     );
   }
+}
+
+/** Validates the options and fills in defaults; throws `WsError('invalid_options')`. */
+export function resolveOptions(o: RedisClusterOptions): ResolvedOptions {
+  const d = redisClusterDefaults;
+  if (typeof o !== 'object' || o === null)
+    throw new WsError('invalid_options', 'redisCluster needs an options object');
+  checkConnectionOptions(o);
   return {
     redis: o.redis,
     keyPrefix: o.keyPrefix,

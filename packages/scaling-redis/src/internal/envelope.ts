@@ -91,7 +91,12 @@ export type Envelope =
  * `["reply",1,<origin>,{id,result | error}]`.
  */
 export function envelope(origin: string, frame: ServerFrame): string {
-  return `${threadEnvelopeHead(origin)}",${encodeFrame(frame)}]`;
+  return frameEnvelope(origin, encodeFrame(frame));
+}
+
+/** {@link envelope} of a frame already encoded with {@link encodeFrame} (no offset). */
+export function frameEnvelope(origin: string, frameJson: string): string {
+  return `${threadEnvelopeHead(origin)}",${frameJson}]`;
 }
 
 /** A frame envelope up to its offset: a thread publish (Lua) appends `<offset>",<frame>]`. */

@@ -1,9 +1,10 @@
 import type { HistoryResult, MessageFrame, Offset, ThreadId, ThreadPublishOutcome } from '@ws/core';
 import { compareOffsets, maxOffset } from '@ws/core';
-import { decodeFrame, encodeFrame, threadEnvelopeHead } from './envelope.js';
+import { decodeFrame, encodeFrame } from './envelope.js';
 import type { Routing } from './routing.js';
-import { historyScript, publishThreadScript } from './scripts.js';
+import { historyScript } from './scripts.js';
 import type { Shared } from './shared.js';
+import { appendThread } from './threadAppend.js';
 
 const U64_MAX = 18446744073709551615n;
 
@@ -20,17 +21,6 @@ function fitsStreamId(offset: string): boolean {
 /** `<ms>` alone means `<ms>-0`, as `compareOffsets` reads it. */
 function fullId(offset: string): string {
   return offset.includes('-') ? offset : `${offset}-0`;
-}
-
-const DAY_MS = 86_400_000;
-
-/**
- * How long a thread's stream lives after its last publication, in ms: past the TTL (or a week
- * without an age limit). Its meta (`last`, `trimmed`) lives a day longer, so an old offset is
- * still answered "not recoverable" rather than taken for a fresh thread.
- */
-function streamExpireMs(s: Shared): number {
-  return s.o.historyTtlMs > 0 ? s.o.historyTtlMs + 60_000 : 7 * DAY_MS;
 }
 
 /** What the thread publish paths need: the adapter's shared state and its routing. */
@@ -50,31 +40,23 @@ export async function publishToThread(
 ): Promise<ThreadPublishOutcome> {
   const { s, routing } = r;
   const { offset: _ignored, ...bare } = frame;
-  const keep = s.o.keepHistory(threadId) ? s.o.historyMaxLen : 0;
   const channel = s.keys.threadChannel(threadId);
-  let reply: [string, number];
+  let reply: { offset: string; receivers: number };
   try {
-    reply = (await s.link.run(
-      publishThreadScript,
-      [s.keys.threadStream(threadId), s.keys.threadMeta(threadId)],
-      [
-        s.link.publishCommand,
-        channel,
-        threadEnvelopeHead(s.self),
-        encodeFrame(bare),
-        keep,
-        s.o.historyTtlMs,
-        streamExpireMs(s),
-        streamExpireMs(s) + DAY_MS,
-      ],
-    )) as [string, number];
+    reply = await appendThread(s.link, {
+      keys: s.keys,
+      options: s.o,
+      origin: s.self,
+      threadId,
+      frameJson: encodeFrame(bare),
+    });
   } catch (err) {
     s.m.commandFailures.inc(1, { op: 'publish-thread' });
     throw err;
   }
-  const offset = String(reply[0]) as Offset;
+  const offset = reply.offset as Offset;
   routing.seen(threadId, offset);
-  const others = Number(reply[1]) - (routing.holds(channel) ? 1 : 0);
+  const others = reply.receivers - (routing.holds(channel) ? 1 : 0);
   return { offset, published: others > 0 };
 }
 

@@ -1,26 +1,10 @@
-import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { Clock } from '@ws/core';
 import type { ResolvedOptions } from '../options.js';
+import type { RawClient, RawSubscriber } from './duplicate.js';
+import { duplicateClient, isCluster, runScript } from './duplicate.js';
 import type { Script } from './scripts.js';
 
 type Arg = string | number;
-type Listener = (...args: never[]) => void;
-
-/** The few client methods the adapter uses, common to ioredis `Redis` and `Cluster`. */
-interface RawClient {
-  readonly status: string;
-  call(command: string, ...args: Arg[]): Promise<unknown>;
-  on(event: string, listener: Listener): unknown;
-  disconnect(reconnect?: boolean): void;
-  quit(): Promise<unknown>;
-}
-
-interface RawSubscriber extends RawClient {
-  subscribe(...channels: string[]): Promise<unknown>;
-  unsubscribe(...channels: string[]): Promise<unknown>;
-  ssubscribe(...channels: string[]): Promise<unknown>;
-  sunsubscribe(...channels: string[]): Promise<unknown>;
-}
 
 /** The adapter's two connections, duplicated from the application's client. */
 export interface Link {
@@ -44,49 +28,11 @@ export interface Link {
   close(): Promise<void>;
 }
 
-function isCluster(client: Redis | Cluster): client is Cluster {
-  return (client as { isCluster?: boolean }).isCluster === true;
-}
-
-function isNoScript(err: unknown): boolean {
-  return err instanceof Error && err.message.startsWith('NOSCRIPT');
-}
-
 /** Duplicates the application's client into a command and a subscriber connection. */
 export function createLink(o: ResolvedOptions, clock: Clock): Link {
-  const retry = (times: number): number =>
-    Math.min(50 * 2 ** Math.min(times, 10), o.reconnectMaxDelayMs);
-  const common: Partial<RedisOptions> = {
-    keyPrefix: '',
-    lazyConnect: false,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    autoResubscribe: false,
-    commandTimeout: o.commandTimeoutMs,
-  };
-  let cmd: RawClient;
-  let sub: RawSubscriber;
+  const cmd: RawClient = duplicateClient(o);
+  const sub: RawSubscriber = duplicateClient(o, true);
   const sharded = isCluster(o.redis);
-  if (isCluster(o.redis)) {
-    const app: Cluster = o.redis;
-    const base = app.options.redisOptions ?? {};
-    const cluster = (extra: Partial<ClusterOptions>): Cluster =>
-      app.duplicate([], {
-        ...extra,
-        lazyConnect: false,
-        enableOfflineQueue: false,
-        clusterRetryStrategy: retry,
-        redisOptions: { ...base, ...common },
-      } as unknown as Parameters<Cluster['duplicate']>[1]);
-    cmd = cluster({}) as unknown as RawClient;
-    sub = cluster({ shardedSubscribers: true }) as unknown as RawSubscriber;
-  } else {
-    const redis = o.redis;
-    const single = (): Redis =>
-      redis.duplicate({ ...common, enableOfflineQueue: false, retryStrategy: retry });
-    cmd = single();
-    sub = single();
-  }
 
   const call = (command: string, ...args: Arg[]): Promise<unknown> => cmd.call(command, ...args);
 
@@ -96,14 +42,7 @@ export function createLink(o: ResolvedOptions, clock: Clock): Link {
     cmdReady: () => cmd.status === 'ready',
     subReady: () => sub.status === 'ready',
     call,
-    async run(script, keys, args) {
-      try {
-        return await call('EVALSHA', script.sha, keys.length, ...keys, ...args);
-      } catch (err) {
-        if (!isNoScript(err)) throw err;
-        return call('EVAL', script.source, keys.length, ...keys, ...args);
-      }
-    },
+    run: (script, keys, args) => runScript(cmd, script, { keys, args }),
     async publish(channel, message) {
       return Number(await call(sharded ? 'SPUBLISH' : 'PUBLISH', channel, message));
     },

@@ -7,7 +7,7 @@ import type {
   UserClose,
   UserId,
 } from '@ws/core';
-import { CloseCode } from '@ws/core';
+import { isBackendCloseCode } from './backendClose.js';
 import type { Control } from './control.js';
 import { instances } from './registry.js';
 import type { Shared } from './shared.js';
@@ -66,22 +66,13 @@ function isFrame(v: unknown): v is ServerFrame {
   );
 }
 
-/** Close codes a peer may ask for: 4000-4099 and 4103 (as core checks them). */
-function allowed(code: unknown): code is number {
-  return (
-    typeof code === 'number' &&
-    Number.isInteger(code) &&
-    ((code >= 4000 && code <= 4099) || code === CloseCode.revoked)
-  );
-}
-
 /** Serves the cluster operations of other instances, where this core supports them. */
 export function serveRemote(control: Control, ctx: ClusterContext): void {
   const closeUserLocal = ctx.closeUserLocal;
   if (closeUserLocal !== undefined) {
     control.serve('disconnect-user', (args) => {
       const { userId, code, reason } = args;
-      if (typeof userId !== 'string' || !allowed(code) || typeof reason !== 'string')
+      if (typeof userId !== 'string' || !isBackendCloseCode(code) || typeof reason !== 'string')
         throw new Error('disconnect-user: bad arguments');
       return closeUserLocal(userId as UserId, { code, reason });
     });
