@@ -1,6 +1,7 @@
 import type { HistoryResult, MessageFrame, Offset, ThreadId, ThreadPublishOutcome } from '@ws/core';
 import { compareOffsets, maxOffset } from '@ws/core';
 import { decodeFrame, encodeFrame } from './envelope.js';
+import type { OwnEntry } from './ownOrder.js';
 import type { Routing } from './routing.js';
 import { historyScript } from './scripts.js';
 import type { Shared } from './shared.js';
@@ -29,17 +30,25 @@ export interface Routed {
   readonly routing: Routing;
 }
 
-/**
- * Appends to the thread's bounded stream and publishes, in one Lua call: the stream id is the
- * offset, in the frame that every instance receives.
- */
-export async function publishToThread(
+/** Resolves once the entry's own envelope came back on the subscriber, or after `ms`. */
+function arrival(s: Shared, entry: OwnEntry, ms: number): Promise<void> {
+  if (entry.arrived) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = s.ctx.clock.setTimeout(resolve, ms);
+    entry.onArrive = () => {
+      s.ctx.clock.clear(timer);
+      resolve();
+    };
+  });
+}
+
+async function appendAndPublish(
   r: Routed,
-  threadId: ThreadId,
-  frame: MessageFrame,
+  m: { readonly threadId: ThreadId; readonly frame: MessageFrame; readonly entry?: OwnEntry },
 ): Promise<ThreadPublishOutcome> {
   const { s, routing } = r;
-  const { offset: _ignored, ...bare } = frame;
+  const { threadId, entry } = m;
+  const { offset: _ignored, ...bare } = m.frame;
   const channel = s.keys.threadChannel(threadId);
   let reply: { offset: string; receivers: number };
   try {
@@ -54,10 +63,36 @@ export async function publishToThread(
     s.m.commandFailures.inc(1, { op: 'publish-thread' });
     throw err;
   }
+  if (entry !== undefined) {
+    entry.offset = reply.offset;
+    // Everything published on the channel before this message is delivered here first.
+    await arrival(s, entry, s.o.commandTimeoutMs);
+  }
   const offset = reply.offset as Offset;
   routing.seen(threadId, offset);
   const others = reply.receivers - (routing.holds(channel) ? 1 : 0);
   return { offset, published: others > 0 };
+}
+
+/**
+ * Appends to the thread's bounded stream and publishes, in one Lua call: the stream id is the
+ * offset, in the frame that every instance receives. When this instance receives the thread
+ * (it has members), the answer waits until the message came back on the subscriber, so local
+ * members get it after every earlier publication of other instances or emitters, and later
+ * ones wait for it (`ownOrder.ts`): local order is offset order.
+ */
+export function publishToThread(
+  r: Routed,
+  threadId: ThreadId,
+  frame: MessageFrame,
+): Promise<ThreadPublishOutcome> {
+  const order = r.routing.order;
+  if (!r.routing.receives(r.s.keys.threadChannel(threadId)))
+    return appendAndPublish(r, { threadId, frame });
+  const entry = order.begin(threadId);
+  const outer = appendAndPublish(r, { threadId, frame, entry });
+  order.attach(threadId, entry, outer);
+  return outer;
 }
 
 /**

@@ -25,15 +25,28 @@ function deliver(
     ignore(st, env);
     return;
   }
-  if (env.origin === s.self) return;
-  if (route.kind === 'thread') {
+  if (route.kind !== 'thread') {
+    if (env.origin === s.self) return;
+    s.m.received.inc(1, { kind: route.kind });
+    s.ctx.deliverLocal(route, env.frame);
+    return;
+  }
+  const { threadId } = route;
+  if (env.origin === s.self) {
+    // This instance writes its own publication itself, once it came back here (`ownOrder.ts`).
+    st.order.ownArrived(threadId, env.offset);
+    return;
+  }
+  const frame = env.frame;
+  const offset = env.offset;
+  st.order.deliver(threadId, () => {
     // The first publication after a possible loss: announce the gap before it, so the
     // client resumes from what it had before (duplicates are dropped by offset client-side).
-    announceGap(st, route.threadId);
-    if (env.offset !== '') seen(st, route.threadId, env.offset as Offset);
-  }
-  s.m.received.inc(1, { kind: route.kind });
-  s.ctx.deliverLocal(route, env.frame);
+    announceGap(st, threadId);
+    if (offset !== '') seen(st, threadId, offset as Offset);
+    s.m.received.inc(1, { kind: 'thread' });
+    s.ctx.deliverLocal(route, frame);
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import type { LocalScope, Offset, PublishOutcome, ServerFrame, ThreadId, UserId 
 import { announceGap, markGaps, runGapChecks, seen } from './gaps.js';
 import type { ControlEnvelope } from './messageHandler.js';
 import { createMessageHandler } from './messageHandler.js';
+import type { OwnOrder } from './ownOrder.js';
 import { publish } from './publish.js';
 import { createRoutingState } from './routingState.js';
 import type { Shared } from './shared.js';
@@ -32,6 +33,10 @@ export interface Routing {
   publishAll(frame: ServerFrame): Promise<PublishOutcome>;
   /** Whether this instance is subscribed to a channel (so a publish count includes it). */
   holds(channel: string): boolean;
+  /** Whether the channel's SUBSCRIBE completed on the live subscriber (its own envelopes come back). */
+  receives(channel: string): boolean;
+  /** Offset order of own and foreign thread publications (see `ownOrder.ts`). */
+  readonly order: OwnOrder;
   /** Retries what failed while Redis was away (gap checks). Never throws. */
   tick(): Promise<void>;
 }
@@ -64,6 +69,8 @@ export function createRouting(s: Shared, onControl: (env: ControlEnvelope) => vo
     publishToUser: (userId, frame) => publish(st, s.keys.userChannel(userId), frame),
     publishAll: (frame) => publish(st, s.keys.allChannel, frame),
     holds: (channel) => st.routes.has(channel) && s.link.subReady(),
+    receives: (channel) => st.active.has(channel) && s.link.subReady(),
+    order: st.order,
     async tick() {
       await runGapChecks(st);
       try {

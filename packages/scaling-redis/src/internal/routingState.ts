@@ -1,4 +1,6 @@
 import type { DeliveryTarget, LocalScope, Offset, ThreadId } from '@ws/core';
+import type { OwnOrder } from './ownOrder.js';
+import { createOwnOrder } from './ownOrder.js';
 import type { Shared } from './shared.js';
 
 /** Where a channel's publications go: a local delivery target, or this instance's control. */
@@ -21,6 +23,8 @@ export interface RoutingState {
   wasReady: boolean;
   /** A round of gap checks is running. */
   checking: boolean;
+  /** Offset order between this instance's own thread publications and the others'. */
+  readonly order: OwnOrder;
 }
 
 /** The routing state of one adapter: the broadcast channel and its own control channel routed. */
@@ -37,6 +41,7 @@ export function createRoutingState(s: Shared): RoutingState {
     presubscribed: new Map(),
     wasReady: false,
     checking: false,
+    order: createOwnOrder(),
   };
 }
 
