@@ -122,7 +122,8 @@ describe('a worker process with only the emitter', () => {
     await waitFor(() => receivers.every((r) => r.messages.length >= total), {
       timeoutMs: 60_000,
       intervalMs: 50,
-      message: () => `every receiver to get ${total}: ${receivers.map((r) => r.messages.length)}`,
+      message: () =>
+        `every receiver to get ${total}: ${receivers.map((r) => r.messages.length).join(',')}`,
     });
     await sleep(300);
 

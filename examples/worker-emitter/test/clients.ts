@@ -1,5 +1,5 @@
 /** `@ws/client` clients for the tests, on the `ws` package, with a handle to drop their socket. */
-import type { Client, ClientMessage, WebSocketConstructor } from '@ws/client';
+import type { Client, ClientMessage } from '@ws/client';
 import { createClient } from '@ws/client';
 import { WebSocket } from 'ws';
 
@@ -29,7 +29,7 @@ export function testClient(url: string, user: string): TestClient {
   const client = createClient({
     url,
     token: user,
-    WebSocket: Tracked as unknown as WebSocketConstructor,
+    WebSocket: Tracked,
     backoff: { minMs: 100, maxMs: 1000, factor: 2 },
     requestTimeoutMs: 30_000,
     maxQueued: 1000,

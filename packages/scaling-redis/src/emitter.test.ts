@@ -1,4 +1,4 @@
-import type { ThreadId, UserId } from '@ws/core';
+import type { ThreadId } from '@ws/core';
 import { CloseCode, createMetricsRegistry, isWsError } from '@ws/core';
 import { createRedisServer, sleep, waitFor } from '@ws/testkit';
 import type { RedisServer } from '@ws/testkit';
@@ -214,9 +214,9 @@ describe('emitter.disconnectUser', () => {
     await sleep(200);
     for (const o of others) expect(o.client.closed).toBeUndefined();
     const again = await Promise.all(nodes.map((n) => connect(n.manager, 'mallory')));
-    expect(
-      await emitter.disconnectUser('mallory' as UserId, { code: 4040, reason: 'moved' }),
-    ).toEqual({ published: true });
+    expect(await emitter.disconnectUser('mallory', { code: 4040, reason: 'moved' })).toEqual({
+      published: true,
+    });
     await waitFor(() => again.every((v) => v.client.closed?.code === 4040), { timeoutMs: 10_000 });
     for (const n of nodes) expect(n.errors).toEqual([]);
     await emitter.close();

@@ -1,4 +1,5 @@
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import type { Clock } from '@ws/core';
 import type { Script } from './scripts.js';
 
 type Arg = string | number;
@@ -88,4 +89,24 @@ export async function runScript(
     if (!isNoScript(err)) throw err;
     return client.call('EVAL', script.source, keys.length, ...keys, ...args);
   }
+}
+
+/** Closes a connection: QUIT when it is up (waiting at most `ms`), then disconnect. Never throws. */
+export async function closeClient(
+  client: RawClient,
+  wait: { clock: Clock; ms: number },
+): Promise<void> {
+  try {
+    if (client.status === 'ready') {
+      let timer: ReturnType<Clock['setTimeout']> | undefined;
+      await Promise.race([
+        client.quit(),
+        new Promise<void>((r) => (timer = wait.clock.setTimeout(r, wait.ms))),
+      ]);
+      if (timer !== undefined) wait.clock.clear(timer);
+    }
+  } catch {
+    // closing anyway
+  }
+  client.disconnect();
 }

@@ -2,7 +2,7 @@ import type { Clock } from '@ws/core';
 import { WsError, systemClock, toWsError } from '@ws/core';
 import type { ResolvedEmitterOptions } from '../emitterOptions.js';
 import type { RawClient } from './duplicate.js';
-import { duplicateClient, isCluster, runScript } from './duplicate.js';
+import { closeClient, duplicateClient, isCluster, runScript } from './duplicate.js';
 import type { Script } from './scripts.js';
 import type { ScriptRunner } from './threadAppend.js';
 
@@ -89,19 +89,7 @@ export function createEmitterConnection(o: ResolvedEmitterOptions): EmitterConne
       if (closed) return;
       closed = true;
       waiting.clear();
-      try {
-        if (client.status === 'ready') {
-          let timer: ReturnType<Clock['setTimeout']> | undefined;
-          await Promise.race([
-            client.quit(),
-            new Promise<void>((r) => (timer = clock.setTimeout(r, o.commandTimeoutMs))),
-          ]);
-          if (timer !== undefined) clock.clear(timer);
-        }
-      } catch {
-        // closing anyway
-      }
-      client.disconnect();
+      await closeClient(client, { clock, ms: o.commandTimeoutMs });
     },
   };
 }

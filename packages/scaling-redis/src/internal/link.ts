@@ -1,7 +1,7 @@
 import type { Clock } from '@ws/core';
 import type { ResolvedOptions } from '../options.js';
 import type { RawClient, RawSubscriber } from './duplicate.js';
-import { duplicateClient, isCluster, runScript } from './duplicate.js';
+import { closeClient, duplicateClient, isCluster, runScript } from './duplicate.js';
 import type { Script } from './scripts.js';
 
 type Arg = string | number;
@@ -86,21 +86,7 @@ export function createLink(o: ResolvedOptions, clock: Clock): Link {
       sub.on(sharded ? 'smessage' : 'message', listener);
     },
     async close() {
-      for (const c of [sub, cmd]) {
-        try {
-          if (c.status === 'ready') {
-            let timer: ReturnType<Clock['setTimeout']> | undefined;
-            await Promise.race([
-              c.quit(),
-              new Promise<void>((r) => (timer = clock.setTimeout(r, o.commandTimeoutMs))),
-            ]);
-            if (timer !== undefined) clock.clear(timer);
-          }
-        } catch {
-          // closing anyway
-        }
-        c.disconnect();
-      }
+      for (const c of [sub, cmd]) await closeClient(c, { clock, ms: o.commandTimeoutMs });
     },
   };
 }
