@@ -1,5 +1,6 @@
 /** Child processes for the tests: instances and the worker, each run as its README says. */
 import { spawn } from 'node:child_process';
+import { stopChild } from '@ws/testkit';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,14 +32,7 @@ export function runScript(script: string, env: Record<string, string>): Child {
   return {
     output: () => output,
     exited,
-    async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
+    stop: () => stopChild(child, exited),
   };
 }
 

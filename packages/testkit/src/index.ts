@@ -20,6 +20,7 @@ export { createRedisServer } from './redisServer.js';
 export type { RedisServer, RedisServerOptions } from './redisServer.js';
 export { sleep } from './sleep.js';
 export { startExample } from './startExample.js';
+export { stopChild } from './stopChild.js';
 export type { ExampleProcess } from './startExample.js';
 export { waitFor } from './waitFor.js';
 export type { Truthy, WaitForOptions } from './waitFor.js';

@@ -3,6 +3,7 @@
  * process, the way its README's `start` script does, on a free port.
  */
 import { spawn } from 'node:child_process';
+import { stopChild } from './stopChild.js';
 
 /** A started example process. */
 export interface ExampleProcess {
@@ -29,14 +30,7 @@ export function startExample(dir: string, timeoutMs = 30_000): Promise<ExamplePr
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
-  const stop = async (): Promise<number | null> => {
-    if (child.exitCode !== null) return child.exitCode;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    const code = await exited;
-    clearTimeout(timer);
-    return code;
-  };
+  const stop = (): Promise<number | null> => stopChild(child, exited);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
