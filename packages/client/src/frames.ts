@@ -72,6 +72,10 @@ export interface WelcomeFrame {
   readonly instanceId: string;
   readonly resumeToken: string;
   readonly restored: readonly string[];
+  /** The server heartbeat's figures: traffic is expected within their sum. */
+  readonly heartbeat?: { readonly intervalMs: number; readonly timeoutMs: number };
+  /** When the connection's credentials expire (ms since epoch). */
+  readonly expiresAt?: number;
 }
 export interface AckFrame {
   readonly type: 'ack';

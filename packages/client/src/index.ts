@@ -2,7 +2,7 @@ export { createClient } from './client.js';
 export type { Client, ClientStats } from './client.js';
 export type { Subscription } from './subscription.js';
 export { clientDefaults } from './options.js';
-export type { ClientOptions, ClientTimers } from './options.js';
+export type { ClientOptions, ClientTimers, HeartbeatFigures } from './options.js';
 export type { ClientEventName, ClientEvents, ClientMessage, ClientState } from './events.js';
 export { ClientError, isClientError } from './errors.js';
 export type { ClientErrorCode } from './errors.js';

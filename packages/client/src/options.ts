@@ -8,6 +8,12 @@ export interface ClientTimers {
   clearTimeout(handle: unknown): void;
 }
 
+/** Heartbeat figures: after `intervalMs` without inbound traffic the client pings; after `intervalMs + timeoutMs` it gives the socket up. */
+export interface HeartbeatFigures {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+}
+
 /** Options of `createClient`. */
 export interface ClientOptions {
   /** The server's WebSocket URL (`ws:` or `wss:`), e.g. `wss://chat.example.com/ws`. */
@@ -86,6 +92,15 @@ export interface ClientOptions {
    * @default globalThis.setTimeout / clearTimeout, unref'd in Node
    */
   readonly timers?: ClientTimers;
+  /**
+   * Noticing a dead network. With figures (the server's, sent in `welcome.heartbeat` by
+   * `@ws/heartbeat`, else these), the client sends `{"type":"ping"}` after `intervalMs` (ms)
+   * without inbound traffic; when nothing arrives for `intervalMs + timeoutMs` it closes the
+   * socket, reconnects and resumes (a `reconnecting` event with code 1006 and a reason naming
+   * the heartbeat). These figures serve servers whose `welcome` has none; `false` turns it off.
+   * @default the welcome's `heartbeat`; off when the server sends none
+   */
+  readonly heartbeat?: HeartbeatFigures | false;
   /**
    * Connect as soon as the client is created; otherwise call `connect()`.
    * @default true

@@ -231,7 +231,16 @@ export interface PluginContext {
   emit(event: `${string}:${string}`, ...args: unknown[]): void;
   /** Runs when the manager closes (clear timers here). */
   onClose(hook: () => void | Promise<void>): void;
+  /**
+   * Adds fields to every later `welcome` frame (e.g. `@ws/heartbeat`'s `heartbeat`). A field of
+   * core's own (`type`, `connectionId`, `userId`, `instanceId`, `resumeToken`, `restored`,
+   * `expiresAt`) or one another plugin added throws `WsError('invalid_options')`.
+   */
+  welcome(fields: WelcomeFields): void;
 }
+
+/** Fields a plugin adds to the `welcome` frame: values the connection's codec can encode. */
+export type WelcomeFields = Readonly<Record<string, unknown>>;
 
 /** A plugin: `manager.use(plugin)` runs `setup` once and returns its handle. */
 export interface Plugin<Handle = void> {

@@ -60,6 +60,10 @@ export interface WelcomeFrame {
   readonly instanceId: string;
   readonly resumeToken: string;
   readonly restored: readonly string[];
+  /** The heartbeat's figures, when `@ws/heartbeat` runs: a client expects traffic within their sum. */
+  readonly heartbeat?: { readonly intervalMs: number; readonly timeoutMs: number };
+  /** When the connection's credentials expire (ms since epoch; it is then closed with 4102). */
+  readonly expiresAt?: number;
 }
 export interface AckFrame {
   readonly type: 'ack';

@@ -12,6 +12,7 @@ export type {
   ManagerStats,
   Plugin,
   PluginContext,
+  WelcomeFields,
   SendOptions,
   ThreadSendOptions,
   UserPresence,

@@ -118,6 +118,20 @@ function setup(
 }
 
 describe('heartbeat: scheduling', () => {
+  it('adds its figures to every welcome as heartbeat: { intervalMs, timeoutMs }, once per manager', async () => {
+    const h = setup();
+    const c = await h.connect('alice');
+    expect(c.client.framesOf('welcome')).toEqual([
+      expect.objectContaining({
+        type: 'welcome',
+        heartbeat: { intervalMs: INTERVAL, timeoutMs: TIMEOUT },
+      }),
+    ]);
+    expect(() => h.manager.use(heartbeat())).toThrow(
+      expect.objectContaining({ code: 'invalid_options' }),
+    );
+  });
+
   it('runs one timer for all connections, through the manager clock', async () => {
     const clock = createManualClock();
     const manager = createManager({ clock, logger: silentLogger(), maxConnectionsPerUser: 1000 });

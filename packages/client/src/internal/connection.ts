@@ -10,6 +10,7 @@ import type { ReconnectFrame, WelcomeFrame } from '../frames.js';
 import { clientDefaults } from '../options.js';
 import type { WebSocketLike } from '../socket.js';
 import type { ConnectionState } from './connectionState.js';
+import { watchLiveness } from './liveness.js';
 import { isAllowedHint, socketUrl } from './url.js';
 
 /** A socket's close. */
@@ -60,6 +61,8 @@ export function welcomed(c: ConnectionState, frame: WelcomeFrame): void {
   }, options.stableAfterMs);
   c.refreshedWithoutOpen = false;
   c.opens++;
+  const ws = link.socket;
+  if (ws !== undefined) watchLiveness(c, frame, (reason) => giveUp(c, ws, reason));
   threads.restore(frame.restored);
   requests.flush();
   emitter.emit('open', {
@@ -70,6 +73,17 @@ export function welcomed(c: ConnectionState, frame: WelcomeFrame): void {
     restored: frame.restored,
     resumed,
   });
+}
+
+/** Lets the current socket go (a missing `welcome`, a dead network): closes it and acts as on a 1006. */
+function giveUp(c: ConnectionState, ws: WebSocketLike, reason: string): void {
+  detach(ws);
+  try {
+    ws.close(closeCodes.normal, 'given up');
+  } catch {
+    // already closing
+  }
+  socketClosed(c, { code: closeCodes.abnormal, reason });
 }
 
 function finish(c: ConnectionState, { code, reason }: Close): void {
@@ -128,6 +142,7 @@ function socketClosed(c: ConnectionState, close: Close): void {
   const { options, link, requests, threads } = c.o;
   options.timers.clearTimeout(c.welcomeTimer);
   options.timers.clearTimeout(c.stableTimer);
+  options.timers.clearTimeout(c.liveTimer);
   const opened = link.state === 'open';
   const h = c.hint;
   c.hint = undefined;
@@ -219,7 +234,9 @@ export async function openSocket(c: ConnectionState): Promise<void> {
   ws.binaryType = 'arraybuffer';
   ws.onerror = ignoreSocketError;
   ws.onmessage = (ev: { data: unknown }) => {
-    if (link.socket === ws) c.o.onData(ev.data);
+    if (link.socket !== ws) return;
+    c.seenAt = Date.now();
+    c.o.onData(ev.data);
   };
   ws.onclose = (ev: { code: number; reason: string }) => {
     detach(ws);
@@ -227,17 +244,7 @@ export async function openSocket(c: ConnectionState): Promise<void> {
   };
   const { connectTimeoutMs } = options;
   c.welcomeTimer = options.timers.setTimeout(() => {
-    if (link.socket !== ws) return;
-    detach(ws);
-    try {
-      ws.close(closeCodes.normal, 'no welcome in time');
-    } catch {
-      // already closing
-    }
-    socketClosed(c, {
-      code: closeCodes.abnormal,
-      reason: `no welcome within ${connectTimeoutMs} ms`,
-    });
+    if (link.socket === ws) giveUp(c, ws, `no welcome within ${connectTimeoutMs} ms`);
   }, connectTimeoutMs);
 }
 
@@ -266,6 +273,7 @@ export function closeForGood(c: ConnectionState): void {
   options.timers.clearTimeout(c.retryTimer);
   options.timers.clearTimeout(c.welcomeTimer);
   options.timers.clearTimeout(c.stableTimer);
+  options.timers.clearTimeout(c.liveTimer);
   c.retryTimer = undefined;
   if (ws !== undefined) {
     detach(ws);

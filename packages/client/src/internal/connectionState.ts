@@ -42,6 +42,10 @@ export interface ConnectionState {
   retryTimer: unknown;
   welcomeTimer: unknown;
   stableTimer: unknown;
+  /** The liveness check of the current connection (`liveness.ts`). */
+  liveTimer: unknown;
+  /** When the current socket last received anything (`Date.now()`). */
+  seenAt: number;
   /** Bumped by every `open()` and `close()`: an await that comes back to a newer epoch gives up. */
   epoch: number;
 }
@@ -62,6 +66,8 @@ export function createConnectionState(o: ConnectionOptions): ConnectionState {
     retryTimer: undefined,
     welcomeTimer: undefined,
     stableTimer: undefined,
+    liveTimer: undefined,
+    seenAt: 0,
     epoch: 0,
   };
 }

@@ -3,7 +3,7 @@ import type { ClientCodec } from '../codec.js';
 import { jsonCodec } from '../codec.js';
 import { ClientError } from '../errors.js';
 import { subprotocols } from '../frames.js';
-import type { ClientOptions, ClientTimers } from '../options.js';
+import type { ClientOptions, ClientTimers, HeartbeatFigures } from '../options.js';
 import { clientDefaults } from '../options.js';
 import type { WebSocketConstructor } from '../socket.js';
 import { defaultTimers } from './timers.js';
@@ -27,6 +27,7 @@ export interface ResolvedOptions {
   readonly requestTimeoutMs: number;
   readonly maxQueued: number;
   readonly autoConnect: boolean;
+  readonly heartbeat: HeartbeatFigures | false | undefined;
 }
 
 function resolveUrl(url: unknown): string {
@@ -73,6 +74,13 @@ function checkOptions(o: ClientOptions): void {
   const min = o.backoff?.minMs ?? clientDefaults.backoff.minMs;
   const max = o.backoff?.maxMs ?? clientDefaults.backoff.maxMs;
   if (max < min) bad('backoff.maxMs', `at least backoff.minMs (${min})`);
+  const hb = o.heartbeat;
+  if (hb !== undefined && hb !== false) {
+    if (typeof hb !== 'object' || hb === null)
+      bad('heartbeat', 'false or { intervalMs, timeoutMs }');
+    positive('heartbeat.intervalMs', hb.intervalMs ?? NaN);
+    nonNegative('heartbeat.timeoutMs', hb.timeoutMs ?? NaN);
+  }
 }
 
 function resolveWebSocket(option: WebSocketConstructor | undefined): WebSocketConstructor {
@@ -129,5 +137,6 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     requestTimeoutMs: options.requestTimeoutMs ?? clientDefaults.requestTimeoutMs,
     maxQueued: options.maxQueued ?? clientDefaults.maxQueued,
     autoConnect: options.autoConnect ?? clientDefaults.autoConnect,
+    heartbeat: options.heartbeat,
   };
 }

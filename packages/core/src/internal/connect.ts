@@ -195,12 +195,14 @@ function register(state: ManagerState, rec: ConnRecord, restored: readonly Membe
   }
   for (const membership of restored) addMembership(state, rec, membership);
   sendControl(state, rec, {
+    ...state.welcomeFields,
     type: 'welcome',
     connectionId: rec.id,
     userId: rec.userId,
     instanceId: state.instanceId,
     resumeToken: rec.resumeToken,
     restored: restored.map(([t]) => t),
+    ...(rec.expiresAt === undefined ? {} : { expiresAt: rec.expiresAt }),
   });
   state.m.opened.inc();
   state.emitter.emit('connection', rec.view);

@@ -58,6 +58,7 @@ export function createState(options: ManagerOptions): ManagerState {
     inbound: [],
     outbound: [],
     closeHooks: [],
+    welcomeFields: {},
     startedAt: clock.now(),
     lifecycle: 'running',
     nextConnection: 0,

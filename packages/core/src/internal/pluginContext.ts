@@ -1,6 +1,30 @@
-import type { Manager, Plugin, PluginContext } from '../api.js';
+import type { Manager, Plugin, PluginContext, WelcomeFields } from '../api.js';
 import type { Connection } from '../connection.js';
+import { WsError } from '../errors.js';
 import type { ManagerState } from './state.js';
+
+/** Names of `welcome` that only core writes. */
+const coreWelcomeFields: ReadonlySet<string> = new Set([
+  'type',
+  'connectionId',
+  'userId',
+  'instanceId',
+  'resumeToken',
+  'restored',
+  'expiresAt',
+]);
+
+function addWelcomeFields(state: ManagerState, plugin: string, fields: WelcomeFields): void {
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+    throw new WsError('invalid_options', `${plugin}: welcome fields must be an object`);
+  }
+  for (const name of Object.keys(fields)) {
+    if (coreWelcomeFields.has(name) || Object.hasOwn(state.welcomeFields, name)) {
+      throw new WsError('invalid_options', `${plugin}: welcome field '${name}' is taken`);
+    }
+  }
+  Object.assign(state.welcomeFields, fields);
+}
 
 /** What one plugin's `setup` receives from the manager it is used on. */
 export function createPluginContext<H>(
@@ -31,6 +55,9 @@ export function createPluginContext<H>(
     },
     onClose: (hook) => {
       state.closeHooks.push(hook);
+    },
+    welcome: (fields) => {
+      addWelcomeFields(state, plugin.name, fields);
     },
   };
 }

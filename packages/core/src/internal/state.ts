@@ -130,6 +130,8 @@ export interface ManagerState {
   readonly outbound: OutboundMiddleware[];
   /** The plugins' close hooks, run in order by `close()`. */
   readonly closeHooks: (() => void | Promise<void>)[];
+  /** The fields plugins added to `welcome` (`PluginContext.welcome`). */
+  readonly welcomeFields: Record<string, unknown>;
   readonly startedAt: number;
   lifecycle: 'running' | 'draining' | 'closed';
   nextConnection: number;

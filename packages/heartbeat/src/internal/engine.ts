@@ -15,6 +15,8 @@ import { forget, recordPongAt, track } from './track.js';
  * buffers), and are replaced by the next scheduled ping.
  */
 export function startHeartbeat(ctx: PluginContext, o: ResolvedHeartbeatOptions): HeartbeatHandle {
+  // Clients read these from `welcome` to notice a dead network on their own (a browser cannot see protocol pings).
+  ctx.welcome({ heartbeat: { intervalMs: o.intervalMs, timeoutMs: o.timeoutMs } });
   const st = createEngineState(ctx, o);
   const { clock, manager } = ctx;
   const unsubscribe = [
