@@ -195,13 +195,15 @@ function register(state: ManagerState, rec: ConnRecord, restored: readonly Membe
   }
   for (const membership of restored) addMembership(state, rec, membership);
   sendControl(state, rec, {
-    ...state.welcomeFields,
     type: 'welcome',
     connectionId: rec.id,
     userId: rec.userId,
     instanceId: state.instanceId,
     resumeToken: rec.resumeToken,
     restored: restored.map(([t]) => t),
+    // After core's fields, so the frame still starts with "type" (clients may match that prefix);
+    // a plugin cannot shadow a core field (PluginContext.welcome refuses those names).
+    ...state.welcomeFields,
     ...(rec.expiresAt === undefined ? {} : { expiresAt: rec.expiresAt }),
   });
   state.m.opened.inc();
