@@ -31,13 +31,13 @@ describe('the built bundle', () => {
     expect(code).not.toMatch(/\bimport\s*\(|\brequire\s*\(/);
   });
 
-  it('stays tiny: the JSON-only client is under 7 KiB minified + gzipped', async () => {
+  it('stays tiny: the JSON-only client is under 8 KiB minified + gzipped (wave 2 budget: 9 KiB with every feature)', async () => {
     const json = await measure(path.join(outDir, 'index.js'));
     const msgpack = await measure(path.join(outDir, 'msgpack.js'));
     console.log(
       `@ws/client bundle (esbuild, minified + gzip -9): index ${json.minified} B min, ${json.gzipped} B gz; msgpack entry with @msgpack/msgpack ${msgpack.minified} B min, ${msgpack.gzipped} B gz`,
     );
-    expect(json.gzipped).toBeLessThan(7 * 1024);
+    expect(json.gzipped).toBeLessThan(8 * 1024);
     expect(json.gzipped).toBeGreaterThan(1024);
   });
 });

@@ -43,6 +43,8 @@ export interface ClientEvents {
    * been missed (outside the server's history window, or the membership had to be joined anew).
    */
   resumed: { readonly thread: string; readonly recovered: boolean };
+  /** Credentials were refreshed in place (no reconnect); `expiresAt` absent: they no longer expire. */
+  refreshed: { readonly expiresAt?: number };
   /** Background problems: undecodable frames, refused hints, failed rejoins, throwing listeners. */
   error: ClientError;
 }

@@ -52,6 +52,12 @@ export interface ResumeFrame {
   readonly offset: string;
   readonly id?: RequestId;
 }
+/** New credentials for this connection (at most 4 KiB). */
+export interface RefreshFrame {
+  readonly type: 'refresh';
+  readonly token: string;
+  readonly id?: RequestId;
+}
 export interface PingFrame {
   readonly type: 'ping';
 }
@@ -61,7 +67,14 @@ export interface PongFrame {
 
 /** Every frame a client may send. */
 export type ClientFrame =
-  JoinFrame | LeaveFrame | PublishFrame | DirectFrame | ResumeFrame | PingFrame | PongFrame;
+  | JoinFrame
+  | LeaveFrame
+  | PublishFrame
+  | DirectFrame
+  | ResumeFrame
+  | RefreshFrame
+  | PingFrame
+  | PongFrame;
 
 // ---- server to client ------------------------------------------------------------------------
 
@@ -82,6 +95,8 @@ export interface AckFrame {
   readonly id?: RequestId;
   readonly offset?: string;
   readonly recovered?: boolean;
+  /** An acknowledged `refresh`'s new expiry (ms since epoch); absent: it no longer expires. */
+  readonly expiresAt?: number;
 }
 export interface ErrorFrame {
   readonly type: 'error';

@@ -102,6 +102,17 @@ export interface ClientOptions {
    */
   readonly heartbeat?: HeartbeatFigures | false;
   /**
+   * Refreshing credentials in place: when the `welcome` (or the last refresh's `ack`) carries
+   * `expiresAt` and `getToken` is given, the client calls `getToken` this long before the expiry
+   * (at the latest half-way through the time left) and sends the token in a `refresh` frame: no
+   * reconnect, no resume. A server that refuses (`unknown_type` from one without refresh,
+   * `forbidden`) gets today's behaviour: the 4102 close, one `getToken`, a reconnect. Times are
+   * the server's clock read on this one: a skew of more than this figure means a 4102 reconnect.
+   * `false`: never refresh in place.
+   * @default 30000
+   */
+  readonly refreshAheadMs?: number | false;
+  /**
    * Connect as soon as the client is created; otherwise call `connect()`.
    * @default true
    */
@@ -117,5 +128,6 @@ export const clientDefaults = {
   stableAfterMs: 5_000,
   policyWaitMs: 30_000,
   maxQueued: 100,
+  refreshAheadMs: 30_000,
   autoConnect: true,
 } as const;

@@ -3,7 +3,7 @@
  * share. Types only; `createManager` (manager.ts) builds the one implementation.
  */
 import type { Clock } from './clock.js';
-import type { ClusterHealth, InstanceInfo } from './cluster.js';
+import type { ClusterHealth, InstanceInfo, MaybePromise } from './cluster.js';
 import type { Codec } from './codec.js';
 import type { Connection, InboundMiddleware, OutboundMiddleware } from './connection.js';
 import type { ManagerEventName, ManagerListener } from './events.js';
@@ -54,7 +54,33 @@ export interface ConnectOptions {
    * @default none
    */
   readonly resumeToken?: string;
+  /**
+   * Checks the token of a client's `refresh` frame. Without it, `refresh` is answered `forbidden`
+   * and the connection keeps its expiry.
+   * @default none (refresh refused)
+   */
+  readonly refresh?: RefreshCredentials;
 }
+
+/** New credentials accepted by {@link RefreshCredentials}. */
+export interface RefreshedCredentials {
+  /** Must be the connection's user, else the refresh is refused (`forbidden`). */
+  readonly userId: string;
+  /**
+   * The new expiry (ms since epoch), later than now; the 4102 deadline moves there.
+   * @default never expires
+   */
+  readonly expiresAt?: number;
+}
+
+/**
+ * Checks a `refresh` frame's token for an open connection: the new credentials, or a refusal
+ * (`null`, `undefined`, `false`, or a throw) that keeps the old expiry.
+ */
+export type RefreshCredentials = (
+  token: string,
+  connection: Connection,
+) => MaybePromise<RefreshedCredentials | null | undefined | false>;
 
 /** Options of `disconnectUser`. */
 export interface DisconnectOptions {

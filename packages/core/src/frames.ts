@@ -40,6 +40,12 @@ export interface ResumeFrame {
   readonly offset: string;
   readonly id?: RequestId;
 }
+/** New credentials for this connection, checked by the server's `refresh` (at most 4 KiB). */
+export interface RefreshFrame {
+  readonly type: 'refresh';
+  readonly token: string;
+  readonly id?: RequestId;
+}
 export interface PingFrame {
   readonly type: 'ping';
 }
@@ -49,7 +55,14 @@ export interface PongFrame {
 
 /** Every frame a client may send. */
 export type ClientFrame =
-  JoinFrame | LeaveFrame | PublishFrame | DirectFrame | ResumeFrame | PingFrame | PongFrame;
+  | JoinFrame
+  | LeaveFrame
+  | PublishFrame
+  | DirectFrame
+  | ResumeFrame
+  | RefreshFrame
+  | PingFrame
+  | PongFrame;
 
 // ---- server to client ------------------------------------------------------------------------
 
@@ -70,6 +83,8 @@ export interface AckFrame {
   readonly id?: RequestId;
   readonly offset?: string;
   readonly recovered?: boolean;
+  /** The acknowledged `refresh`'s new expiry (ms since epoch); absent: it no longer expires. */
+  readonly expiresAt?: number;
 }
 export interface ErrorFrame {
   readonly type: 'error';
@@ -117,14 +132,19 @@ export type ClientFrameType = ClientFrame['type'];
 /** Builds an `ack`, leaving out the fields that are not given. */
 export function ackFrame(
   id: RequestId | undefined,
-  extra?: { offset?: string; recovered?: boolean },
+  extra?: { offset?: string; recovered?: boolean; expiresAt?: number },
 ): AckFrame {
-  const frame: { type: 'ack'; id?: RequestId; offset?: string; recovered?: boolean } = {
-    type: 'ack',
-  };
+  const frame: {
+    type: 'ack';
+    id?: RequestId;
+    offset?: string;
+    recovered?: boolean;
+    expiresAt?: number;
+  } = { type: 'ack' };
   if (id !== undefined) frame.id = id;
   if (extra?.offset !== undefined) frame.offset = extra.offset;
   if (extra?.recovered !== undefined) frame.recovered = extra.recovered;
+  if (extra?.expiresAt !== undefined) frame.expiresAt = extra.expiresAt;
   return frame;
 }
 

@@ -24,6 +24,18 @@ function threadField(f: Fields): string | undefined {
     : '"thread" must be 1-128 characters of A-Za-z0-9 : _ - . @';
 }
 
+/** The largest `refresh` token, in UTF-8 bytes. */
+export const MAX_REFRESH_TOKEN_BYTES = 4096;
+
+function tokenField(f: Fields): string | undefined {
+  const token = f['token'];
+  const bad = `"token" must be a string of 1-${MAX_REFRESH_TOKEN_BYTES} bytes`;
+  if (typeof token !== 'string' || token.length === 0) return bad;
+  // Cheap bound first: a string of more than 4096 UTF-16 units is over 4096 UTF-8 bytes.
+  if (token.length > MAX_REFRESH_TOKEN_BYTES) return bad;
+  return new TextEncoder().encode(token).length > MAX_REFRESH_TOKEN_BYTES ? bad : undefined;
+}
+
 function dataField(f: Fields): string | undefined {
   return Object.prototype.hasOwnProperty.call(f, 'data') ? undefined : '"data" is required';
 }
@@ -52,6 +64,7 @@ export function createFrameValidator(): FrameValidator {
         threadField(f) ??
         (isOffset(f['offset']) ? undefined : '"offset" must be an offset string like "1-0"'),
     ],
+    ['refresh', tokenField],
     ['ping', () => undefined],
     ['pong', () => undefined],
   ]);

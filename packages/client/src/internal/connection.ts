@@ -11,6 +11,7 @@ import { clientDefaults } from '../options.js';
 import type { WebSocketLike } from '../socket.js';
 import type { ConnectionState } from './connectionState.js';
 import { watchLiveness } from './liveness.js';
+import { scheduleRefresh } from './refresh.js';
 import { isAllowedHint, socketUrl } from './url.js';
 
 /** A socket's close. */
@@ -60,9 +61,11 @@ export function welcomed(c: ConnectionState, frame: WelcomeFrame): void {
     c.attempt = 0;
   }, options.stableAfterMs);
   c.refreshedWithoutOpen = false;
+  c.spareToken = undefined;
   c.opens++;
   const ws = link.socket;
   if (ws !== undefined) watchLiveness(c, frame, (reason) => giveUp(c, ws, reason));
+  scheduleRefresh(c, frame.expiresAt);
   threads.restore(frame.restored);
   requests.flush();
   emitter.emit('open', {
@@ -143,6 +146,7 @@ function socketClosed(c: ConnectionState, close: Close): void {
   options.timers.clearTimeout(c.welcomeTimer);
   options.timers.clearTimeout(c.stableTimer);
   options.timers.clearTimeout(c.liveTimer);
+  options.timers.clearTimeout(c.refreshTimer);
   const opened = link.state === 'open';
   const h = c.hint;
   c.hint = undefined;
@@ -180,9 +184,10 @@ async function refreshToken(c: ConnectionState, close: Close): Promise<void> {
   }
   c.o.link.state = 'reconnecting';
   const mine = c.epoch;
-  let fresh: string | undefined | null;
+  let fresh: string | undefined | null = c.spareToken;
+  c.spareToken = undefined;
   try {
-    fresh = await source.getToken();
+    fresh ??= await source.getToken();
   } catch (err) {
     c.o.report(
       new ClientError('token_error', `getToken failed after ${close.code}: ${String(err)}`, {
@@ -274,6 +279,7 @@ export function closeForGood(c: ConnectionState): void {
   options.timers.clearTimeout(c.welcomeTimer);
   options.timers.clearTimeout(c.stableTimer);
   options.timers.clearTimeout(c.liveTimer);
+  options.timers.clearTimeout(c.refreshTimer);
   c.retryTimer = undefined;
   if (ws !== undefined) {
     detach(ws);

@@ -44,6 +44,13 @@ export interface ConnectionState {
   stableTimer: unknown;
   /** The liveness check of the current connection (`liveness.ts`). */
   liveTimer: unknown;
+  /**
+   * A token `getToken` gave for a refresh the server refused: the 4102 reconnect uses it instead
+   * of calling `getToken` again (one call per expiry, as without refresh).
+   */
+  spareToken: string | undefined;
+  /** The next in-place refresh of the current connection's credentials (`refresh.ts`). */
+  refreshTimer: unknown;
   /** When the current socket last received anything (`Date.now()`). */
   seenAt: number;
   /** Bumped by every `open()` and `close()`: an await that comes back to a newer epoch gives up. */
@@ -67,6 +74,8 @@ export function createConnectionState(o: ConnectionOptions): ConnectionState {
     welcomeTimer: undefined,
     stableTimer: undefined,
     liveTimer: undefined,
+    refreshTimer: undefined,
+    spareToken: undefined,
     seenAt: 0,
     epoch: 0,
   };

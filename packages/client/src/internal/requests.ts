@@ -7,6 +7,7 @@ import type {
   JoinFrame,
   LeaveFrame,
   PublishFrame,
+  RefreshFrame,
   ResumeFrame,
 } from '../frames.js';
 import type { ClientTimers } from '../options.js';
@@ -15,7 +16,7 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /** A request frame before the table gives it an id. */
 export type RequestFrame = WithoutId<
-  JoinFrame | LeaveFrame | PublishFrame | DirectFrame | ResumeFrame
+  JoinFrame | LeaveFrame | PublishFrame | DirectFrame | ResumeFrame | RefreshFrame
 >;
 
 /** How a request behaves across a disconnect. */

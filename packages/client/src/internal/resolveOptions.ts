@@ -28,6 +28,7 @@ export interface ResolvedOptions {
   readonly maxQueued: number;
   readonly autoConnect: boolean;
   readonly heartbeat: HeartbeatFigures | false | undefined;
+  readonly refreshAheadMs: number | false;
 }
 
 function resolveUrl(url: unknown): string {
@@ -74,6 +75,7 @@ function checkOptions(o: ClientOptions): void {
   const min = o.backoff?.minMs ?? clientDefaults.backoff.minMs;
   const max = o.backoff?.maxMs ?? clientDefaults.backoff.maxMs;
   if (max < min) bad('backoff.maxMs', `at least backoff.minMs (${min})`);
+  if (o.refreshAheadMs !== false) nonNegative('refreshAheadMs', o.refreshAheadMs);
   const hb = o.heartbeat;
   if (hb !== undefined && hb !== false) {
     if (typeof hb !== 'object' || hb === null)
@@ -138,5 +140,6 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     maxQueued: options.maxQueued ?? clientDefaults.maxQueued,
     autoConnect: options.autoConnect ?? clientDefaults.autoConnect,
     heartbeat: options.heartbeat,
+    refreshAheadMs: options.refreshAheadMs ?? clientDefaults.refreshAheadMs,
   };
 }

@@ -120,6 +120,7 @@ function createRecord(state: ManagerState, request: ConnectRequest, at: number):
     view,
     lastActivityAt: now,
     expiresAt: o.expiresAt,
+    refresh: o.refresh,
     violations: 0,
     busy: false,
     registered: false,

@@ -5,7 +5,7 @@ import type { CoreMetrics, ManagerState } from './state.js';
  * `ws_threads` (gauges read from the registry itself), `ws_connections_opened_total`,
  * `ws_connections_closed_total{code}`, `ws_messages_received_total`, `ws_messages_sent_total`,
  * `ws_messages_dropped_total{cause}`, `ws_errors_sent_total{code}`, `ws_violations_total`,
- * `ws_evictions_total`, `ws_send_failures_total{cause}`, `ws_history_reads_total{result}`, `ws_cluster_operations_total{op,outcome}`.
+ * `ws_evictions_total`, `ws_send_failures_total{cause}`, `ws_history_reads_total{result}`, `ws_refreshes_total{result}`, `ws_cluster_operations_total{op,outcome}`.
  */
 export function registerCoreMetrics(
   state: Pick<ManagerState, 'metrics' | 'connections' | 'users' | 'threads'>,
@@ -51,6 +51,10 @@ export function registerCoreMetrics(
     }),
     historyReads: metrics.counter('ws_history_reads_total', {
       help: 'manager.history calls, by result (recovered, not_recovered, invalid, unavailable, failed).',
+      labelNames: ['result'],
+    }),
+    refreshes: metrics.counter('ws_refreshes_total', {
+      help: 'refresh frames, by result (ok, refused, wrong_user, expired, unsupported, failed).',
       labelNames: ['result'],
     }),
     clusterOps: metrics.counter('ws_cluster_operations_total', {

@@ -13,6 +13,7 @@ import type { SendResult } from '../sendResult.js';
 import type { ThreadId, UserId, Offset } from '../ids.js';
 import { compareOffsets } from '../offsets.js';
 import { joinRecord, leaveRecord } from './join.js';
+import { refresh } from './refresh.js';
 import { isPromise } from './maybePromise.js';
 import type { Outgoing } from './outbound.js';
 import { ackFor, acknowledge, rejectFrame } from './replies.js';
@@ -44,6 +45,8 @@ export function dispatch(
       return direct(state, rec, frame);
     case 'resume':
       return resume(state, rec, frame);
+    case 'refresh':
+      return refresh(state, rec, frame);
     case 'ping':
     case 'pong':
       return;

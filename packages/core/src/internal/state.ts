@@ -1,4 +1,5 @@
 import type EventEmitter from 'eventemitter3';
+import type { RefreshCredentials } from '../api.js';
 import type { Clock } from '../clock.js';
 import type { ClusterAdapter } from '../cluster.js';
 import type { Codec } from '../codec.js';
@@ -72,6 +73,8 @@ export interface ConnRecord extends TokenBucketState {
   view: Connection;
   lastActivityAt: number;
   expiresAt: number | undefined;
+  /** Checks `refresh` frames (connect's option; attach's one function, shared by its connections). */
+  readonly refresh: RefreshCredentials | undefined;
   violations: number;
   busy: boolean;
   registered: boolean;
@@ -92,6 +95,7 @@ export interface CoreMetrics {
   readonly evicted: Counter;
   readonly sendFailures: Counter;
   readonly historyReads: Counter;
+  readonly refreshes: Counter;
   readonly clusterOps: Counter;
 }
 

@@ -62,6 +62,7 @@ export function acceptConnection(endpoint: Endpoint, accepted: AcceptOptions): v
       codec,
       context: { ...auth.context, remoteAddress: ip, subprotocol },
       ...(auth.expiresAt === undefined ? {} : { expiresAt: auth.expiresAt }),
+      ...(config.refresh === undefined ? {} : { refresh: config.refresh }),
       ...(resumeToken === undefined ? {} : { resumeToken }),
     })
     .then(

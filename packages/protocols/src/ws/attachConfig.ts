@@ -1,4 +1,4 @@
-import type { Clock, Codec, Logger } from '@ws/core';
+import type { Clock, Codec, Logger, RefreshCredentials } from '@ws/core';
 import { WsError, consoleLogger, subprotocols, systemClock, toWsError } from '@ws/core';
 import type { IncomingMessage } from 'node:http';
 import { createCodec } from '../codecs.js';
@@ -14,6 +14,7 @@ export interface AttachConfig {
   readonly server: UpgradeServer;
   readonly path: string;
   readonly authenticate: Authenticate;
+  readonly refresh: RefreshCredentials | undefined;
   readonly accepted: readonly Subprotocol[];
   readonly defaultSubprotocol: Subprotocol;
   readonly maxConnectionsPerIp: number;
@@ -81,6 +82,7 @@ export function resolveAttachOptions(options: AttachOptions): AttachConfig {
     path: options.path ?? d.path,
     // Called as a method of the options, as given.
     authenticate: (req, token) => options.authenticate(req, token),
+    refresh: options.refresh,
     accepted: options.subprotocols ?? d.subprotocols,
     defaultSubprotocol: options.defaultSubprotocol ?? d.defaultSubprotocol,
     maxConnectionsPerIp: options.maxConnectionsPerIp ?? d.maxConnectionsPerIp,

@@ -1,4 +1,4 @@
-import type { Clock, Logger, WsError } from '@ws/core';
+import type { Clock, Logger, RefreshCredentials, WsError } from '@ws/core';
 import type { IncomingMessage } from 'node:http';
 import type { Buffer } from 'node:buffer';
 import type { Duplex } from 'node:stream';
@@ -49,6 +49,14 @@ export interface AttachOptions {
   readonly path?: string;
   /** Resolves the user of a handshake, or refuses it (HTTP 401). */
   readonly authenticate: Authenticate;
+  /**
+   * Checks the token of a client's `refresh` frame (new credentials without a reconnect): resolve
+   * `{ userId, expiresAt }` for the connection's own user to move its 4102 deadline, or refuse
+   * (null/undefined/false or a throw) to keep it. Core answers the frame (`ack` with the new
+   * `expiresAt`, else `forbidden`; another user's token is refused and counted as a violation).
+   * @default none (`refresh` frames are answered `forbidden`; clients reconnect at expiry)
+   */
+  readonly refresh?: RefreshCredentials;
   /**
    * Origins allowed to connect, matched exactly (`'*'`: any). `null` is refused unless listed.
    * @default same-origin only (the Origin's host equals the Host header)
