@@ -121,18 +121,22 @@ describe('refresh in place', () => {
   it.each([
     ['the client does not refresh (refreshAheadMs: false)', true, { refreshAheadMs: false }],
     ['the server has no refresh', false, {}],
-  ] as const)('when %s, the connection still closes with 4102 and reconnects', async (_n, on, o) => {
-    const s = await server(on);
-    let n = 0;
-    const c = client(s, () => `alice.${++n}`, o);
-    const reconnecting = record(c, 'reconnecting');
-    const opens = record(c, 'open');
-    const refreshed = record(c, 'refreshed');
-    const errors = record(c, 'error');
-    await waitFor(() => opens.length === 2, { timeoutMs: 10_000, message: '4102 and back' });
-    expect(reconnecting[0]?.code).toBe(CloseCode.sessionExpired);
-    expect(refreshed).toEqual([]);
-    if (on) expect(errors).toEqual([]);
-    else expect(errors.map((e) => e.code)).toContain('forbidden');
-  }, 30_000);
+  ] as const)(
+    'when %s, the connection still closes with 4102 and reconnects',
+    async (_n, on, o) => {
+      const s = await server(on);
+      let n = 0;
+      const c = client(s, () => `alice.${++n}`, o);
+      const reconnecting = record(c, 'reconnecting');
+      const opens = record(c, 'open');
+      const refreshed = record(c, 'refreshed');
+      const errors = record(c, 'error');
+      await waitFor(() => opens.length === 2, { timeoutMs: 10_000, message: '4102 and back' });
+      expect(reconnecting[0]?.code).toBe(CloseCode.sessionExpired);
+      expect(refreshed).toEqual([]);
+      if (on) expect(errors).toEqual([]);
+      else expect(errors.map((e) => e.code)).toContain('forbidden');
+    },
+    30_000,
+  );
 });

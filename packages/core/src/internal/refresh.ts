@@ -7,6 +7,13 @@ import type { ConnRecord, ManagerState } from './state.js';
 
 type Answer = RefreshedCredentials | null | undefined | false;
 
+/** One `refresh` frame being answered. */
+interface Asked {
+  readonly state: ManagerState;
+  readonly rec: ConnRecord;
+  readonly frame: RefreshFrame;
+}
+
 /**
  * Answers a client's `refresh`: the connection's `refresh` check (connect's option) is asked
  * about the token; accepted credentials of the same user move the 4102 deadline and are
@@ -26,20 +33,21 @@ export function refresh(
     const message = 'refresh is not enabled on this server';
     return rejectFrame(state, rec, errorFrame(frame.id, 'forbidden', message));
   }
+  const asked: Asked = { state, rec, frame };
   let answer: Answer | Promise<Answer>;
   try {
     answer = check(frame.token, rec.view);
   } catch (err) {
-    return failed(state, rec, frame, err);
+    return failed(asked, err);
   }
-  if (!isPromise(answer)) return settle(state, rec, frame, answer);
+  if (!isPromise(answer)) return settle(asked, answer);
   return answer.then(
-    (a) => settle(state, rec, frame, a),
-    (err: unknown) => failed(state, rec, frame, err),
+    (a) => settle(asked, a),
+    (err: unknown) => failed(asked, err),
   );
 }
 
-function settle(state: ManagerState, rec: ConnRecord, frame: RefreshFrame, answer: Answer): void {
+function settle({ state, rec, frame }: Asked, answer: Answer): void {
   if (rec.closed) return;
   const refuse = (result: string, message: string): void => {
     state.m.refreshes.inc(1, { result });
@@ -60,7 +68,7 @@ function settle(state: ManagerState, rec: ConnRecord, frame: RefreshFrame, answe
   acknowledge(state, rec, ackFor(frame.id, expiresAt === undefined ? undefined : { expiresAt }));
 }
 
-function failed(state: ManagerState, rec: ConnRecord, frame: RefreshFrame, err: unknown): void {
+function failed({ state, rec, frame }: Asked, err: unknown): void {
   state.m.refreshes.inc(1, { result: 'failed' });
   state.reportError(err, 'refresh', rec.id);
   rejectFrame(state, rec, errorFrame(frame.id, 'internal_error', 'refresh failed'));
