@@ -8,7 +8,7 @@
  * instances and the publisher per delivered message (Redis reported beside it), paced (one send
  * per timer turn) and in bursts, stacks interleaved (ours, Socket.IO, ours, ...). Every client
  * counts every sequence number: a lost, duplicated or misdelivered message is reported and makes
- * the run exit 3 (for ours). Writes results/emitter.{md,json} (quick: results/quick-emitter.*).
+ * the run exit 3 (for ours). Writes results/emitter.{md,json} (quick: results/quick.emitter.*).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -358,7 +358,7 @@ async function main(): Promise<number> {
   const kinds: readonly Kind[] = ['ours', 'sio'];
   const { resultsDir, registry, started, loadBefore, harnessErrors, runs, log } =
     runContext('emitter');
-  const outName = args.quick ? 'quick-emitter' : 'emitter';
+  const outName = args.quick ? 'quick.emitter' : 'emitter';
   const { users, threads } = sizes.layout;
   const def: ScenarioMeta = {
     id: 'emitter',
