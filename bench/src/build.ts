@@ -13,20 +13,31 @@ export const serverEntries = {
   sio: 'socketio',
 } as const;
 
-/** Builds `dist/<name>.mjs` for every server entry; returns the output directory. */
-export async function buildServers(): Promise<string> {
+/**
+ * Builds `dist/<name>.mjs` for every server entry, and for each of `extra` (more entry files,
+ * absolute paths, bundled beside them under their base name); returns the output directory.
+ */
+export async function buildServers(extra: readonly string[] = []): Promise<string> {
   const srcDir = fileURLToPath(new URL('./servers/', import.meta.url));
   const outDir = fileURLToPath(new URL('../dist/', import.meta.url));
   await build({
-    entryPoints: Object.values(serverEntries).map((name) => `${srcDir}${name}.ts`),
+    entryPoints: [...Object.values(serverEntries).map((name) => `${srcDir}${name}.ts`), ...extra],
     outdir: outDir,
+    entryNames: '[name]',
     outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'esm',
     conditions: ['@ws/source'],
-    external: ['ws', 'socket.io', 'socket.io-client', 'ioredis', '@socket.io/redis-adapter'],
+    external: [
+      'ws',
+      'socket.io',
+      'socket.io-client',
+      'ioredis',
+      '@socket.io/redis-adapter',
+      '@socket.io/redis-emitter',
+    ],
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },

@@ -41,6 +41,8 @@ export interface SpawnOptions {
   /** Directory for per-phase CPU profiles (inspector Profiler); none when undefined. */
   readonly profileDir?: string | undefined;
   readonly readyTimeoutMs?: number;
+  /** Another bundle of `buildDir` to run (its base name), e.g. the emitter benchmark's publisher. */
+  readonly entry?: string;
 }
 
 function killTree(child: ChildProcess): void {
@@ -57,7 +59,7 @@ export async function spawnServer(
   kind: ServerKind,
   options: SpawnOptions,
 ): Promise<ServerHandle> {
-  const file = `${options.buildDir}${serverEntries[kind]}.mjs`;
+  const file = `${options.buildDir}${options.entry ?? serverEntries[kind]}.mjs`;
   const benchDir = fileURLToPath(new URL('..', import.meta.url));
   // BENCH_SERVER_NODE_FLAGS: extra V8/Node flags for every server (experiments, e.g.
   // `--single-threaded-gc`); the same for every server kind, so ratios stay fair.

@@ -7,19 +7,17 @@
  * failed), 1 harness error (a server or run failed, deadline passed), 3 our server lost,
  * duplicated or misdelivered messages.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import type { ChildRegistry, ServerHandle, ServerKind } from './child.js';
-import { killAll, spawnServer } from './child.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { ServerHandle, ServerKind } from './child.js';
+import { spawnServer } from './child.js';
+import { exitCode, guardRun, runContext } from './guard.js';
 import { buildServers } from './build.js';
 import type { Sizes } from './config.js';
 import { fullSizes, quickSizes } from './config.js';
+import { runMeta } from './versions.js';
 import type { RedisHandle } from './redis.js';
 import { startRedis } from './redis.js';
-import type { RunMeta, RunRecord, ScenarioMeta, ScenarioResult } from './report.js';
+import type { ScenarioMeta, ScenarioResult } from './report.js';
 import { summarizeScenario, toMarkdown } from './report.js';
 import type { Figures } from './scenarios.js';
 import { fanout, idle, targeted } from './scenarios.js';
@@ -327,32 +325,6 @@ function scenarios(sizes: Sizes): ScenarioDef[] {
   ];
 }
 
-function versions(): Record<string, string> {
-  const require = createRequire(import.meta.url);
-  const out: Record<string, string> = {};
-  for (const name of [
-    'ws',
-    'socket.io',
-    'socket.io-client',
-    '@socket.io/redis-adapter',
-    'ioredis',
-  ]) {
-    try {
-      const pkgPath = require.resolve(`${name}/package.json`);
-      out[name] = (JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string }).version;
-    } catch {
-      out[name] = '?';
-    }
-  }
-  try {
-    const v = execFileSync('redis-server', ['--version'], { encoding: 'utf8', timeout: 5000 });
-    out.redis = /v=(\S+)/.exec(v)?.[1] ?? '?';
-  } catch {
-    out.redis = 'not found';
-  }
-  return out;
-}
-
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const base = args.quick ? quickSizes : fullSizes;
@@ -361,36 +333,21 @@ async function main(): Promise<number> {
     reps: args.reps ?? base.reps,
     repsFor: args.reps === undefined ? base.repsFor : {},
   };
-  const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
-  mkdirSync(resultsDir, { recursive: true });
+  const { resultsDir, registry, started, loadBefore, harnessErrors, runs, log } =
+    runContext('bench');
   const outName = args.quick ? 'quick' : 'latest';
-  const registry: ChildRegistry = { children: new Set() };
-  const started = Date.now();
-  const loadBefore = loadavg();
-  const harnessErrors: string[] = [];
-  const runs: RunRecord[] = [];
   let defs = scenarios(sizes);
   if (args.only) defs = defs.filter((d) => args.only!.includes(d.id));
-  const log = (line: string): void => {
-    process.stdout.write(
-      `[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`,
-    );
-  };
 
   const write = (): { results: ScenarioResult[] } => {
     const results = defs.map((d) => summarizeScenario(d, runs));
-    const meta: RunMeta = {
-      mode: args.quick ? 'quick' : 'full',
-      startedAt: new Date(started).toISOString(),
-      durationS: (Date.now() - started) / 1000,
-      node: process.versions.node,
-      cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
+    const meta = runMeta({
+      quick: args.quick,
+      started,
       loadBefore,
-      loadAfter: loadavg(),
-      versions: versions(),
       reps: sizes.reps,
       harnessErrors,
-    };
+    });
     writeFileSync(
       `${resultsDir}${outName}.json`,
       `${JSON.stringify({ meta, sizes, results, runs }, null, 2)}\n`,
@@ -399,113 +356,82 @@ async function main(): Promise<number> {
     return { results };
   };
 
-  let deadlineHit = false;
-  const deadline = setTimeout(() => {
-    deadlineHit = true;
-    harnessErrors.push(`deadline of ${sizes.deadlineMs / 1000} s passed; run aborted`);
-    log(`DEADLINE: ${sizes.deadlineMs / 1000} s passed, aborting`);
-    killAll(registry);
-    try {
-      write();
-    } finally {
-      process.exit(1);
-    }
-  }, sizes.deadlineMs);
-  deadline.unref();
-  const onSignal = (): void => {
-    killAll(registry);
-    process.exit(130);
-  };
-  process.on('uncaughtException', (err) => {
-    harnessErrors.push(`uncaught: ${err.stack ?? err.message}`);
-    log(`uncaught exception: ${err.stack ?? err.message}`);
-    killAll(registry);
-    try {
-      write();
-    } finally {
-      process.exit(1);
-    }
-  });
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const guard = guardRun({ registry, deadlineMs: sizes.deadlineMs, harnessErrors, log, write });
 
   let redis: RedisHandle | undefined;
   let runIndex = 0;
-  try {
-    const buildDir = await buildServers();
-    for (const def of defs) {
-      const kinds = def.servers.filter((k) => !args.servers || args.servers.includes(k));
-      if (def.redis && !redis) {
-        try {
-          redis = await startRedis(registry);
-          log(`redis-server on port ${redis.port}`);
-        } catch (err) {
-          const message = `${err instanceof Error ? err.message : String(err)} (install redis-server, or leave this scenario out with --only)`;
-          harnessErrors.push(`${def.id}: ${message}`);
-          log(`${def.id}: ERROR ${message}`);
-          for (const kind of kinds)
-            runs.push({ scenario: def.id, server: kind, rep: 0, error: message });
-          continue;
-        }
-      }
-      const skip = new Set<ServerKind>();
-      const reps = sizes.repsFor[def.id] ?? sizes.reps;
-      for (let rep = 0; rep < reps && !deadlineHit; rep++) {
-        for (const kind of kinds) {
-          if (skip.has(kind)) continue;
-          runIndex += 1;
-          const env: Record<string, string> = { BENCH_KEY_PREFIX: `bench${runIndex}` };
-          if (def.heartbeatMs !== undefined && kind !== 'sio') env.BENCH_HEARTBEAT_MS = '0';
-          if (def.redis && redis) env.BENCH_REDIS_PORT = String(redis.port);
-          const profileDir = args.profile
-            ? `${resultsDir}profiles/${def.id}-${rep}-${kind}`
-            : undefined;
-          if (profileDir) mkdirSync(profileDir, { recursive: true });
-          const servers: ServerHandle[] = [];
-          const t0 = Date.now();
-          let t1 = t0;
+  await guard.run(
+    async () => {
+      const buildDir = await buildServers();
+      for (const def of defs) {
+        const kinds = def.servers.filter((k) => !args.servers || args.servers.includes(k));
+        if (def.redis && !redis) {
           try {
-            for (let i = 0; i < def.instances; i++)
-              servers.push(await spawnServer(registry, kind, { env, profileDir, buildDir }));
-            t1 = Date.now();
-            const figures = await def.run(kind, servers);
-            runs.push({ scenario: def.id, server: kind, rep, figures });
-            const brief = Object.entries(figures)
-              .filter(([k]) =>
-                /msgs_per_s|cpu_us|_us_per_msg|p99|kib|lost|hb_cpu_ms|dropped/.test(k),
-              )
-              .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`)
-              .join(' ');
-            log(`${def.id} rep ${rep + 1}/${reps} ${kind}: ${brief}`);
+            redis = await startRedis(registry);
+            log(`redis-server on port ${redis.port}`);
           } catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
-            runs.push({ scenario: def.id, server: kind, rep, error: message });
-            if (def.optional?.includes(kind)) {
-              log(`${def.id} ${kind}: NOT AVAILABLE: ${message}`);
-              skip.add(kind);
-            } else {
-              harnessErrors.push(`${def.id} rep ${rep + 1} ${kind}: ${message}`);
-              log(`${def.id} rep ${rep + 1} ${kind}: ERROR ${message}`);
-            }
-          } finally {
-            const t2 = Date.now();
-            await Promise.all(servers.map((s) => s.stop()));
-            if (args.verbose) {
-              log(`  timing: spawn ${t1 - t0} ms, run ${t2 - t1} ms, stop ${Date.now() - t2} ms`);
+            const message = `${err instanceof Error ? err.message : String(err)} (install redis-server, or leave this scenario out with --only)`;
+            harnessErrors.push(`${def.id}: ${message}`);
+            log(`${def.id}: ERROR ${message}`);
+            for (const kind of kinds)
+              runs.push({ scenario: def.id, server: kind, rep: 0, error: message });
+            continue;
+          }
+        }
+        const skip = new Set<ServerKind>();
+        const reps = sizes.repsFor[def.id] ?? sizes.reps;
+        for (let rep = 0; rep < reps && !guard.hit(); rep++) {
+          for (const kind of kinds) {
+            if (skip.has(kind)) continue;
+            runIndex += 1;
+            const env: Record<string, string> = { BENCH_KEY_PREFIX: `bench${runIndex}` };
+            if (def.heartbeatMs !== undefined && kind !== 'sio') env.BENCH_HEARTBEAT_MS = '0';
+            if (def.redis && redis) env.BENCH_REDIS_PORT = String(redis.port);
+            const profileDir = args.profile
+              ? `${resultsDir}profiles/${def.id}-${rep}-${kind}`
+              : undefined;
+            if (profileDir) mkdirSync(profileDir, { recursive: true });
+            const servers: ServerHandle[] = [];
+            const t0 = Date.now();
+            let t1 = t0;
+            try {
+              for (let i = 0; i < def.instances; i++)
+                servers.push(await spawnServer(registry, kind, { env, profileDir, buildDir }));
+              t1 = Date.now();
+              const figures = await def.run(kind, servers);
+              runs.push({ scenario: def.id, server: kind, rep, figures });
+              const brief = Object.entries(figures)
+                .filter(([k]) =>
+                  /msgs_per_s|cpu_us|_us_per_msg|p99|kib|lost|hb_cpu_ms|dropped/.test(k),
+                )
+                .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`)
+                .join(' ');
+              log(`${def.id} rep ${rep + 1}/${reps} ${kind}: ${brief}`);
+            } catch (err) {
+              const message = err instanceof Error ? err.message : String(err);
+              runs.push({ scenario: def.id, server: kind, rep, error: message });
+              if (def.optional?.includes(kind)) {
+                log(`${def.id} ${kind}: NOT AVAILABLE: ${message}`);
+                skip.add(kind);
+              } else {
+                harnessErrors.push(`${def.id} rep ${rep + 1} ${kind}: ${message}`);
+                log(`${def.id} rep ${rep + 1} ${kind}: ERROR ${message}`);
+              }
+            } finally {
+              const t2 = Date.now();
+              await Promise.all(servers.map((s) => s.stop()));
+              if (args.verbose) {
+                log(`  timing: spawn ${t1 - t0} ms, run ${t2 - t1} ms, stop ${Date.now() - t2} ms`);
+              }
             }
           }
         }
       }
-    }
-  } catch (err) {
-    harnessErrors.push(
-      `harness: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-    );
-  } finally {
-    await redis?.stop();
-    killAll(registry);
-  }
-  clearTimeout(deadline);
+    },
+    async () => {
+      await redis?.stop();
+    },
+  );
   const { results } = write();
   log(`wrote results/${outName}.md and results/${outName}.json`);
   for (const r of results) {
@@ -515,21 +441,7 @@ async function main(): Promise<number> {
       log(`${mark} ${r.id}: ${t.name}: ${v} (${t.limit})`);
     }
   }
-  let code = harnessErrors.length > 0 ? 1 : 0;
-  for (const r of runs) {
-    const f = r.figures;
-    if (
-      r.server === 'ours' &&
-      f &&
-      ((f.lost ?? 0) > 0 || (f.duplicates ?? 0) > 0 || (f.misdelivered ?? 0) > 0)
-    ) {
-      log(`FAIL: ours lost/duplicated/misdelivered messages in ${r.scenario} rep ${r.rep + 1}`);
-      if (code === 0) code = 3;
-    }
-  }
-  for (const e of harnessErrors) log(`harness error: ${e.split('\n')[0]}`);
-  log(code === 0 ? 'done' : `exit ${code}`);
-  return code;
+  return exitCode(runs, harnessErrors, log);
 }
 
 main().then(
