@@ -1,5 +1,7 @@
 import { WsError } from './errors.js';
 import type { ServerFrame } from './frames.js';
+import type { OptionKeys } from './optionKeys.js';
+import { checkOptionKeys } from './optionKeys.js';
 
 /**
  * Turns frames into bytes and back. Chosen per connection. Connections whose codecs share a
@@ -32,6 +34,11 @@ export interface JsonCodecOptions {
 
 /** Defaults of {@link createJsonCodec}. */
 export const jsonCodecDefaults = { maxDepth: 32, name: 'wsm.v1.json' } as const;
+
+const jsonCodecOptionKeys = {
+  maxDepth: true,
+  name: true,
+} as const satisfies OptionKeys<JsonCodecOptions>;
 
 /**
  * Measures the nesting depth of JSON text without parsing it, stopping as soon as `limit` is
@@ -85,6 +92,7 @@ function reviveSafely(this: unknown, key: string, value: unknown): unknown {
  * that never lets `__proto__` / `constructor` / `prototype` keys through.
  */
 export function createJsonCodec(options: JsonCodecOptions = {}): Codec {
+  checkOptionKeys<JsonCodecOptions>(options, jsonCodecOptionKeys, 'createJsonCodec options');
   const maxDepth = options.maxDepth ?? jsonCodecDefaults.maxDepth;
   const name = options.name ?? jsonCodecDefaults.name;
   const decoder = new TextDecoder('utf-8', { fatal: true });

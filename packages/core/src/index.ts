@@ -39,6 +39,8 @@ export type {
 
 export { CloseCode, closeCodeTable, closeCodeLabel, shouldReconnect } from './closeCodes.js';
 export type { CloseAdvice, CloseCodeInfo, CloseCodeValue } from './closeCodes.js';
+export { checkOptionKeys, nearestKey } from './optionKeys.js';
+export type { OptionKeys } from './optionKeys.js';
 export { WsError, errorCodes, isWsError, isWireErrorCode, toWsError } from './errors.js';
 export type { WireErrorCode, WsErrorCode } from './errors.js';
 

@@ -10,6 +10,8 @@ import { WsError } from './errors.js';
 import type { ServerFrame } from './frames.js';
 import type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from './ids.js';
 import { compareOffsets } from './offsets.js';
+import type { OptionKeys } from './optionKeys.js';
+import { checkOptionKeys } from './optionKeys.js';
 import type { MemoryAdmissions } from './internal/memoryAdmissions.js';
 import { createMemoryAdmissions } from './internal/memoryAdmissions.js';
 import type { MemoryHistory } from './internal/memoryHistory.js';
@@ -54,6 +56,15 @@ export const memoryHubDefaults = {
   maxSessions: 100_000,
 } as const;
 
+/** Every key of {@link MemoryHubOptions}. */
+const memoryHubOptionKeys = {
+  historySize: true,
+  historyTtlMs: true,
+  maxHistoryThreads: true,
+  keepHistory: true,
+  maxSessions: true,
+} as const satisfies OptionKeys<MemoryHubOptions>;
+
 /** Options of one instance's adapter on a hub. */
 export interface MemoryAdapterOptions {
   /**
@@ -62,6 +73,11 @@ export interface MemoryAdapterOptions {
    */
   readonly publicUrl?: string;
 }
+
+/** Every key of {@link MemoryAdapterOptions}. */
+const memoryAdapterOptionKeys = {
+  publicUrl: true,
+} as const satisfies OptionKeys<MemoryAdapterOptions>;
 
 /**
  * In-memory cluster state shared by the managers of one process: bounded history, bounded
@@ -238,6 +254,7 @@ function createAdapter(stores: HubStores, adapterOptions: MemoryAdapterOptions):
  * start).
  */
 export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
+  checkOptionKeys<MemoryHubOptions>(options, memoryHubOptionKeys, 'createMemoryCluster options');
   const historySize = options.historySize ?? memoryHubDefaults.historySize;
   const historyTtlMs = options.historyTtlMs ?? memoryHubDefaults.historyTtlMs;
   const maxHistoryThreads = options.maxHistoryThreads ?? memoryHubDefaults.maxHistoryThreads;
@@ -261,7 +278,13 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
     urls: new Map(),
   };
   return {
-    adapter: (adapterOptions: MemoryAdapterOptions = {}): ClusterAdapter =>
-      createAdapter(stores, adapterOptions),
+    adapter: (adapterOptions: MemoryAdapterOptions = {}): ClusterAdapter => {
+      checkOptionKeys<MemoryAdapterOptions>(
+        adapterOptions,
+        memoryAdapterOptionKeys,
+        'hub.adapter options',
+      );
+      return createAdapter(stores, adapterOptions);
+    },
   };
 }

@@ -4,6 +4,8 @@ import type { Codec } from './codec.js';
 import { WsError } from './errors.js';
 import type { ConnectionId, ThreadId, UserId } from './ids.js';
 import type { Logger } from './logger.js';
+import type { OptionKeys } from './optionKeys.js';
+import { checkOptionKeys } from './optionKeys.js';
 
 /** What happens to a connection whose outbound buffer is over `maxBufferedBytes`. */
 export type SlowConsumerPolicy = 'drop' | 'close';
@@ -159,6 +161,36 @@ export const managerDefaults = {
   sweepIntervalMs: 1_000,
   drain: { ratePerSecond: 500, spreadMs: 2_000, timeoutMs: 30_000 },
 } as const;
+
+/** Every key of {@link ManagerOptions}, nested ones included: what `createManager` accepts. */
+const managerOptionKeys = {
+  instanceId: true,
+  maxConnectionsPerUser: true,
+  onUserLimit: true,
+  maxConnections: true,
+  maxThreadsPerConnection: true,
+  maxMessageBytes: true,
+  maxBufferedBytes: true,
+  slowConsumer: true,
+  maxViolations: true,
+  idleTimeoutMs: true,
+  inboundRate: { perSecond: true, burst: true },
+  sessionTtlMs: true,
+  sweepIntervalMs: true,
+  drain: { ratePerSecond: true, spreadMs: true, timeoutMs: true },
+  cluster: true,
+  clock: true,
+  codec: true,
+  authorizeThread: true,
+  authorizeDirect: true,
+  onError: true,
+  logger: true,
+} as const satisfies OptionKeys<ManagerOptions>;
+
+/** Refuses every key `createManager` does not know, nested ones included (`invalid_options`). */
+export function checkManagerOptionKeys(options: ManagerOptions): void {
+  checkOptionKeys<ManagerOptions>(options, managerOptionKeys, 'createManager options');
+}
 
 /** The default and the largest `limit` of `manager.history` (`HistoryOptions`). */
 export const historyDefaults = {

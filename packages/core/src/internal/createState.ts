@@ -7,7 +7,7 @@ import { localCluster } from '../localCluster.js';
 import { consoleLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metricsRegistry.js';
 import type { ManagerOptions } from '../options.js';
-import { resolveLimits } from '../options.js';
+import { checkManagerOptionKeys, resolveLimits } from '../options.js';
 import { createFrameValidator } from '../validateFrame.js';
 import { registerCoreMetrics } from './coreMetrics.js';
 import type { ConnRecord, EmitterEvents, ManagerState } from './state.js';
@@ -26,6 +26,7 @@ function randomHex(bytes: number): string {
  * Throws `WsError('invalid_options')`.
  */
 export function createState(options: ManagerOptions): ManagerState {
+  checkManagerOptionKeys(options);
   const limits = resolveLimits(options);
   const instanceId = (options.instanceId ?? randomHex(8)) as InstanceId;
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(instanceId)) {

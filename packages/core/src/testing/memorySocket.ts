@@ -1,5 +1,7 @@
 import { CloseCode } from '../closeCodes.js';
 import type { ServerFrame } from '../frames.js';
+import type { OptionKeys } from '../optionKeys.js';
+import { checkOptionKeys } from '../optionKeys.js';
 import type { SocketLike } from '../socket.js';
 
 /** Options of {@link createMemorySocketPair}. */
@@ -25,6 +27,13 @@ export interface MemorySocketOptions {
    */
   readonly autoPong?: boolean;
 }
+
+const memorySocketOptionKeys = {
+  protocol: true,
+  protocolPing: true,
+  prepared: true,
+  autoPong: true,
+} as const satisfies OptionKeys<MemorySocketOptions>;
 
 /** The test's end of an in-memory socket pair. */
 export interface MemoryClient {
@@ -73,6 +82,11 @@ const byteLength = (d: string | Uint8Array): number =>
  * as a real socket's would arrive later.
  */
 export function createMemorySocketPair(options: MemorySocketOptions = {}): MemorySocketPair {
+  checkOptionKeys<MemorySocketOptions>(
+    options,
+    memorySocketOptionKeys,
+    'createMemorySocketPair options',
+  );
   const messageListeners = new Set<(data: string | Uint8Array) => void>();
   const closeListeners = new Set<(code: number, reason: string) => void>();
   const pongListeners = new Set<() => void>();
