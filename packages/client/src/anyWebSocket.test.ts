@@ -16,8 +16,8 @@ import { startServer } from '../test/server.js';
 import type { RealServer } from '../test/server.js';
 import { createClient } from './client.js';
 import type { Client } from './client.js';
-import type { ClientEvents } from './events.js';
 import type { WebSocketConstructor } from './socket.js';
+import { record } from '../test/record.js';
 
 const implementations: readonly (readonly [string, WebSocketConstructor])[] = [
   ['ws', NodeWsWebSocket],
@@ -47,12 +47,6 @@ async function serverWithSockets(): Promise<{ server: RealServer; sockets: Set<S
     socket.once('close', () => sockets.delete(socket));
   });
   return { server, sockets };
-}
-
-function record<E extends keyof ClientEvents>(c: Client, event: E): ClientEvents[E][] {
-  const out: ClientEvents[E][] = [];
-  c.on(event, (p) => out.push(p));
-  return out;
 }
 
 describe.each(implementations)('the client over %s', (_name, WebSocket) => {

@@ -2,26 +2,20 @@
  * The built client bundle: what it imports, how big it is, and that the very same ESM files run
  * in Debian's Chromium (through playwright-core) against a real server.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromiumPath, launchChromium } from '@ws/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEsm, measure } from '../test/bundle.js';
+import { describe, expect, it } from 'vitest';
+import { measure, useBuiltBundle } from '../test/bundle.js';
 import { startServer } from '../test/server.js';
 
-let outDir = '';
-beforeAll(() => {
-  outDir = buildEsm();
-}, 120_000);
-afterAll(() => {
-  if (outDir !== '') rmSync(outDir, { recursive: true, force: true });
-});
+const bundleDir = useBuiltBundle();
 
 describe('the built bundle', () => {
   it('imports nothing from the server packages or any other package (JSON entry)', () => {
-    const code = readFileSync(path.join(outDir, 'index.js'), 'utf8');
+    const code = readFileSync(path.join(bundleDir(), 'index.js'), 'utf8');
     const specifiers = [
       ...code.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+["']([^"']+)["']/gm),
     ].map((m) => m[1]);
@@ -32,8 +26,8 @@ describe('the built bundle', () => {
   });
 
   it('stays tiny: the JSON-only client is under 8 KiB minified + gzipped (wave 2 budget: 9 KiB with every feature)', async () => {
-    const json = await measure(path.join(outDir, 'index.js'));
-    const msgpack = await measure(path.join(outDir, 'msgpack.js'));
+    const json = await measure(path.join(bundleDir(), 'index.js'));
+    const msgpack = await measure(path.join(bundleDir(), 'msgpack.js'));
     console.log(
       `@ws/client bundle (esbuild, minified + gzip -9): index ${json.minified} B min, ${json.gzipped} B gz; msgpack entry with @msgpack/msgpack ${msgpack.minified} B min, ${msgpack.gzipped} B gz`,
     );
@@ -72,10 +66,14 @@ describe('in Debian chromium (playwright-core)', () => {
         return;
       }
       const file = path.join(
-        outDir,
+        bundleDir(),
         path.normalize(url.pathname.replace(/^\/client\//, '')).replace(/^(\.\.[/\\])+/, ''),
       );
-      if (!url.pathname.startsWith('/client/') || !file.startsWith(outDir) || !existsSync(file)) {
+      if (
+        !url.pathname.startsWith('/client/') ||
+        !file.startsWith(bundleDir()) ||
+        !existsSync(file)
+      ) {
         res.writeHead(404).end();
         return;
       }

@@ -5,8 +5,9 @@ import { backoffCeiling } from './backoff.js';
 import { createClient } from './client.js';
 import type { Client } from './client.js';
 import type { ClientOptions } from './options.js';
-import type { ClientEvents, ClientMessage } from './events.js';
+import type { ClientMessage } from './events.js';
 import { ClientError } from './errors.js';
+import { record } from '../test/record.js';
 
 let net: FakeNetwork;
 let client: Client | undefined;
@@ -23,12 +24,6 @@ function make(options: Partial<ClientOptions> = {}): Client {
     ...options,
   });
   return client;
-}
-
-function record<E extends keyof ClientEvents>(c: Client, event: E): ClientEvents[E][] {
-  const out: ClientEvents[E][] = [];
-  c.on(event, (p) => out.push(p));
-  return out;
 }
 
 /** Answers every request the client sent on the current socket with an ack (and an offset for publish). */

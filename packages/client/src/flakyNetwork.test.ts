@@ -7,15 +7,15 @@
  */
 import { threadId } from '@ws/core';
 import { launchChromium, waitFor } from '@ws/testkit';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocket as UndiciWebSocket } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket as WsWebSocket } from 'ws';
-import { buildEsm } from '../test/bundle.js';
+import { useBuiltBundle } from '../test/bundle.js';
 import { startCutProxy } from '../test/cutProxy.js';
 import type { CutProxy } from '../test/cutProxy.js';
 import { startServer } from '../test/server.js';
@@ -28,13 +28,7 @@ const PUBLISH_EVERY_MS = 20; // 50 messages per second
 const CUT = { periodMs: 3_000, downMs: 2_000, maxLifetimeMs: RUN_MS + 40_000 };
 const BACKOFF = { minMs: 50, maxMs: 500 };
 
-let outDir = '';
-beforeAll(() => {
-  outDir = buildEsm();
-}, 120_000);
-afterAll(() => {
-  if (outDir !== '') rmSync(outDir, { recursive: true, force: true });
-});
+const bundleDir = useBuiltBundle();
 
 const page = `<!doctype html>
 <meta charset="utf-8">
@@ -58,7 +52,7 @@ async function webServer(): Promise<{ server: Server; origin: string }> {
       res.writeHead(200, { 'content-type': 'text/html' }).end(page);
       return;
     }
-    const file = path.join(outDir, path.basename(url.pathname));
+    const file = path.join(bundleDir(), path.basename(url.pathname));
     if (!url.pathname.startsWith('/client/') || !existsSync(file)) {
       res.writeHead(404).end();
       return;

@@ -13,9 +13,10 @@ import type { RealServer } from '../test/server.js';
 import { backoffCeiling } from './backoff.js';
 import { createClient } from './client.js';
 import type { Client } from './client.js';
-import type { ClientEvents, ClientMessage } from './events.js';
+import type { ClientMessage } from './events.js';
 import { msgpackCodec } from './msgpack.js';
 import type { ClientOptions } from './options.js';
+import { record } from '../test/record.js';
 
 const servers: RealServer[] = [];
 const clients: Client[] = [];
@@ -35,12 +36,6 @@ function client(url: string, options: Partial<ClientOptions> = {}): Client {
   const c = createClient({ url, token: 'good-alice', WebSocket, ...options });
   clients.push(c);
   return c;
-}
-
-function record<E extends keyof ClientEvents>(c: Client, event: E): ClientEvents[E][] {
-  const out: ClientEvents[E][] = [];
-  c.on(event, (p) => out.push(p));
-  return out;
 }
 
 async function opened(c: Client): Promise<void> {

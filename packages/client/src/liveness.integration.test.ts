@@ -15,20 +15,13 @@ import type { RealServer } from '../test/server.js';
 import { startStallProxy } from '../test/stallProxy.js';
 import type { StallProxy } from '../test/stallProxy.js';
 import { createClient } from './client.js';
-import type { Client } from './client.js';
-import type { ClientEvents } from './events.js';
 import type { WebSocketConstructor } from './socket.js';
+import { record } from '../test/record.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const f of cleanups.splice(0).reverse()) await f();
 });
-
-function record<E extends keyof ClientEvents>(c: Client, event: E): ClientEvents[E][] {
-  const out: ClientEvents[E][] = [];
-  c.on(event, (p) => out.push(p));
-  return out;
-}
 
 const implementations: [string, WebSocketConstructor][] = [
   ['undici', UndiciWebSocket],

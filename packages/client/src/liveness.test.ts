@@ -8,8 +8,8 @@ import type { FakeNetwork } from '../test/fakeWebSocket.js';
 import { createClient } from './client.js';
 import type { Client } from './client.js';
 import type { ClientError } from './errors.js';
-import type { ClientEvents } from './events.js';
 import type { ClientOptions } from './options.js';
+import { record } from '../test/record.js';
 
 let net: FakeNetwork;
 let client: Client | undefined;
@@ -26,12 +26,6 @@ function make(options: Partial<ClientOptions> = {}): Client {
     ...options,
   });
   return client;
-}
-
-function record<E extends keyof ClientEvents>(c: Client, event: E): ClientEvents[E][] {
-  const out: ClientEvents[E][] = [];
-  c.on(event, (p) => out.push(p));
-  return out;
 }
 
 const heartbeat = { intervalMs: 1000, timeoutMs: 500 };

@@ -5,22 +5,16 @@
  * round trip completes, and the child process stays up to report it.
  */
 import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { waitFor } from '@ws/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEsm } from '../test/bundle.js';
+import { describe, expect, it } from 'vitest';
+import { useBuiltBundle } from '../test/bundle.js';
 import { startServer } from '../test/server.js';
 
-let outDir = '';
-beforeAll(() => {
-  outDir = buildEsm();
-}, 120_000);
-afterAll(() => {
-  if (outDir !== '') rmSync(outDir, { recursive: true, force: true });
-});
+const bundleDir = useBuiltBundle();
 
 const childScript = (clientUrl: string): string => `
 import { createClient } from ${JSON.stringify(clientUrl)};
@@ -57,8 +51,8 @@ describe("Node 20's global WebSocket (--experimental-websocket)", () => {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     });
-    const script = path.join(outDir, 'child.mjs');
-    writeFileSync(script, childScript(pathToFileURL(path.join(outDir, 'index.js')).href));
+    const script = path.join(bundleDir(), 'child.mjs');
+    writeFileSync(script, childScript(pathToFileURL(path.join(bundleDir(), 'index.js')).href));
     const child = spawn(process.execPath, ['--experimental-websocket', script, s.url], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

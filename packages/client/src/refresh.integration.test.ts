@@ -15,7 +15,7 @@ import { startServer } from '../test/server.js';
 import type { RealServer } from '../test/server.js';
 import { createClient } from './client.js';
 import type { Client, ClientOptions } from './index.js';
-import type { ClientEvents } from './events.js';
+import { record } from '../test/record.js';
 
 const LIFETIME_MS = 1_500;
 
@@ -33,12 +33,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const f of cleanups.splice(0).reverse()) await f();
 });
-
-function record<E extends keyof ClientEvents>(c: Client, event: E): ClientEvents[E][] {
-  const out: ClientEvents[E][] = [];
-  c.on(event, (p) => out.push(p));
-  return out;
-}
 
 async function server(withRefresh: boolean): Promise<RealServer> {
   const s = await startServer({

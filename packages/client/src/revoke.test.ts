@@ -16,8 +16,7 @@ import { createRedisServer, sleep, waitFor } from '@ws/testkit';
 import { startServer } from '../test/server.js';
 import type { RealServer } from '../test/server.js';
 import { createClient } from './client.js';
-import type { Client } from './client.js';
-import type { ClientEvents } from './events.js';
+import { record } from '../test/record.js';
 
 interface Cluster {
   adapter(publicUrl: string): ClusterAdapter;
@@ -53,12 +52,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-function record<E extends keyof ClientEvents>(c: Client, event: E): ClientEvents[E][] {
-  const out: ClientEvents[E][] = [];
-  c.on(event, (p) => out.push(p));
-  return out;
-}
 
 describe.each([
   ['Redis (@ws/scaling-redis)', redisBackend],

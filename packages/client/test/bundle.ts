@@ -4,12 +4,13 @@
  */
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll } from 'vitest';
 
 export const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,6 +32,21 @@ export function buildEsm(): string {
   if (res.status !== 0)
     throw new Error(`tsup failed (${String(res.status)}): ${res.stderr}${res.stdout}`);
   return outDir;
+}
+
+/**
+ * For a test file: builds the bundle before its tests (`buildEsm`) and removes it after them;
+ * returns where it is (valid once the tests run).
+ */
+export function useBuiltBundle(): () => string {
+  let outDir = '';
+  beforeAll(() => {
+    outDir = buildEsm();
+  }, 120_000);
+  afterAll(() => {
+    if (outDir !== '') rmSync(outDir, { recursive: true, force: true });
+  });
+  return () => outDir;
 }
 
 export interface BundleSize {
