@@ -3,8 +3,8 @@ import type { Connection } from '../connection.js';
 import { WsError } from '../errors.js';
 import type { ManagerState } from './state.js';
 
-/** Names of `welcome` that only core writes. */
-const coreWelcomeFields: ReadonlySet<string> = new Set([
+/** Names of `welcome` that only core writes (a frozen list: no module-level mutable state). */
+const coreWelcomeFields: readonly string[] = Object.freeze([
   'type',
   'connectionId',
   'userId',
@@ -19,7 +19,7 @@ function addWelcomeFields(state: ManagerState, plugin: string, fields: WelcomeFi
     throw new WsError('invalid_options', `${plugin}: welcome fields must be an object`);
   }
   for (const name of Object.keys(fields)) {
-    if (coreWelcomeFields.has(name) || Object.hasOwn(state.welcomeFields, name)) {
+    if (coreWelcomeFields.includes(name) || Object.hasOwn(state.welcomeFields, name)) {
       throw new WsError('invalid_options', `${plugin}: welcome field '${name}' is taken`);
     }
   }
