@@ -7,69 +7,25 @@
  * After a deliberate change of the surface: `UPDATE_EXPORTS=1 npx vitest run --project repo
  * scripts/exports.test.ts` rewrites the snapshot; commit it with a changeset.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { exportedSymbols, publicEntries, surfaceProgram } from './lib/surface.js';
+import type { Entry } from './lib/surface.js';
+import { ROOT } from './lib/sources.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SNAPSHOT = path.join(ROOT, 'scripts', 'exports.snapshot.json');
 
 type Surface = Record<string, Record<string, 'type' | 'value'>>;
 
-interface Entry {
-  key: string;
-  file: string;
-}
-
-function publicEntries(): Entry[] {
-  const entries: Entry[] = [];
-  const dir = path.join(ROOT, 'packages');
-  for (const name of readdirSync(dir).sort()) {
-    const manifest = JSON.parse(readFileSync(path.join(dir, name, 'package.json'), 'utf8')) as {
-      name: string;
-      private?: boolean;
-      exports: Record<string, string | Record<string, unknown>>;
-    };
-    if (manifest.private === true) continue;
-    for (const [sub, target] of Object.entries(manifest.exports)) {
-      if (typeof target !== 'object') continue;
-      const source = target['@ws/source'];
-      if (typeof source !== 'string') continue;
-      const key = sub === '.' ? manifest.name : `${manifest.name}/${sub.slice(2)}`;
-      entries.push({ key, file: path.join(dir, name, source) });
-    }
-  }
-  return entries;
-}
-
 function readSurface(entries: Entry[]): Surface {
-  const program = ts.createProgram(
-    entries.map((e) => e.file),
-    {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      customConditions: ['@ws/source'],
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-    },
-  );
-  const checker = program.getTypeChecker();
+  const program = surfaceProgram(entries);
   const surface: Surface = {};
   for (const entry of entries) {
-    const source = program.getSourceFile(entry.file);
-    if (!source) throw new Error(`cannot read ${entry.file}`);
-    const moduleSymbol = checker.getSymbolAtLocation(source);
-    if (!moduleSymbol) throw new Error(`${entry.file} is not a module`);
     const names: Record<string, 'type' | 'value'> = {};
-    const exported = checker.getExportsOfModule(moduleSymbol);
-    for (const symbol of [...exported].sort((a, b) => a.name.localeCompare(b.name))) {
-      const target =
-        symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-      names[symbol.name] = target.flags & ts.SymbolFlags.Value ? 'value' : 'type';
+    for (const { name, symbol } of exportedSymbols(program, entry)) {
+      names[name] = symbol.flags & ts.SymbolFlags.Value ? 'value' : 'type';
     }
     surface[entry.key] = names;
   }
