@@ -85,6 +85,13 @@ describe('on a local 3-node Redis Cluster (sharded pub/sub)', () => {
     const [a, b] = nodes as [TestNode, TestNode];
     const users = ['ann', 'ben', 'cat', 'dan', 'eve'];
     const clients = await Promise.all(users.map((u) => connect(b.manager, u)));
+    // The welcome can come before B's registry write is visible to A: wait for it, as the
+    // fault tests do, so `published` speaks of routing and not of that race.
+    for (const u of users)
+      await waitFor(async () => (await a.manager.findUser(u as UserId)) !== null, {
+        timeoutMs: 10_000,
+        message: `A sees ${u} on B`,
+      });
     for (const u of users)
       expect(await a.manager.sendToUser(u as UserId, `hi ${u}`)).toMatchObject({
         ok: true,
