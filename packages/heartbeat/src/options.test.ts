@@ -78,7 +78,6 @@ describe('heartbeat options', () => {
       { preset: 'prod' },
       'preset must be one of development, test, staging, production, got prod',
     ],
-    ['unknown option', { interval: 1000 }, 'unknown option "interval"'],
     [
       'zero interval',
       { intervalMs: 0 },
@@ -125,10 +124,27 @@ describe('heartbeat options', () => {
       { maxMissed: 101 },
       'maxMissed must be an integer from 1 to 100, got 101',
     ],
-    ['not an object', 'fast', 'options must be an object'],
   ])('rejects %s with WsError invalid_options at creation', (_, options, message) => {
     expect(codeOf(() => heartbeat(options as HeartbeatOptions))).toBe(
       `invalid_options: heartbeat: ${message}`,
+    );
+  });
+
+  it.each<[string, unknown, string]>([
+    [
+      'a misspelt option',
+      { interval: 1000 },
+      'unknown option `interval` in heartbeat options; did you mean `intervalMs`?',
+    ],
+    [
+      'an option nothing is near',
+      { colour: 'red' },
+      'unknown option `colour` in heartbeat options; known options: `preset`, `intervalMs`, `timeoutMs`, `maxMissed`',
+    ],
+    ['options that are not an object', 'fast', 'heartbeat options must be an object'],
+  ])('rejects %s, naming the key and the nearest known one', (_, options, message) => {
+    expect(codeOf(() => heartbeat(options as HeartbeatOptions))).toBe(
+      `invalid_options: ${message}`,
     );
   });
 

@@ -1,4 +1,5 @@
-import { WsError } from '@ws/core';
+import type { OptionKeys } from '@ws/core';
+import { checkOptionKeys, WsError } from '@ws/core';
 
 /** An environment preset: a documented set of figures for `intervalMs`, `timeoutMs` and `maxMissed`. */
 export type HeartbeatPreset = 'development' | 'test' | 'staging' | 'production';
@@ -73,12 +74,12 @@ export const heartbeatLimits = {
   maxMissed: 100,
 } as const;
 
-const knownKeys: readonly string[] = Object.freeze([
-  'preset',
-  'intervalMs',
-  'timeoutMs',
-  'maxMissed',
-]);
+const heartbeatOptionKeys = {
+  preset: true,
+  intervalMs: true,
+  timeoutMs: true,
+  maxMissed: true,
+} as const satisfies OptionKeys<HeartbeatOptions>;
 
 function isPreset(value: unknown): value is HeartbeatPreset {
   return typeof value === 'string' && Object.hasOwn(heartbeatDefaults.presets, value);
@@ -114,12 +115,7 @@ function presetFromEnv(): HeartbeatPreset | undefined {
  * `production`) and validates every figure. Throws `WsError('invalid_options')`.
  */
 export function resolveHeartbeatOptions(options: HeartbeatOptions = {}): ResolvedHeartbeatOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalid('options must be an object');
-  }
-  for (const key of Object.keys(options)) {
-    if (!knownKeys.includes(key)) throw invalid(`unknown option "${key}"`);
-  }
+  checkOptionKeys<HeartbeatOptions>(options, heartbeatOptionKeys, 'heartbeat options');
   if (options.preset !== undefined && !isPreset(options.preset)) {
     throw invalid(
       `preset must be one of development, test, staging, production, got ${String(options.preset)}`,
