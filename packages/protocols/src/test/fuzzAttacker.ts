@@ -23,10 +23,11 @@ export const SYNC_ID = 'fuzz-sync';
 const SYNC_FRAME = { type: 'leave', thread: 'fuzz-sync', id: SYNC_ID } as const;
 const STEP_MS = 10_000;
 
-const isSyncAck = (f: unknown): boolean =>
+/** The answer to the sync request: its `ack`, or its `error` (e.g. `rate_limited` after a flood). */
+const isSyncAnswer = (f: unknown): boolean =>
   typeof f === 'object' &&
   f !== null &&
-  (f as { type?: unknown }).type === 'ack' &&
+  ['ack', 'error'].includes((f as { type?: unknown }).type as string) &&
   (f as { id?: unknown }).id === SYNC_ID;
 
 function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
@@ -46,8 +47,8 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
 }
 
 /**
- * Connects a `ws` client on `via`, sends `frames` then the sync request, waits for the sync `ack`
- * or a close, closes with 1000 if still open, and returns what it saw.
+ * Connects a `ws` client on `via`, sends `frames` then the sync request, waits for its answer or
+ * a close, closes with 1000 if still open, and returns what it saw.
  */
 export async function runWsAttacker(
   url: string,
@@ -66,7 +67,7 @@ export async function runWsAttacker(
       if (isBinary !== binary) throw new Error('wrong frame kind');
       const f: unknown = binary ? decode(data) : JSON.parse(data.toString('utf8'));
       received.push(f);
-      if (isSyncAck(f)) synced();
+      if (isSyncAnswer(f)) synced();
     } catch {
       undecodable++;
     }
@@ -83,7 +84,7 @@ export async function runWsAttacker(
   );
   for (const f of frames) ws.send(f.payload, { binary: f.binary });
   ws.send(binary ? encode(SYNC_FRAME) : JSON.stringify(SYNC_FRAME));
-  await withTimeout(Promise.race([sync, closed]), 'sync ack or close');
+  await withTimeout(Promise.race([sync, closed]), 'sync answer or close');
   if (ws.readyState === WebSocket.OPEN) ws.close(1000);
   const closeCode = await withTimeout(closed, 'attacker close');
   return { frames: received, undecodable, closeCode };

@@ -236,14 +236,26 @@ const violation: fc.Arbitrary<FuzzViolation> = fc.record({
   opcode: fc.constantFrom(3, 4, 5, 6, 7, 11, 12, 13, 14, 15),
 });
 
-/** Frames of one connection, half the time after a valid join of the attacker's own thread. */
+/**
+ * Frames of one connection: half the time after a valid join of the attacker's own thread, and
+ * one time in eight followed by a flood of one frame repeated past the inbound budget's burst
+ * (100), so `rate_limited` and the 1008 close after `maxViolations` are reached too.
+ */
 function framesOf(frame: fc.Arbitrary<FuzzFrame>, binary: boolean): fc.Arbitrary<FuzzFrame[]> {
   const join: FuzzFrame = binary
     ? { binary: true, payload: encode({ type: 'join', thread: `${ATTACKER}:room` }) }
     : { binary: false, payload: JSON.stringify({ type: 'join', thread: `${ATTACKER}:room` }) };
+  const flood = fc.oneof(
+    { weight: 7, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.integer({ min: 100, max: 130 }) },
+  );
   return fc
-    .tuple(fc.boolean(), fc.array(frame, { minLength: 1, maxLength: 6 }))
-    .map(([joinFirst, frames]) => (joinFirst ? [join, ...frames] : frames));
+    .tuple(fc.boolean(), fc.array(frame, { minLength: 1, maxLength: 6 }), flood)
+    .map(([joinFirst, frames, repeat]) => {
+      const last = frames[frames.length - 1] as FuzzFrame;
+      const all = joinFirst ? [join, ...frames] : frames;
+      return repeat === undefined ? all : [...all, ...Array<FuzzFrame>(repeat).fill(last)];
+    });
 }
 
 /** Every scenario of the fuzz property, as one `fc.oneof`. */
