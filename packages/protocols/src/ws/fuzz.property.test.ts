@@ -73,7 +73,7 @@ describe('fuzz: arbitrary frames through a real attach + manager', () => {
   it(
     `${RUNS} runs: documented answers only, no crash, the bystander unharmed`,
     async () => {
-      // The bystander's frames so far (welcome, ack) were consumed by next(); count from here.
+      // The bystander's frames so far: welcome and the ack of its join. Count from here.
       const start = bystander.raw.length;
       let probes = 0;
       const closeCodes = new Map<number, number>();
@@ -120,10 +120,12 @@ describe('fuzz: arbitrary frames through a real attach + manager', () => {
         { numRuns: RUNS, endOnFailure: true },
       );
       expect(probes).toBeGreaterThanOrEqual(RUNS);
+      // Nothing reached the bystander after the last probe either.
+      await expectAlive(srv);
+      expect(bystander.raw).toHaveLength(start + probes);
       expect(bystander.ws.readyState).toBe(bystander.ws.OPEN);
       // Every attacker is gone from the registry; only the bystander remains.
       await waitFor(() => srv.manager.getStats().connections === 1, { timeoutMs: 10_000 });
-      await expectAlive(srv);
       expectPrototypeClean(proto);
       expect(backgroundErrors).toEqual([]);
       expect(rejections).toEqual([]);
