@@ -3,7 +3,7 @@
  * see, and the frames the bystander may get.
  */
 import { closeCodeTable, isWireErrorCode } from '@ws/core';
-import { ATTACKER, BYSTANDER_THREAD } from './fuzzInputs.js';
+import { ATTACKER, BYSTANDER_THREAD } from './fuzzActors.js';
 
 /**
  * Close codes an attacker may see: core's table, plus the transport's codes PROTOCOL.md lists

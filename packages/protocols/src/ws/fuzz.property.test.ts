@@ -16,7 +16,8 @@ import { runRawAttacker, runWsAttacker } from '../test/fuzzAttacker.js';
 import type { AttackerResult } from '../test/fuzzAttacker.js';
 import { allowedCloseCodes, attackerFrameProblem, isProbe } from '../test/fuzzChecks.js';
 import type { FuzzScenario } from '../test/fuzzInputs.js';
-import { ATTACKER, BYSTANDER, BYSTANDER_THREAD, fuzzScenario } from '../test/fuzzInputs.js';
+import { ATTACKER, BYSTANDER, BYSTANDER_THREAD } from '../test/fuzzActors.js';
+import { fuzzScenario } from '../test/fuzzInputs.js';
 import type { TestClient, TestServer } from '../test/harness.js';
 import {
   connectClient,
