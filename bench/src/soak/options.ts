@@ -1,4 +1,7 @@
-/** The soak's command line: `--minutes N --warmup-minutes N --clients N --ttl-ms N --snapshots`. */
+/**
+ * The soak's command line: `--minutes N --warmup-minutes N --clients N --ttl-ms N
+ * --thread-pool N --snapshots`.
+ */
 
 /** Parsed options. */
 export interface SoakOptions {
@@ -10,6 +13,8 @@ export interface SoakOptions {
   readonly clients: number;
   /** Session TTL and history TTL of the server, in ms. */
   readonly ttlMs: number;
+  /** Distinct churn thread names, reused round-robin. */
+  readonly threadPool: number;
   /** Writes a heap snapshot of the server at baseline and at the end. */
   readonly snapshots: boolean;
 }
@@ -20,6 +25,7 @@ export const soakDefaults: SoakOptions = {
   warmupMinutes: 1,
   clients: 300,
   ttlMs: 5_000,
+  threadPool: 1_000,
   snapshots: false,
 };
 
@@ -38,6 +44,7 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions {
     warmupMinutes: numberAfter(argv, '--warmup-minutes', soakDefaults.warmupMinutes),
     clients: Math.round(numberAfter(argv, '--clients', soakDefaults.clients)),
     ttlMs: Math.round(numberAfter(argv, '--ttl-ms', soakDefaults.ttlMs)),
+    threadPool: Math.round(numberAfter(argv, '--thread-pool', soakDefaults.threadPool)),
     snapshots: argv.includes('--snapshots'),
   };
 }

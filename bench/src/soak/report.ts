@@ -13,6 +13,7 @@ export interface SoakResult {
   readonly warmupMinutes: number;
   readonly clients: number;
   readonly ttlMs: number;
+  readonly threadPool: number;
   readonly baseline: { readonly heapUsed: number; readonly rss: number };
   readonly end: { readonly heapUsed: number; readonly rss: number };
   readonly peakRss: number;
@@ -51,7 +52,7 @@ export function formatReport(r: SoakResult): string {
   const l = r.ledger;
   return [
     `soak: ${r.command} (started ${r.startedAt})`,
-    `  run ${r.minutes} min, warm-up ${r.warmupMinutes} min, ${r.clients} connections per churn batch, TTLs ${r.ttlMs} ms`,
+    `  run ${r.minutes} min, warm-up ${r.warmupMinutes} min, ${r.clients} connections per churn batch, ${r.threadPool} churn thread names, TTLs ${r.ttlMs} ms`,
     `  heap baseline ${mib(r.baseline.heapUsed)}, end ${mib(r.end.heapUsed)}, ratio ${ratio.toFixed(3)} (pass <= ${maxHeapRatio})`,
     `  server RSS baseline ${mib(r.baseline.rss)}, end ${mib(r.end.rss)}, peak seen ${mib(r.peakRss)}`,
     `  connections opened ${t.opened}, closed ${t.closed}, connect errors ${t.connectErrors}, closed by server ${t.unexpectedCloses}; churn batches ${r.batches}`,
