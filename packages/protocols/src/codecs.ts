@@ -1,5 +1,5 @@
-import type { Codec, Logger, MetricsRegistry } from '@ws/core';
-import { createJsonCodec, subprotocols } from '@ws/core';
+import type { Codec, Logger, MetricsRegistry, OptionKeys } from '@ws/core';
+import { createJsonCodec, subprotocols, checkOptionKeys } from '@ws/core';
 import { createLegacyCodec } from './legacyCodec.js';
 import { createMsgpackCodec } from './msgpackCodec.js';
 import type { Subprotocol } from './negotiate.js';
@@ -33,6 +33,14 @@ export interface CodecContext {
   readonly fields?: Readonly<Record<string, unknown>>;
 }
 
+const createCodecOptionKeys = {
+  maxDepth: true,
+  logger: true,
+  metrics: true,
+  clientVersion: true,
+  fields: true,
+} as const satisfies OptionKeys<CodecContext>;
+
 /**
  * Creates a codec for a negotiated subprotocol; every call returns a new codec. The JSON and
  * MessagePack codecs keep no state, so one may serve any number of connections (`attach` makes
@@ -40,6 +48,7 @@ export interface CodecContext {
  * each connection its own (as `attach` does).
  */
 export function createCodec(subprotocol: Subprotocol, ctx: CodecContext = {}): Codec {
+  checkOptionKeys<CodecContext>(ctx, createCodecOptionKeys, 'createCodec options');
   const maxDepth = ctx.maxDepth ?? 32;
   switch (subprotocol) {
     case subprotocols.json:

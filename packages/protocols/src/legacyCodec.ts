@@ -1,5 +1,5 @@
-import type { Codec, Counter, Logger, MetricsRegistry, ServerFrame } from '@ws/core';
-import { WsError, createJsonCodec, subprotocols } from '@ws/core';
+import type { Codec, Counter, Logger, MetricsRegistry, OptionKeys, ServerFrame } from '@ws/core';
+import { WsError, createJsonCodec, subprotocols, checkOptionKeys } from '@ws/core';
 
 /** The stable code of the legacy protocol's deprecation warning (in the log fields as `code`). */
 export const legacyWarningCode = 'WS_LEGACY_PROTOCOL';
@@ -52,6 +52,14 @@ function legacyCounter(metrics: MetricsRegistry): Counter {
   });
 }
 
+const createLegacyCodecOptionKeys = {
+  maxDepth: true,
+  logger: true,
+  metrics: true,
+  clientVersion: true,
+  fields: true,
+} as const satisfies OptionKeys<LegacyCodecOptions>;
+
 /**
  * The `legacy.json` codec: `{"event":E,"data":D}` in, `{...D, "type":E}` to core (the event wins
  * over a `type` inside D; D absent or null gives `{"type":E}`; any other non-object D is
@@ -60,6 +68,11 @@ function legacyCounter(metrics: MetricsRegistry): Counter {
  * `legacy.json` and encode identically, so core encodes a send once for all of them.
  */
 export function createLegacyCodec(options: LegacyCodecOptions = {}): LegacyCodec {
+  checkOptionKeys<LegacyCodecOptions>(
+    options,
+    createLegacyCodecOptionKeys,
+    'createLegacyCodec options',
+  );
   const json = createJsonCodec({ maxDepth: options.maxDepth ?? 32, name: subprotocols.legacy });
   const clientVersion = options.clientVersion ?? 'other';
   let warned = false;

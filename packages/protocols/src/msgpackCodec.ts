@@ -1,6 +1,6 @@
 import { Decoder, Encoder } from '@msgpack/msgpack';
-import type { Codec } from '@ws/core';
-import { WsError, subprotocols } from '@ws/core';
+import type { Codec, OptionKeys } from '@ws/core';
+import { WsError, subprotocols, checkOptionKeys } from '@ws/core';
 import { msgpackDepthExceeds } from './msgpackDepth.js';
 import { stripPrototypeKeys } from './internal/stripPrototypeKeys.js';
 
@@ -21,6 +21,11 @@ export interface MsgpackCodecOptions {
 /** Defaults of {@link createMsgpackCodec}. */
 export const msgpackCodecDefaults = { maxDepth: 32, name: subprotocols.msgpack } as const;
 
+const createMsgpackCodecOptionKeys = {
+  maxDepth: true,
+  name: true,
+} as const satisfies OptionKeys<MsgpackCodecOptions>;
+
 /**
  * The MessagePack codec of `wsm.v1.msgpack` (binary frames, `@msgpack/msgpack`). Inbound bytes
  * get the same protection as JSON: a depth check on the raw bytes before anything recursive
@@ -29,6 +34,11 @@ export const msgpackCodecDefaults = { maxDepth: 32, name: subprotocols.msgpack }
  * with `bad_request`.
  */
 export function createMsgpackCodec(options: MsgpackCodecOptions = {}): Codec {
+  checkOptionKeys<MsgpackCodecOptions>(
+    options,
+    createMsgpackCodecOptionKeys,
+    'createMsgpackCodec options',
+  );
   const maxDepth = options.maxDepth ?? msgpackCodecDefaults.maxDepth;
   const name = options.name ?? msgpackCodecDefaults.name;
   if (!Number.isInteger(maxDepth) || maxDepth < 1) {

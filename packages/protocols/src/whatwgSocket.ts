@@ -1,5 +1,5 @@
-import type { SocketLike } from '@ws/core';
-import { CloseCode } from '@ws/core';
+import type { OptionKeys, SocketLike } from '@ws/core';
+import { CloseCode, checkOptionKeys } from '@ws/core';
 import { closeReason } from './internal/closeReason.js';
 import type { Listeners } from './internal/listeners.js';
 import { addListener, emitListeners, lateCloseListener } from './internal/listeners.js';
@@ -62,6 +62,13 @@ function toPayload(data: unknown): string | Uint8Array | undefined {
   return undefined;
 }
 
+const wrapWhatwgSocketOptionKeys = {
+  textOnly: true,
+  protocol: true,
+  maxEarlyMessages: true,
+  onError: true,
+} as const satisfies OptionKeys<WhatwgSocketOptions>;
+
 /**
  * Wraps a WHATWG `WebSocket` into core's `SocketLike`. What the transport cannot express is
  * mapped: `close` sends 1000 or 3000-4999 only (other codes through `toWhatwgCloseCode`), there is
@@ -74,6 +81,11 @@ export function wrapWhatwgSocket(
   socket: WhatwgWebSocket,
   options: WhatwgSocketOptions = {},
 ): SocketLike {
+  checkOptionKeys<WhatwgSocketOptions>(
+    options,
+    wrapWhatwgSocketOptionKeys,
+    'wrapWhatwgSocket options',
+  );
   const onError = options.onError ?? (() => {});
   const textOnly = options.textOnly ?? whatwgSocketDefaults.textOnly;
   const maxEarly = options.maxEarlyMessages ?? whatwgSocketDefaults.maxEarlyMessages;

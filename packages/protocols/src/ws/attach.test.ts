@@ -500,6 +500,21 @@ describe('attach: options', () => {
     await srv.close();
   });
 
+  it('refuses a misspelt option key, naming it and the nearest known one', async () => {
+    const srv = await startServer();
+    const { attach } = await import('./attach.js');
+    const typo = { server: srv.server, authenticate: () => null, allowedOrigin: ['https://a'] };
+    expect(() => attach(srv.manager, typo as never)).toThrow(
+      expect.objectContaining({
+        code: 'invalid_options',
+        message: expect.stringMatching(/allowedOrigin`.*did you mean `allowedOrigins`\?/),
+      }),
+    );
+    // Nothing was attached: an upgrade on the default path is not answered by attach.
+    expect(srv.server.listenerCount('upgrade')).toBe(1);
+    await srv.close();
+  });
+
   it('close() detaches: later upgrades on the path are no longer answered by attach', async () => {
     const srv = await startServer();
     await srv.handle.close();

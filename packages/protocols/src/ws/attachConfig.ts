@@ -1,5 +1,13 @@
 import type { Clock, Codec, Logger, RefreshCredentials } from '@ws/core';
-import { WsError, consoleLogger, subprotocols, systemClock, toWsError } from '@ws/core';
+import type { OptionKeys } from '@ws/core';
+import {
+  WsError,
+  checkOptionKeys,
+  consoleLogger,
+  subprotocols,
+  systemClock,
+  toWsError,
+} from '@ws/core';
 import type { IncomingMessage } from 'node:http';
 import { createCodec } from '../codecs.js';
 import type { Subprotocol } from '../negotiate.js';
@@ -63,8 +71,32 @@ function validate(config: AttachConfig): void {
   }
 }
 
+const attachOptionKeys = {
+  server: true,
+  path: true,
+  authenticate: true,
+  refresh: true,
+  allowedOrigins: true,
+  allowMissingOrigin: true,
+  defaultSubprotocol: true,
+  subprotocols: true,
+  maxConnectionsPerIp: true,
+  maxHandshakesPerIp: true,
+  retryAfterSeconds: true,
+  authenticateTimeoutMs: true,
+  maxDepth: true,
+  legacyClientVersions: true,
+  perMessageDeflate: true,
+  clientIp: true,
+  adapter: true,
+  clock: true,
+  logger: true,
+  onError: true,
+} as const satisfies OptionKeys<AttachOptions>;
+
 /** Applies the defaults of {@link AttachOptions} and checks the result. */
 export function resolveAttachOptions(options: AttachOptions): AttachConfig {
+  checkOptionKeys<AttachOptions>(options, attachOptionKeys, 'attach options');
   const d = attachDefaults;
   const maxDepth = options.maxDepth ?? d.maxDepth;
   const logger = options.logger ?? consoleLogger();

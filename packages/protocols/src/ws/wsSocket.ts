@@ -1,4 +1,5 @@
-import type { SocketLike } from '@ws/core';
+import type { OptionKeys, SocketLike } from '@ws/core';
+import { checkOptionKeys } from '@ws/core';
 import type { WebSocket } from 'ws';
 import { frameMessage } from './frame.js';
 import type {
@@ -23,6 +24,10 @@ export type {
 
 const ignore = (): void => {};
 
+const wsAdapterOptionKeys = {
+  coalesceWrites: true,
+} as const satisfies OptionKeys<WsAdapterOptions>;
+
 /**
  * Creates an adapter for `ws` server sockets. Every socket it wraps shares one `prepare`
  * function, so core frames a broadcast once (`frameMessage`) and writes the same bytes to each
@@ -37,6 +42,7 @@ const ignore = (): void => {};
  * socket).
  */
 export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
+  checkOptionKeys<WsAdapterOptions>(options, wsAdapterOptionKeys, 'createWsAdapter options');
   const prepare = (data: string | Uint8Array): PreparedMessage => ({
     data,
     frame: frameMessage(data),
