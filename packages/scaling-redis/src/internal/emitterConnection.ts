@@ -3,6 +3,7 @@ import { WsError, systemClock, toWsError } from '@ws/core';
 import type { ResolvedEmitterOptions } from '../emitterOptions.js';
 import type { RawClient } from './duplicate.js';
 import { closeClient, duplicateClient, isCluster, runScript } from './duplicate.js';
+import { corkPerTurn } from './corkPerTurn.js';
 import type { Script } from './scripts.js';
 import type { ScriptRunner } from './threadAppend.js';
 
@@ -30,7 +31,7 @@ export interface EmitterConnection extends ScriptRunner {
  */
 export function createEmitterConnection(o: ResolvedEmitterOptions): EmitterConnection {
   const clock: Clock = systemClock();
-  const client: RawClient = duplicateClient(o);
+  const client: RawClient = corkPerTurn(duplicateClient(o));
   const publishCommand = isCluster(o.redis) ? 'SPUBLISH' : 'PUBLISH';
   // Operations waiting for the connection; each removes itself when it starts or times out.
   const waiting = new Set<() => void>();

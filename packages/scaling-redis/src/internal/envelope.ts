@@ -1,6 +1,5 @@
 import type { ConnectionId, MessageFrame, ServerFrame } from '@ws/core';
-
-const BIN = '\u0000bin';
+import { parseBinary, stringifyBinary } from './binaryJson.js';
 
 /**
  * JSON text with every `|` written as `\u007c` (the same JSON: a `|` only ever occurs inside a
@@ -14,15 +13,7 @@ function noPipes(json: string): string {
 
 /** JSON with binary data kept (typed arrays as base64), and no `|`. */
 function stringify(value: unknown): string {
-  return noPipes(
-    JSON.stringify(value, (_key, v: unknown) => {
-      if (ArrayBuffer.isView(v)) {
-        const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-        return { [BIN]: Buffer.from(bytes).toString('base64') };
-      }
-      return v;
-    }),
-  );
+  return noPipes(stringifyBinary(value));
 }
 
 /** JSON with binary data kept: typed arrays travel as base64 and come back as `Uint8Array`. */
@@ -30,18 +21,9 @@ export function encodeFrame(frame: ServerFrame): string {
   return stringify(frame);
 }
 
-function reviver(_key: string, value: unknown): unknown {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const b = (value as Record<string, unknown>)[BIN];
-    if (typeof b === 'string' && Object.keys(value).length === 1)
-      return new Uint8Array(Buffer.from(b, 'base64'));
-  }
-  return value;
-}
-
 /** The inverse of {@link encodeFrame}. */
 export function decodeFrame(json: string): ServerFrame {
-  return JSON.parse(json, reviver) as ServerFrame;
+  return parseBinary(json) as ServerFrame;
 }
 
 /** The kinds this version reads and writes, with the one version of each it writes. */
@@ -139,7 +121,7 @@ function withOffset(frame: ServerFrame, offset: string): ServerFrame {
 
 /** Opens a message of the current format (a JSON array, checked field by field). */
 function openCurrent(message: string): Envelope {
-  const a = JSON.parse(message, reviver) as unknown;
+  const a = parseBinary(message);
   if (!Array.isArray(a)) return IGNORED_OTHER;
   const [kind, version, origin, x, y] = a as unknown[];
   if (version !== ENVELOPE_VERSION || typeof origin !== 'string') return ignored(kind);
@@ -172,7 +154,7 @@ function openLegacy(message: string, control: boolean): Envelope {
   if (b < 0) return IGNORED_OTHER;
   const origin = message.slice(0, a);
   const offset = message.slice(a + 1, b);
-  const body = JSON.parse(message.slice(b + 1), reviver) as unknown;
+  const body = parseBinary(message.slice(b + 1));
   if (!isRecord(body) || typeof body['type'] !== 'string') return IGNORED_OTHER;
   if (!control) return { kind: 'frame', origin, offset, frame: withOffset(body as never, offset) };
   const { connectionId, code } = body;
