@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { DeliveryTarget, MetricsRegistry, ThreadId } from '@ws/core';
-import { WsError, managerDefaults } from '@ws/core';
+import type { DeliveryTarget, MetricsRegistry, OptionKeys, ThreadId } from '@ws/core';
+import { WsError, checkOptionKeys, managerDefaults } from '@ws/core';
 import { checkConnectionOptions, redisClusterDefaults } from './options.js';
 
 /** Whom an emitter send is for: a user, a thread, or every connection. */
@@ -84,45 +84,18 @@ export interface ResolvedEmitterOptions {
   readonly metrics: MetricsRegistry | undefined;
 }
 
-const known: readonly (keyof EmitterOptions)[] = Object.freeze([
-  'redis',
-  'keyPrefix',
-  'historyMaxLen',
-  'historyTtlMs',
-  'keepHistory',
-  'commandTimeoutMs',
-  'maxMessageBytes',
-  'validate',
-  'metrics',
-]);
-
-/** Edit distance, to name the nearest known key of a misspelt one. */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost);
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
-}
-
-function refuseUnknownKeys(o: object): void {
-  for (const key of Object.keys(o)) {
-    if ((known as readonly string[]).includes(key)) continue;
-    const nearest = [...known].sort(
-      (x, y) =>
-        distance(key.toLowerCase(), x.toLowerCase()) - distance(key.toLowerCase(), y.toLowerCase()),
-    )[0];
-    throw new WsError(
-      'invalid_options',
-      `createEmitter: unknown option ${JSON.stringify(key)} (did you mean ${JSON.stringify(nearest)}?)`,
-    );
-  }
-}
+// `redis` (ioredis) and `metrics` (a MetricsRegistry) are objects of their own: `true`.
+const emitterOptionKeys = {
+  redis: true,
+  keyPrefix: true,
+  historyMaxLen: true,
+  historyTtlMs: true,
+  keepHistory: true,
+  commandTimeoutMs: true,
+  maxMessageBytes: true,
+  validate: true,
+  metrics: true,
+} as const satisfies OptionKeys<EmitterOptions>;
 
 function integer(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
@@ -137,12 +110,15 @@ function optionalFunction<T>(name: string, value: T | undefined): T | undefined 
   return value;
 }
 
-/** Validates the options and fills in defaults; throws `WsError('invalid_options')`. */
+/**
+ * Validates the options (unknown keys first, before a connection is opened) and fills in
+ * defaults; throws `WsError('invalid_options')`.
+ */
 export function resolveEmitterOptions(o: EmitterOptions): ResolvedEmitterOptions {
   const d = emitterDefaults;
   if (typeof o !== 'object' || o === null)
     throw new WsError('invalid_options', 'createEmitter needs an options object');
-  refuseUnknownKeys(o);
+  checkOptionKeys<EmitterOptions>(o, emitterOptionKeys, 'createEmitter options');
   checkConnectionOptions(o);
   const metrics = o.metrics;
   if (metrics !== undefined && typeof metrics?.counter !== 'function')

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { ThreadId } from '@ws/core';
-import { WsError } from '@ws/core';
+import type { OptionKeys, ThreadId } from '@ws/core';
+import { WsError, checkOptionKeys } from '@ws/core';
 
 /** Options of {@link redisCluster}. */
 export interface RedisClusterOptions {
@@ -130,11 +130,31 @@ export function checkConnectionOptions(o: {
   }
 }
 
-/** Validates the options and fills in defaults; throws `WsError('invalid_options')`. */
+// The ioredis client is a third-party object: `true`, its own keys are not ours to check.
+const redisClusterOptionKeys = {
+  redis: true,
+  keyPrefix: true,
+  publicUrl: true,
+  heartbeatMs: true,
+  historyMaxLen: true,
+  historyTtlMs: true,
+  keepHistory: true,
+  commandTimeoutMs: true,
+  probeIntervalMs: true,
+  startTimeoutMs: true,
+  reconnectMaxDelayMs: true,
+  probeFailuresBeforeReconnect: true,
+} as const satisfies OptionKeys<RedisClusterOptions>;
+
+/**
+ * Validates the options (unknown keys first, before anything touches Redis) and fills in
+ * defaults; throws `WsError('invalid_options')`.
+ */
 export function resolveOptions(o: RedisClusterOptions): ResolvedOptions {
   const d = redisClusterDefaults;
   if (typeof o !== 'object' || o === null)
     throw new WsError('invalid_options', 'redisCluster needs an options object');
+  checkOptionKeys<RedisClusterOptions>(o, redisClusterOptionKeys, 'redisCluster options');
   checkConnectionOptions(o);
   return {
     redis: o.redis,

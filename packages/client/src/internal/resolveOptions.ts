@@ -6,6 +6,8 @@ import { subprotocols } from '../frames.js';
 import type { ClientOptions, ClientTimers, HeartbeatFigures } from '../options.js';
 import { clientDefaults } from '../options.js';
 import type { WebSocketConstructor } from '../socket.js';
+import type { OptionKeys } from './optionKeys.js';
+import { checkOptionKeys } from './optionKeys.js';
 import { defaultTimers } from './timers.js';
 
 /** {@link ClientOptions} checked, with every default filled in. */
@@ -65,6 +67,8 @@ function checkOptions(o: ClientOptions): void {
   nonNegative('policyWaitMs', o.policyWaitMs);
   if (o.maxQueued !== undefined && !(Number.isInteger(o.maxQueued) && o.maxQueued >= 0))
     bad('maxQueued', 'a non-negative integer');
+  if (o.backoff !== undefined && (typeof o.backoff !== 'object' || o.backoff === null))
+    bad('backoff', 'an object');
   positive('backoff.minMs', o.backoff?.minMs);
   positive('backoff.maxMs', o.backoff?.maxMs);
   if (
@@ -117,8 +121,36 @@ function resolveCodec(options: ClientOptions): ClientCodec {
   return codec;
 }
 
-/** Checks the options (throwing `invalid_options`) and fills in {@link clientDefaults}. */
+// `codec`, `WebSocket` and `timers` are the application's objects: `true`, not walked.
+const clientOptionKeys = {
+  url: true,
+  token: true,
+  getToken: true,
+  protocol: true,
+  codec: true,
+  WebSocket: true,
+  requestTimeoutMs: true,
+  connectTimeoutMs: true,
+  backoff: { minMs: true, maxMs: true, factor: true },
+  stableAfterMs: true,
+  policyWaitMs: true,
+  maxQueued: true,
+  allowedOrigins: true,
+  random: true,
+  timers: true,
+  heartbeat: { intervalMs: true, timeoutMs: true },
+  refreshAheadMs: true,
+  autoConnect: true,
+} as const satisfies OptionKeys<ClientOptions>;
+
+/**
+ * Checks the options (unknown keys first, nested ones included; then the values), throwing
+ * `invalid_options`, and fills in {@link clientDefaults}.
+ */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null)
+    throw new ClientError('invalid_options', 'createClient needs an options object');
+  checkOptionKeys(options, clientOptionKeys, 'client options');
   const baseUrl = resolveUrl(options.url);
   checkOptions(options);
   const WebSocket = resolveWebSocket(options.WebSocket);

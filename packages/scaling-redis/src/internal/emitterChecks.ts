@@ -1,7 +1,8 @@
-import type { ServerFrame, ThreadId, UserId } from '@ws/core';
+import type { OptionKeys, ServerFrame, ThreadId, UserId } from '@ws/core';
 import {
   CloseCode,
   WsError,
+  checkOptionKeys,
   threadId as toThreadId,
   toWireData,
   toWsError,
@@ -71,13 +72,16 @@ export interface EmitterDisconnectOptions {
   readonly reason?: string;
 }
 
+const disconnectOptionKeys = {
+  code: true,
+  reason: true,
+} as const satisfies OptionKeys<EmitterDisconnectOptions>;
+
 /** A disconnect's code and reason, checked as core checks a cluster-wide one. */
 export function checkClose(o: EmitterDisconnectOptions = {}): { code: number; reason: string } {
   if (typeof o !== 'object' || o === null)
     throw new WsError('invalid_options', 'disconnectUser options must be an object');
-  for (const key of Object.keys(o))
-    if (key !== 'code' && key !== 'reason')
-      throw new WsError('invalid_options', `disconnectUser: unknown option ${JSON.stringify(key)}`);
+  checkOptionKeys<EmitterDisconnectOptions>(o, disconnectOptionKeys, 'disconnectUser options');
   const code = o.code ?? CloseCode.revoked;
   if (!isBackendCloseCode(code))
     throw new WsError('invalid_options', 'a backend disconnect uses code 4000-4099 or 4103');
