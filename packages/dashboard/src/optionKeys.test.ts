@@ -5,6 +5,8 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDashboard, dashboard } from './dashboard.js';
 import { dashboardHandler } from './handler.js';
+import * as entry from './index.js';
+import * as promEntry from './promClient/index.js';
 import { collectInto } from './promClient/collectInto.js';
 
 const TOKEN = 'test-admin-token-0123456789';
@@ -20,7 +22,29 @@ afterEach(async () => {
   for (const m of managers.splice(0)) await m.close();
 });
 
+/** The functions an entry exports. */
+function functionsOf(module: object): string[] {
+  return Object.entries(module)
+    .filter(([, value]) => typeof value === 'function')
+    .map(([name]) => name)
+    .sort();
+}
+
 describe('dashboard factories refuse unknown option keys', () => {
+  it('every exported function is listed here (a new factory must get a case below)', () => {
+    const takesOptions = ['createDashboard', 'dashboard', 'dashboardHandler'];
+    // Config and exposition helpers: they take data (checked by the config validation), no options.
+    const takesNoOptions = [
+      'checkConfig',
+      'configError',
+      'escapeLabelValue',
+      'renderPrometheus',
+      'validateConfig',
+    ];
+    expect(functionsOf(entry)).toEqual([...takesOptions, ...takesNoOptions].sort());
+    expect(functionsOf(promEntry)).toEqual(['collectInto']);
+  });
+
   it('dashboard and createDashboard name the key and the nearest known one', () => {
     const plugin = refusal(() => dashboard({ sampleIntervalMS: 500 } as never));
     expect(plugin).toContain('`sampleIntervalMS` in dashboard options;');

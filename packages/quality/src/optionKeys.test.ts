@@ -2,6 +2,7 @@ import { createManager, silentLogger } from '@ws/core';
 import { optionRefusal as refusal, untouchable } from '@ws/testkit';
 import { describe, expect, it } from 'vitest';
 import { customGate } from './customGate.js';
+import * as entry from './index.js';
 import { pass } from './gate.js';
 import { memoryRateLimitStore } from './memoryRateLimitStore.js';
 import { quality } from './quality.js';
@@ -14,7 +15,25 @@ import { schemaSets } from './test/schemas.js';
 const schemas = schemaSets[0];
 if (schemas === undefined) throw new Error('no schema set');
 
+/** Every function `@ws/quality` exports: the ones that take options are tested below. */
+const takesOptions = [
+  'quality',
+  'schemaGate',
+  'rateLimitGate',
+  'customGate',
+  'memoryRateLimitStore',
+  'redisRateLimitStore',
+];
+const takesNoOptions = ['close', 'compileThreadPattern', 'pass', 'reject'];
+
 describe('quality factories refuse unknown option keys', () => {
+  it('every exported function is listed here (a new factory must get a case below)', () => {
+    const exported = Object.keys(entry).filter(
+      (name) => typeof (entry as Record<string, unknown>)[name] === 'function',
+    );
+    expect(exported.sort()).toEqual([...takesOptions, ...takesNoOptions].sort());
+  });
+
   it('quality names the key and the nearest known one, before any manager', () => {
     const msg = refusal(() => quality({ outbund: [] } as never));
     expect(msg).toContain('`outbund` in quality options');
