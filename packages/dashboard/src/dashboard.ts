@@ -1,5 +1,12 @@
-import type { ClusterStats, Manager, Plugin, PluginContext, TimerHandle } from '@ws/core';
-import { WsError } from '@ws/core';
+import type {
+  ClusterStats,
+  Manager,
+  OptionKeys,
+  Plugin,
+  PluginContext,
+  TimerHandle,
+} from '@ws/core';
+import { WsError, checkOptionKeys } from '@ws/core';
 import type {
   ConfigChange,
   DashboardConfig,
@@ -12,7 +19,7 @@ import { createHistory, toSample } from './internal/history.js';
 import type { WidgetInputs } from './internal/widgetValues.js';
 import { widgetData } from './internal/widgetValues.js';
 import type { DashboardOptions } from './options.js';
-import { dashboardDefaults } from './options.js';
+import { dashboardDefaults, dashboardOptionKeys } from './options.js';
 import { validateConfig } from './validateConfig.js';
 import type { DashboardData, WidgetData } from './widgetData.js';
 
@@ -24,6 +31,8 @@ export interface UpdateOptions {
    */
   readonly expectedRevision?: number;
 }
+
+const updateOptionKeys = { expectedRevision: true } as const satisfies OptionKeys<UpdateOptions>;
 
 /** A live dashboard over one manager: configuration, widget data, and the sampler behind it. */
 export interface Dashboard {
@@ -173,6 +182,11 @@ function setup(ctx: PluginContext, options: DashboardOptions): Dashboard {
     },
 
     updateDashboardConfig(patch, updateOptions = {}) {
+      checkOptionKeys<UpdateOptions>(
+        updateOptions,
+        updateOptionKeys,
+        'updateDashboardConfig options',
+      );
       if (
         updateOptions.expectedRevision !== undefined &&
         updateOptions.expectedRevision !== revision
@@ -217,12 +231,28 @@ function setup(ctx: PluginContext, options: DashboardOptions): Dashboard {
   return dashboard;
 }
 
-/** The dashboard as a plugin: `const dash = manager.use(dashboard(options))`. */
-export function dashboard(options: DashboardOptions = {}): Plugin<Dashboard> {
+/**
+ * The dashboard plugin over options whose keys were checked already (`dashboardHandler` passes
+ * its own options, a superset).
+ */
+export function dashboardPlugin(options: DashboardOptions): Plugin<Dashboard> {
   return { name: 'dashboard', setup: (ctx) => setup(ctx, options) };
 }
 
-/** Creates a dashboard over a manager (same as `manager.use(dashboard(options))`). */
+/**
+ * The dashboard as a plugin: `const dash = manager.use(dashboard(options))`. An unknown option
+ * key throws `WsError('invalid_options')` naming it, here, before any manager is involved.
+ */
+export function dashboard(options: DashboardOptions = {}): Plugin<Dashboard> {
+  checkOptionKeys<DashboardOptions>(options, dashboardOptionKeys, 'dashboard options');
+  return dashboardPlugin(options);
+}
+
+/**
+ * Creates a dashboard over a manager (same as `manager.use(dashboard(options))`). An unknown
+ * option key throws `WsError('invalid_options')` naming it, before anything is registered.
+ */
 export function createDashboard(manager: Manager, options: DashboardOptions = {}): Dashboard {
-  return manager.use(dashboard(options));
+  checkOptionKeys<DashboardOptions>(options, dashboardOptionKeys, 'createDashboard options');
+  return manager.use(dashboardPlugin(options));
 }

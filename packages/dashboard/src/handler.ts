@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Manager, PluginContext } from '@ws/core';
 import { WsError } from '@ws/core';
 import type { Dashboard } from './dashboard.js';
-import { createDashboard } from './dashboard.js';
+import { dashboardPlugin } from './dashboard.js';
 import type { DashboardHandlerOptions } from './handlerOptions.js';
 import { fail } from './internal/fail.js';
 import { handlerSettings } from './internal/handlerSettings.js';
@@ -43,7 +43,8 @@ function ownUrl(ctx: RouteContext, req: IncomingMessage): URL | undefined {
 /**
  * Serves the live dashboard page, its JSON API and event stream under `path`, and `/metrics` in
  * the Prometheus text format, all behind the admin token (401 without it). Creates a dashboard
- * over `manager` unless `options.dashboard` is given. Never logs the token.
+ * over `manager` unless `options.dashboard` is given. Never logs the token. An unknown option key
+ * (`auth`'s included) throws `WsError('invalid_options')` naming it, before anything is registered.
  */
 export function dashboardHandler(
   manager: Manager,
@@ -52,7 +53,7 @@ export function dashboardHandler(
   const settings = handlerSettings(options);
   const plugin = manager.use<PluginContext>({ name: 'dashboard-http', setup: (c) => c });
   const ownDashboard = options.dashboard === undefined;
-  const dashboard = options.dashboard ?? createDashboard(manager, options);
+  const dashboard = options.dashboard ?? manager.use(dashboardPlugin(options));
   const streamGauge = plugin.metrics.gauge('ws_dashboard_streams', {
     help: 'Open dashboard event streams.',
   });

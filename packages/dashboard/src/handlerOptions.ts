@@ -1,5 +1,7 @@
+import type { OptionKeys } from '@ws/core';
 import type { Dashboard } from './dashboard.js';
 import type { DashboardOptions } from './options.js';
+import { dashboardOptionKeys } from './options.js';
 
 /** Options of `dashboardHandler`. The dashboard options apply when it creates its own dashboard. */
 export interface DashboardHandlerOptions extends DashboardOptions {
@@ -73,3 +75,19 @@ export const dashboardHandlerDefaults = Object.freeze({
   maxBodyBytes: 1_048_576,
   title: 'WebSocket manager',
 });
+
+/** The known keys of {@link DashboardHandlerOptions}: the dashboard's, `auth.token` and the handler's own. */
+export const dashboardHandlerOptionKeys = {
+  ...dashboardOptionKeys,
+  auth: { token: true },
+  path: true,
+  updateIntervalMs: true,
+  metricsPath: true,
+  metricsRequireToken: true,
+  maxStreams: true,
+  cookieMaxAgeSeconds: true,
+  allowConfigWrites: true,
+  maxBodyBytes: true,
+  title: true,
+  dashboard: true,
+} as const satisfies OptionKeys<DashboardHandlerOptions>;

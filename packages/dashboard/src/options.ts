@@ -1,4 +1,4 @@
-import type { Clock } from '@ws/core';
+import type { Clock, OptionKeys } from '@ws/core';
 import type { ConfigChange, DashboardConfig } from './config.js';
 
 /** Options of `createDashboard` / the `dashboard` plugin. */
@@ -37,3 +37,15 @@ export const dashboardDefaults = Object.freeze({
   sampleIntervalMs: 1000,
   historySize: 600,
 });
+
+/**
+ * The known keys of {@link DashboardOptions}. `config` is checked by the config validation
+ * (unknown keys there are `invalid_config` issues), `clock` is passed through.
+ */
+export const dashboardOptionKeys = {
+  config: true,
+  sampleIntervalMs: true,
+  historySize: true,
+  clock: true,
+  onConfigChange: true,
+} as const satisfies OptionKeys<DashboardOptions>;

@@ -1,4 +1,4 @@
-import { isWsError } from '@ws/core';
+import { optionRefusal as refusal, untouchable } from '@ws/testkit';
 import { describe, expect, it } from 'vitest';
 import { createCodec } from './codecs.js';
 import { createLegacyCodec } from './legacyCodec.js';
@@ -6,26 +6,6 @@ import { createMsgpackCodec } from './msgpackCodec.js';
 import type { WhatwgWebSocket } from './whatwgSocket.js';
 import { wrapWhatwgSocket } from './whatwgSocket.js';
 import { createWsAdapter } from './ws/wsSocket.js';
-
-/** The message of the WsError `fn` throws, or a marker when it throws something else. */
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isWsError(err) && err.code === 'invalid_options') return err.message;
-    return `not invalid_options: ${String(err)}`;
-  }
-  return 'accepted';
-}
-
-/** A WHATWG socket that must not be touched: wrapping refuses its options first. */
-function untouchableSocket(): WhatwgWebSocket {
-  return new Proxy({} as WhatwgWebSocket, {
-    get(_target, key) {
-      throw new Error(`socket.${String(key)} read before the options were checked`);
-    },
-  });
-}
 
 describe('protocols factories refuse unknown option keys', () => {
   it('createWsAdapter names the key and the nearest known one', () => {
@@ -51,7 +31,9 @@ describe('protocols factories refuse unknown option keys', () => {
   });
 
   it('wrapWhatwgSocket refuses before it touches the socket', () => {
-    const msg = refusal(() => wrapWhatwgSocket(untouchableSocket(), { textonly: true } as never));
+    const msg = refusal(() =>
+      wrapWhatwgSocket(untouchable<WhatwgWebSocket>('socket'), { textonly: true } as never),
+    );
     expect(msg).toContain('did you mean `textOnly`?');
   });
 

@@ -1,4 +1,6 @@
-import type { UserId } from '@ws/core';
+import type { OptionKeys, UserId } from '@ws/core';
+import { checkOptionKeys } from '@ws/core';
+import { checkKeysUnlessFalse } from './internal/checkKeys.js';
 
 /** The kinds of alert: the inbound reject rate, or one user's rejects per minute. */
 export type QualityAlertKind = 'reject_rate' | 'user_rejects';
@@ -95,3 +97,37 @@ export const alertDefaults = {
   rejectRate: { threshold: 0.05, windowMs: 30_000, minFrames: 20 },
   userRejects: { perMinute: 30, maxActive: 20, maxUsers: 1000 },
 } as const;
+
+const alertOptionKeys = {
+  evaluateEveryMs: true,
+  rejectRate: true,
+  userRejects: true,
+} as const satisfies OptionKeys<AlertOptions>;
+
+const rejectRateKeys = {
+  threshold: true,
+  windowMs: true,
+  minFrames: true,
+  clearBelow: true,
+} as const satisfies OptionKeys<RejectRateAlertOptions>;
+
+const userRejectsKeys = {
+  perMinute: true,
+  clearBelow: true,
+  maxActive: true,
+  maxUsers: true,
+} as const satisfies OptionKeys<UserRejectsAlertOptions>;
+
+/**
+ * Refuses unknown keys of the `alerts` option and of its `rejectRate` and `userRejects` objects
+ * (`WsError('invalid_options')`, the message naming `where` and the path); `false` passes.
+ */
+export function checkAlertOptionKeys(
+  alerts: AlertOptions | false | undefined,
+  where: string,
+): void {
+  if (alerts === false || alerts === undefined) return;
+  checkOptionKeys<AlertOptions>(alerts, alertOptionKeys, where);
+  checkKeysUnlessFalse(alerts.rejectRate, rejectRateKeys, `${where}.rejectRate`);
+  checkKeysUnlessFalse(alerts.userRejects, userRejectsKeys, `${where}.userRejects`);
+}

@@ -1,4 +1,5 @@
-import { WsError } from '@ws/core';
+import type { OptionKeys } from '@ws/core';
+import { WsError, checkOptionKeys } from '@ws/core';
 import type { RateLimitStore, RateRule, TakeResult } from './rateLimitStore.js';
 import type { BucketState } from './internal/tokenBucket.js';
 import { fullBucket, isRefilled, refillBucket, takeTokens } from './internal/tokenBucket.js';
@@ -29,10 +30,22 @@ interface Entry extends BucketState {
   rule: RateRule;
 }
 
-/** Token buckets in this process's memory, bounded by `maxKeys`: limits per instance. */
+const memoryRateLimitStoreOptionKeys = {
+  maxKeys: true,
+} as const satisfies OptionKeys<MemoryRateLimitStoreOptions>;
+
+/**
+ * Token buckets in this process's memory, bounded by `maxKeys`: limits per instance. An unknown
+ * option key throws `WsError('invalid_options')` naming it.
+ */
 export function memoryRateLimitStore(
   options: MemoryRateLimitStoreOptions = {},
 ): MemoryRateLimitStore {
+  checkOptionKeys<MemoryRateLimitStoreOptions>(
+    options,
+    memoryRateLimitStoreOptionKeys,
+    'memoryRateLimitStore options',
+  );
   const maxKeys = options.maxKeys ?? memoryRateLimitStoreDefaults.maxKeys;
   if (!Number.isInteger(maxKeys) || maxKeys < 1)
     throw new WsError('invalid_options', 'maxKeys must be a positive integer');

@@ -1,5 +1,6 @@
-import type { Plugin, ThreadId } from '@ws/core';
-import { WsError, threadId as toThreadId } from '@ws/core';
+import type { OptionKeys, Plugin, ThreadId } from '@ws/core';
+import { WsError, checkOptionKeys, threadId as toThreadId } from '@ws/core';
+import { checkAlertOptionKeys } from './alerts.js';
 import type { Gate, GateDirection } from './gate.js';
 import { setupQuality } from './internal/setupQuality.js';
 import type { QualityHandle } from './qualityHandle.js';
@@ -29,13 +30,25 @@ function checkGates(gates: readonly Gate[], direction: GateDirection): readonly 
   return [...gates];
 }
 
+const qualityOptionKeys = {
+  inbound: true,
+  outbound: true,
+  operatorsThread: true,
+  broadcastAlerts: true,
+  alerts: true,
+  closeCode: true,
+} as const satisfies OptionKeys<QualityOptions>;
+
 /**
  * Quality gates for every message: `manager.use(quality({ inbound: [...], outbound: [...] }))`.
  * A refused inbound frame is answered with an `error` frame through `connection.reject` (a
  * violation in core's count) and reaches nobody; a refused outbound message is not sent (core
- * counts it as dropped, cause `filtered`). One quality plugin per manager.
+ * counts it as dropped, cause `filtered`). One quality plugin per manager. An unknown option key,
+ * nested ones (`alerts.rejectRate`...) included, throws `WsError('invalid_options')` naming it.
  */
 export function quality(options: QualityOptions = {}): Plugin<QualityHandle> {
+  checkOptionKeys<QualityOptions>(options, qualityOptionKeys, 'quality options');
+  checkAlertOptionKeys(options.alerts, 'quality options.alerts');
   const inbound = checkGates(options.inbound ?? qualityDefaults.inbound, 'inbound');
   const outbound = checkGates(options.outbound ?? qualityDefaults.outbound, 'outbound');
   const operators: ThreadId | undefined =

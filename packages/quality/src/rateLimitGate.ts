@@ -1,5 +1,6 @@
-import type { ClientFrame, ClientFrameType, Connection } from '@ws/core';
-import { WsError } from '@ws/core';
+import type { ClientFrame, ClientFrameType, Connection, OptionKeys } from '@ws/core';
+import { WsError, checkOptionKeys } from '@ws/core';
+import { checkKeysUnlessFalse } from './internal/checkKeys.js';
 import type { Gate, GateVerdict, InboundGateInput } from './gate.js';
 import { pass } from './gate.js';
 import { isPromiseLike } from './internal/isPromiseLike.js';
@@ -82,12 +83,34 @@ function limited(scope: 'connection' | 'user', result: TakeResult): GateVerdict 
   };
 }
 
+const rateLimitGateOptionKeys = {
+  name: true,
+  perConnection: true,
+  perUser: true,
+  store: true,
+  types: true,
+  cost: true,
+  onStoreError: true,
+} as const satisfies OptionKeys<RateLimitGateOptions>;
+
+const rateRuleKeys = { perSecond: true, burst: true } as const satisfies OptionKeys<RateRule>;
+
+/** Refuses unknown keys of the options and of the `perConnection` and `perUser` rules. */
+function checkRateLimitKeys(options: RateLimitGateOptions): void {
+  const where = 'rateLimitGate options';
+  checkOptionKeys<RateLimitGateOptions>(options, rateLimitGateOptionKeys, where);
+  checkKeysUnlessFalse(options.perConnection, rateRuleKeys, `${where}.perConnection`);
+  checkKeysUnlessFalse(options.perUser, rateRuleKeys, `${where}.perUser`);
+}
+
 /**
  * Rate limits per connection and per user (token buckets). A refused frame is answered with
  * `rate_limited` (and counts as a violation in core). Inbound only. The per-connection bucket is
- * taken first, so a frame refused per connection costs the user nothing.
+ * taken first, so a frame refused per connection costs the user nothing. An unknown option key
+ * (`perUser.bursts` included) throws `WsError('invalid_options')` naming it.
  */
 export function rateLimitGate(options: RateLimitGateOptions = {}): Gate {
+  checkRateLimitKeys(options);
   const name = options.name ?? rateLimitGateDefaults.name;
   const perConnection = checkRule(
     options.perConnection ?? rateLimitGateDefaults.perConnection,

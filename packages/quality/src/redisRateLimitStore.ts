@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { WsError } from '@ws/core';
+import type { OptionKeys } from '@ws/core';
+import { WsError, checkOptionKeys } from '@ws/core';
 import type { RateLimitStore, TakeResult } from './rateLimitStore.js';
 
 /**
@@ -72,12 +73,24 @@ function parse(reply: unknown): TakeResult {
   };
 }
 
+/** `client` is the application's own Redis client, passed through: its keys are not checked. */
+const redisRateLimitStoreOptionKeys = {
+  client: true,
+  prefix: true,
+} as const satisfies OptionKeys<RedisRateLimitStoreOptions>;
+
 /**
  * Token buckets in Redis: every manager given a store on the same Redis and prefix shares each
  * user's limit, cluster-wide. One Lua script per take (EVALSHA, loaded on first NOSCRIPT); time is
  * Redis' own, so the `now` a gate passes is ignored. Keys expire once their bucket is full again.
+ * An unknown option key throws `WsError('invalid_options')` naming it, before the client is used.
  */
 export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLimitStore {
+  checkOptionKeys<RedisRateLimitStoreOptions>(
+    options,
+    redisRateLimitStoreOptionKeys,
+    'redisRateLimitStore options',
+  );
   const { client } = options;
   if (typeof client?.eval !== 'function' || typeof client.evalsha !== 'function') {
     throw new WsError(

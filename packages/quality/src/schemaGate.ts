@@ -1,5 +1,5 @@
-import type { Frame, WireErrorCode } from '@ws/core';
-import { WsError, isWireErrorCode } from '@ws/core';
+import type { Frame, OptionKeys, WireErrorCode } from '@ws/core';
+import { WsError, checkOptionKeys, isWireErrorCode } from '@ws/core';
 import type { Gate, GateInput, GateVerdict } from './gate.js';
 import { pass } from './gate.js';
 import { formatIssues } from './internal/formatIssues.js';
@@ -76,12 +76,48 @@ function isSchema(value: unknown): value is StandardSchemaV1 {
   );
 }
 
+/** The known keys of `schemaGate`'s options; `frames` is keyed by frame type, so a misspelt type is refused too. */
+const schemaGateOptionKeys = {
+  name: true,
+  frames: {
+    join: true,
+    leave: true,
+    publish: true,
+    direct: true,
+    resume: true,
+    refresh: true,
+    ping: true,
+    pong: true,
+    welcome: true,
+    ack: true,
+    error: true,
+    message: true,
+    resync: true,
+    reconnect: true,
+  },
+  threads: true,
+  unmatchedThreads: true,
+  code: true,
+  maxIssues: true,
+  maxMessageLength: true,
+} as const satisfies OptionKeys<SchemaGateOptions>;
+
+const threadSchemaKeys = {
+  pattern: true,
+  schema: true,
+} as const satisfies OptionKeys<ThreadSchema>;
+
 /**
  * Validates frames with Standard Schema schemas (zod, valibot, arktype...): per frame type and
  * per thread pattern. Validation only: a schema's transforms and defaults are not applied to the
- * frame that passes on. Works in both directions.
+ * frame that passes on. Works in both directions. An unknown option key (a misspelt frame type
+ * in `frames`, or a key of a `threads` entry, included) throws `WsError('invalid_options')`.
  */
 export function schemaGate(options: SchemaGateOptions): Gate {
+  checkOptionKeys<SchemaGateOptions>(options, schemaGateOptionKeys, 'schemaGate options');
+  (options.threads ?? []).forEach((t, i) => {
+    checkOptionKeys<ThreadSchema>(t, threadSchemaKeys, `schemaGate options.threads[${i}]`);
+  });
   const frames = options.frames ?? {};
   for (const [type, schema] of Object.entries(frames)) {
     if (schema !== undefined && !isSchema(schema)) {

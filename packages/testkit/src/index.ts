@@ -10,6 +10,7 @@ export type { MountedStack } from './expectMountedStack.js';
 export { freePort } from './freePort.js';
 export { missingTestRequirements } from './machineCheck.js';
 export type { MissingRequirement } from './machineCheck.js';
+export { optionRefusal, untouchable } from './optionRefusal.js';
 export { parsePrometheus } from './parsePrometheus.js';
 export type { ParsedFamily, ParsedSample } from './parsePrometheus.js';
 export { redisCommand, redisPing } from './redisCommand.js';

@@ -1,6 +1,6 @@
-import { WsError } from '@ws/core';
+import { WsError, checkOptionKeys } from '@ws/core';
 import type { DashboardHandlerOptions } from '../handlerOptions.js';
-import { dashboardHandlerDefaults } from '../handlerOptions.js';
+import { dashboardHandlerDefaults, dashboardHandlerOptionKeys } from '../handlerOptions.js';
 import { sessionValue } from './auth.js';
 
 /** The handler's options checked, with their defaults applied. */
@@ -36,8 +36,16 @@ function nonNegativeInt(value: number, name: string, min: number): number {
   return value;
 }
 
-/** Checks the options of `dashboardHandler`; throws `WsError('invalid_options')` at the first bad one. */
+/**
+ * Checks the options of `dashboardHandler`, unknown keys (`auth`'s included) first; throws
+ * `WsError('invalid_options')` at the first bad one.
+ */
 export function handlerSettings(options: DashboardHandlerOptions): HandlerSettings {
+  checkOptionKeys<DashboardHandlerOptions>(
+    options,
+    dashboardHandlerOptionKeys,
+    'dashboardHandler options',
+  );
   const token = options.auth?.token;
   if (typeof token !== 'string' || token.length < 16) {
     throw new WsError(

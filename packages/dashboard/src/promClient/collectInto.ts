@@ -1,5 +1,5 @@
-import type { MetricKind, MetricSnapshot } from '@ws/core';
-import { WsError } from '@ws/core';
+import type { MetricKind, MetricSnapshot, OptionKeys } from '@ws/core';
+import { WsError, checkOptionKeys } from '@ws/core';
 import type { Metric, Registry, RegistryContentType } from 'prom-client';
 import type { PromMetric } from '../internal/promMetric.js';
 import { createPromMetric } from '../internal/promMetric.js';
@@ -21,6 +21,8 @@ const registryMethods = [
 ] as const;
 const histogramSuffixes = ['_bucket', '_sum', '_count'] as const;
 
+const collectIntoOptionKeys = { include: true } as const satisfies OptionKeys<CollectIntoOptions>;
+
 function checkArguments(registry: unknown, manager: unknown, options: unknown): void {
   const r = registry as Record<string, unknown> | null | undefined;
   if (
@@ -35,9 +37,8 @@ function checkArguments(registry: unknown, manager: unknown, options: unknown): 
   const metrics = (manager as { metrics?: Record<string, unknown> } | null | undefined)?.metrics;
   if (typeof metrics?.read !== 'function' || typeof metrics.snapshot !== 'function')
     throw new WsError('invalid_options', 'collectInto: `manager` must be a @ws/core manager');
-  const include = (options as { include?: unknown } | null | undefined)?.include;
-  if ((typeof options !== 'object' || options === null) && options !== undefined)
-    throw new WsError('invalid_options', 'collectInto: `options` must be an object');
+  checkOptionKeys<CollectIntoOptions>(options, collectIntoOptionKeys, 'collectInto options');
+  const include = (options as { include?: unknown } | undefined)?.include;
   if (include !== undefined && typeof include !== 'function')
     throw new WsError('invalid_options', 'collectInto: `include` must be a function');
 }
@@ -73,7 +74,7 @@ function clashOf(registry: AnyRegistry, name: string, kind: MetricKind): string 
  * registered. Metrics the manager gains later (a plugin `use`d after this call) appear after
  * `refresh()`.
  * @throws WsError('invalid_options') for a missing or invalid `registry`, `manager` or option,
- * or a name clash.
+ * an unknown option key (naming it and the nearest known one), or a name clash.
  */
 export function collectInto(
   registry: AnyRegistry,
