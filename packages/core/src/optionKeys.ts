@@ -70,7 +70,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * @param where names the options in the message, e.g. `'createManager options'`.
  */
 export function checkOptionKeys<T>(options: unknown, shape: OptionKeys<T>, where: string): void {
-  checkShape(options, shape as OptionShape, where);
+  checkShape(options, shape, where);
 }
 
 function checkShape(options: unknown, shape: OptionShape, where: string): void {
