@@ -200,6 +200,16 @@ const calls: Record<FactoryId, Call> = {
     key: 'tokn',
     nearest: 'token',
   },
+  '@ws/http-api#apiHandler': {
+    call: async (m, bogus) =>
+      fn(await m('@ws/http-api'), 'apiHandler')(await manager(m), {
+        keys: [{ name: 'backend', key: 'a-long-enough-key-for-this' }],
+        ...bogus,
+      }),
+    bogus: { requestsPerSecnd: 10 },
+    key: 'requestsPerSecnd',
+    nearest: 'requestsPerSecond',
+  },
   '@ws/dashboard/prom-client#collectInto': {
     call: async (m, bogus) =>
       fn(await m('@ws/dashboard/prom-client'), 'collectInto')(
