@@ -14,6 +14,7 @@ describe('loadConfig', () => {
     expect(c.heartbeatPreset).toBe('production');
     expect(c.allowedOrigins).toBeUndefined();
     expect([...c.adminUsers]).toEqual([]);
+    expect(c.apiKeys).toEqual([]);
   });
 
   it('reads every variable', () => {
@@ -47,5 +48,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN/);
     expect(() => loadConfig({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/);
     expect(() => loadConfig({ HEARTBEAT_PRESET: 'fast' })).toThrow(/HEARTBEAT_PRESET/);
+  });
+
+  it('reads API_KEYS as keys named api-1, api-2, ... and refuses a bad key without printing it', () => {
+    const one = 'first-key-0123456789';
+    const two = 'second-key-0123456789';
+    expect(loadConfig({ API_KEYS: ` ${one} ,${two},` }).apiKeys).toEqual([
+      { name: 'api-1', key: one },
+      { name: 'api-2', key: two },
+    ]);
+    expect(loadConfig({ API_KEYS: ' , ' }).apiKeys).toEqual([]);
+    const refusals: [string, RegExp][] = [
+      [`${one},short-secret`, /^API_KEYS: key api-2 is 12 characters long; .* at least 16$/],
+      [`${one},hidden secret-0123456789`, /^API_KEYS: key api-2 contains white space$/],
+      [`${one},${two},${one}`, /^API_KEYS: keys api-1 and api-3 are the same$/],
+    ];
+    for (const [value, message] of refusals) {
+      let error: unknown;
+      try {
+        loadConfig({ API_KEYS: value });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(Error);
+      const text = (error as Error).message;
+      expect(text).toMatch(message);
+      for (const secret of value.split(',')) expect(text).not.toContain(secret);
+    }
   });
 });

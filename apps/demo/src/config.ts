@@ -32,6 +32,18 @@ export interface DemoConfig {
   readonly heartbeatPreset: HeartbeatPreset;
   /** `TOKEN_TTL_SECONDS`: how long a login token is valid. */
   readonly tokenTtlMs: number;
+  /**
+   * `API_KEYS`: the keys of the HTTP API at `/api/v1` (`@ws/http-api`, every scope), named
+   * `api-1`, `api-2`, ... in the order given; empty: no API.
+   */
+  readonly apiKeys: readonly ApiKeyConfig[];
+}
+
+/** One key of the HTTP API, from `API_KEYS`. */
+export interface ApiKeyConfig {
+  /** `api-<position>`: what logs and metrics show instead of the key. */
+  readonly name: string;
+  readonly key: string;
 }
 
 /** Defaults of the environment variables. */
@@ -83,6 +95,32 @@ function list(value: string | undefined): string[] {
     .filter((s) => s !== '');
 }
 
+/** Shortest key `API_KEYS` accepts (what `@ws/http-api` requires). */
+export const MIN_API_KEY_LENGTH = 16;
+
+/**
+ * The keys in `API_KEYS`, named by position. A refusal names the key's position and name, never
+ * the key (the message is printed at startup).
+ */
+function apiKeys(value: string | undefined): ApiKeyConfig[] {
+  const keys = list(value).map((key, i) => ({ name: `api-${i + 1}`, key }));
+  for (const { name, key } of keys) {
+    if (key.length < MIN_API_KEY_LENGTH) {
+      throw new Error(
+        `API_KEYS: key ${name} is ${key.length} characters long; each key must be at least ${MIN_API_KEY_LENGTH}`,
+      );
+    }
+    // A bearer token is one word: a key with a space in it could never be presented.
+    if (/\s/.test(key)) throw new Error(`API_KEYS: key ${name} contains white space`);
+  }
+  const twice = keys.find((k, i) => keys.findIndex((o) => o.key === k.key) !== i);
+  if (twice !== undefined) {
+    const first = keys.find((o) => o.key === twice.key)?.name ?? '';
+    throw new Error(`API_KEYS: keys ${first} and ${twice.name} are the same`);
+  }
+  return keys;
+}
+
 /** Reads and validates the demo's environment; throws an `Error` naming the bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): DemoConfig {
   const secret = nonEmpty(env.DEMO_SECRET);
@@ -124,5 +162,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): D
         min: 10,
         max: 30 * 24 * 3600,
       }) * 1000,
+    apiKeys: apiKeys(env.API_KEYS),
   };
 }

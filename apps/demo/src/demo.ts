@@ -5,6 +5,8 @@ import { createManager } from '@ws/core';
 import type { ClusterAdapter, Logger, Manager } from '@ws/core';
 import { dashboardHandler } from '@ws/dashboard';
 import { heartbeat } from '@ws/heartbeat';
+import { apiHandler } from '@ws/http-api';
+import type { ApiHandler } from '@ws/http-api';
 import { attach } from '@ws/protocols/ws';
 import {
   memoryRateLimitStore,
@@ -18,9 +20,12 @@ import { Redis } from 'ioredis';
 import { createAccessRules } from './access.js';
 import type { DemoConfig } from './config.js';
 import { createRoutes } from './http.js';
-import { frameSchemas } from './schemas.js';
+import { chatDataProblem, frameSchemas } from './schemas.js';
 import { createTokenService } from './token.js';
 import { buildWebBundle } from './webBundle.js';
+
+/** Where the HTTP API (`@ws/http-api`) is mounted when `API_KEYS` is set. */
+export const API_PATH = '/api/v1';
 
 /** A running demo instance. */
 export interface DemoServer {
@@ -32,6 +37,8 @@ export interface DemoServer {
   readonly publicUrl: string;
   /** The WebSocket URL advertised to peers (drain hints send clients here). */
   readonly wsUrl: string;
+  /** The HTTP API's base URL (`<publicUrl>/api/v1`), or `undefined` without `API_KEYS`. */
+  readonly apiUrl: string | undefined;
   readonly manager: Manager;
   /** Whether `close` has begun. */
   readonly draining: boolean;
@@ -132,12 +139,22 @@ export async function startDemo(
     auth: { token: config.adminToken },
     path: '/dashboard',
   });
+  // The HTTP API, every scope for every key; what it sends is a chat message like the users'.
+  const api: ApiHandler | undefined =
+    config.apiKeys.length === 0
+      ? undefined
+      : apiHandler(manager, {
+          keys: config.apiKeys,
+          path: API_PATH,
+          validate: { publish: chatDataProblem, send: chatDataProblem, broadcast: chatDataProblem },
+        });
   const tokens = createTokenService({ secret: config.secret, ttlMs: config.tokenTtlMs });
   let draining = false;
   handler.routes = createRoutes({
     manager,
     tokens,
     dashboard,
+    ...(api === undefined ? {} : { api }),
     script,
     isDraining: () => draining,
     onError: (err) => (options.logger ?? console).error(`demo: request failed: ${String(err)}`),
@@ -156,6 +173,7 @@ export async function startDemo(
     port,
     publicUrl,
     wsUrl,
+    apiUrl: api === undefined ? undefined : `${publicUrl}${API_PATH}`,
     manager,
     get draining() {
       return draining;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Manager } from '@ws/core';
 import type { DashboardHandler } from '@ws/dashboard';
+import type { ApiHandler } from '@ws/http-api';
 import { isUserName } from './names.js';
 import type { TokenService } from './token.js';
 import { pageCss, pageHtml } from './web/page.js';
@@ -10,6 +11,8 @@ export interface RoutesOptions {
   readonly manager: Manager;
   readonly tokens: TokenService;
   readonly dashboard: DashboardHandler;
+  /** The HTTP API (`@ws/http-api`), when `API_KEYS` is set; it answers everything under its path. */
+  readonly api?: ApiHandler;
   /** The bundled page script. */
   readonly script: string;
   /** Whether the instance is shutting down (then `/readyz` answers 503). */
@@ -104,15 +107,16 @@ async function login(
 }
 
 /**
- * The demo's HTTP routes: the chat page, `/api/login`, `/healthz`, `/readyz`, and the dashboard
- * (`/dashboard`, `/metrics`). Returns a Node request listener.
+ * The demo's HTTP routes: the chat page, `/api/login`, `/healthz`, `/readyz`, the dashboard
+ * (`/dashboard`, `/metrics`) and, when given, the HTTP API. Returns a Node request listener.
  */
 export function createRoutes(
   options: RoutesOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const { manager, tokens, dashboard, script, isDraining } = options;
+  const { manager, tokens, dashboard, api, script, isDraining } = options;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (dashboard(req, res)) return;
+    if (api?.(req, res) === true) return;
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const get = req.method === 'GET' || req.method === 'HEAD';
     switch (path) {

@@ -33,6 +33,9 @@ async function main(): Promise<void> {
     `  dashboard:  ${base}/dashboard?token=<admin token>`,
     `  metrics:    ${base}/metrics  (Authorization: Bearer <admin token>)`,
     `  health:     ${base}/healthz  ${base}/readyz`,
+    demo.apiUrl === undefined
+      ? '  http api:   off (set API_KEYS to mount @ws/http-api at /api/v1)'
+      : `  http api:   ${demo.apiUrl}  (${config.apiKeys.length} ${config.apiKeys.length === 1 ? 'key' : 'keys'} from API_KEYS, every scope; Authorization: Bearer <key>)`,
     `  heartbeat:  ${config.heartbeatPreset} preset`,
     `  admins:     ${config.adminUsers.size === 0 ? '(none: set ADMIN_USERS to allow ops:* threads)' : [...config.adminUsers].join(', ')}`,
   ];
