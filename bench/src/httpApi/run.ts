@@ -1,0 +1,121 @@
+/**
+ * `pnpm --filter bench bench:http-api [--quick] [--reps N]`
+ *
+ * HTTP publish through `@ws/http-api` at 1,000 requests/s against an in-process publish and
+ * against a bare `http` no-op request, in one run, interleaved (HTTP, in-process, bare; 3
+ * repetitions; quick: 1 s each, 1 repetition). Figures: delivery latency p50/p99 of both
+ * publishes, the added latency of HTTP (the difference), the bare round trip, and the ratio of
+ * added p99 to bare p99 against the 1.5x target (PASS / MISS, never a failure). Lost messages
+ * or duplicates exit 3 (so do non-200 answers); a harness error exits 1. Writes
+ * results/http-api.{md,json} (quick: results/quick.http-api.*, not committed).
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildServers } from '../build.js';
+import type { ServerHandle } from '../child.js';
+import { spawnServer } from '../child.js';
+import { exitCode, guardRun, runContext } from '../guard.js';
+import { summarizeScenario, toMarkdown } from '../report.js';
+import { runMeta } from '../versions.js';
+import type { HttpLoad } from './load.js';
+import { createHttpLoad } from './load.js';
+import type { Rig } from './measure.js';
+import { measurePass, sequence } from './measure.js';
+import type { Sizes } from './plan.js';
+import { fullSizes, quickSizes } from './plan.js';
+import { httpApiMeta, perRepTable, ratioLimit } from './results.js';
+
+function parseArgs(argv: readonly string[]): { quick: boolean; reps?: number } {
+  const i = argv.findIndex((a) => a === '--reps' || a.startsWith('--reps='));
+  const raw = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+  const reps = raw === undefined ? undefined : Math.max(1, Math.min(15, Number(raw) || 1));
+  return { quick: argv.includes('--quick'), ...(reps === undefined ? {} : { reps }) };
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const base = args.quick ? quickSizes : fullSizes;
+  const sizes: Sizes = { ...base, reps: args.reps ?? base.reps };
+  const { resultsDir, registry, started, loadBefore, harnessErrors, runs, log } =
+    runContext('http-api');
+  const outName = args.quick ? 'quick.http-api' : 'http-api';
+  const def = httpApiMeta(sizes);
+  log(`load average at the start: ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
+
+  const write = (): void => {
+    const result = summarizeScenario(def, runs);
+    const meta = runMeta({
+      quick: args.quick,
+      started,
+      loadBefore,
+      reps: sizes.reps,
+      harnessErrors,
+    });
+    writeFileSync(
+      `${resultsDir}${outName}.json`,
+      `${JSON.stringify({ meta, sizes, result, runs }, null, 2)}\n`,
+    );
+    const md = toMarkdown(meta, [result]).replace(
+      '# Benchmark results',
+      '# HTTP API benchmark results',
+    );
+    writeFileSync(`${resultsDir}${outName}.md`, `${md}\n${perRepTable(runs).join('\n')}`);
+    for (const t of result.targets) {
+      const mark = t.met === undefined ? 'n/a ' : t.met ? 'PASS' : 'MISS';
+      log(`${mark} ${t.name}: ${t.value === undefined ? 'n/a' : t.value.toFixed(2)} (${t.limit})`);
+    }
+  };
+
+  const guard = guardRun({ registry, deadlineMs: sizes.deadlineMs, harnessErrors, log, write });
+  const children: ServerHandle[] = [];
+  let load: HttpLoad | undefined;
+  await guard.run(
+    async () => {
+      const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
+      const buildDir = await buildServers([here('./apiServer.ts'), here('./apiReceiver.ts')]);
+      const server = await spawnServer(registry, 'ours', { buildDir, entry: 'apiServer' });
+      children.push(server);
+      const receiver = await spawnServer(registry, 'ours', {
+        buildDir,
+        entry: 'apiReceiver',
+        env: { BENCH_SERVER_PORT: String(server.port) },
+      });
+      children.push(receiver);
+      load = createHttpLoad(server.port);
+      const rig: Rig = { server, receiver, load, take: sequence() };
+      log(`server on port ${server.port}; warm-up, ${sizes.warmupSeconds} s per scenario`);
+      await measurePass(rig, { ...sizes, seconds: sizes.warmupSeconds });
+      for (let rep = 0; rep < sizes.reps && !guard.hit(); rep++) {
+        const f = await measurePass(rig, sizes);
+        runs.push({ scenario: def.id, server: 'ours', rep, figures: f });
+        const r = f.added_p99_over_bare_p99 ?? Number.NaN;
+        log(
+          `rep ${rep + 1}/${sizes.reps}: delivery p50/p99 us HTTP ${f.http_p50_us?.toFixed(0)}/${f.http_p99_us?.toFixed(0)}, in-process ${f.inproc_p50_us?.toFixed(0)}/${f.inproc_p99_us?.toFixed(0)}; bare round trip ${f.bare_p50_us?.toFixed(0)}/${f.bare_p99_us?.toFixed(0)}; added p99 / bare p99 ${r.toFixed(2)} ${r <= ratioLimit ? 'PASS' : 'MISS'}; lost ${f.lost} non-200 ${f.non200} failed ${f.failed}`,
+        );
+      }
+    },
+    async () => {
+      load?.close();
+      await Promise.all(children.map((s) => s.stop()));
+    },
+  );
+  write();
+  log(`wrote results/${outName}.md and results/${outName}.json`);
+  const code = exitCode(runs, harnessErrors, log);
+  const refused = runs.some((r) => (r.figures?.non200 ?? 0) > 0 || (r.figures?.failed ?? 0) > 0);
+  if (code === 0 && refused) {
+    log('FAIL: HTTP publish answered other than 200, or requests failed');
+    return 3;
+  }
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(
+      `bench:http-api failed: ${err instanceof Error ? err.stack : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);
