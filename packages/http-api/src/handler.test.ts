@@ -1,98 +1,25 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Manager } from '@ws/core';
 import { createManager, userId } from '@ws/core';
 import { createMemorySocketPair } from '@ws/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { apiHandler } from './handler.js';
-import type { ApiHandlerOptions } from './options.js';
+import type { CallOptions, StartApiOptions, TestApi } from './test/apiServer.js';
+import { startApi, testKeys } from './test/apiServer.js';
 
-const admin = 'admin-key-0123456789';
-const reader = 'reader-key-0123456789';
-
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: { error?: { code: string; message: string } } & Record<string, unknown>;
-}
-
-interface Api {
-  readonly manager: Manager;
-  call(
-    method: string,
-    path: string,
-    opts?: { key?: string | null; body?: string; type?: string },
-  ): Promise<Answer>;
-}
-
-const open: { server: Server; manager: Manager }[] = [];
+const admin = testKeys.admin;
+const reader = testKeys.reader;
+const open: TestApi[] = [];
 
 afterEach(async () => {
-  for (const o of open.splice(0)) {
-    o.server.close();
-    await o.manager.close();
-  }
+  for (const o of open.splice(0)) await o.close();
 });
 
 async function start(
-  options: Partial<ApiHandlerOptions> = {},
-  managerOptions: Parameters<typeof createManager>[0] = {},
-): Promise<Api> {
-  const manager = createManager(managerOptions);
-  const handler = apiHandler(manager, {
-    keys: [
-      { name: 'admin', key: admin },
-      { name: 'reader', key: reader, scopes: ['read'] },
-    ],
-    ...options,
-  });
-  const server = createServer((req, res) => {
-    if (!handler(req, res)) {
-      res.writeHead(418);
-      res.end();
-    }
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  open.push({ server, manager });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    manager,
-    call: (method, path, opts = {}) =>
-      new Promise((resolve, reject) => {
-        const key = opts.key === undefined ? admin : opts.key;
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port,
-            method,
-            path,
-            headers: {
-              ...(key === null ? {} : { authorization: `Bearer ${key}` }),
-              ...(opts.body === undefined
-                ? {}
-                : { 'content-type': opts.type ?? 'application/json' }),
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              const text = Buffer.concat(chunks).toString('utf8');
-              resolve({
-                status: res.statusCode ?? 0,
-                headers: res.headers,
-                body: text === '' ? {} : (JSON.parse(text) as Answer['body']),
-              });
-            });
-          },
-        );
-        req.on('error', reject);
-        req.end(opts.body);
-      }),
-  };
+  api: StartApiOptions['api'] = {},
+  manager: StartApiOptions['manager'] = {},
+): Promise<TestApi> {
+  const started = await startApi({ api, manager });
+  open.push(started);
+  return started;
 }
 
 describe('apiHandler', () => {
@@ -144,7 +71,7 @@ describe('apiHandler', () => {
     const api = await start({
       validate: { publish: (d) => (typeof d === 'string' ? undefined : 'data must be a string') },
     });
-    const cases: [string, string, Parameters<Api['call']>[2], number, string][] = [
+    const cases: [string, string, CallOptions, number, string][] = [
       ['POST', '/api/publish', { key: null, body: '{}' }, 401, 'unauthorized'],
       ['POST', '/api/publish', { key: 'wrong-key-0123456789', body: '{}' }, 401, 'unauthorized'],
       [
@@ -203,7 +130,7 @@ describe('apiHandler', () => {
 
   it('refuses unknown options and short keys without showing the key', () => {
     const manager = createManager();
-    open.push({ server: createServer(), manager });
+    open.push({ close: () => manager.close() } as TestApi);
     expect(() =>
       apiHandler(manager, { keys: [{ name: 'a', key: admin }], pathh: '/x' } as never),
     ).toThrow(/did you mean `path`/);

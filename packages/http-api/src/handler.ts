@@ -4,8 +4,8 @@ import type { ApiHandlerOptions } from './options.js';
 import { findKey } from './internal/auth.js';
 import { keyRateLimit } from './internal/rateLimit.js';
 import { ApiFailure, replyFailure, replyJson, withHeaders } from './internal/reply.js';
-import type { Answer, Route } from './internal/routes.js';
-import { routes } from './internal/routes.js';
+import type { Answer, Route } from './internal/route.js';
+import { apiRoutes } from './internal/routes.js';
 import { apiSettings } from './internal/settings.js';
 
 /**
@@ -49,13 +49,15 @@ function decodeParams(match: RegExpExecArray): string[] {
 
 /**
  * Serves the HTTP API over `manager` under `options.path`: publish, send, broadcast, cluster-wide
- * disconnect, user lookup, thread history and cluster stats, behind bearer keys with scopes and a
+ * disconnect, user lookup, thread history, cluster stats and its own OpenAPI document, behind bearer keys with scopes and a
  * per-key rate limit. Never logs a key. An unknown option key throws `WsError('invalid_options')`.
  */
 export function apiHandler(manager: Manager, options: ApiHandlerOptions): ApiHandler {
   const settings = apiSettings(options);
   const ctx = manager.use<PluginContext>({ name: 'http-api', setup: (c) => c });
   const limiter = keyRateLimit(settings.requestsPerSecond);
+  const routes = apiRoutes();
+  const report = (err: unknown): void => ctx.onError(err, { stage: 'request' });
   const requests = ctx.metrics.counter('ws_api_requests_total', {
     help: 'HTTP API requests, by route template, status and key name.',
     labelNames: ['route', 'status', 'key'],
@@ -94,7 +96,7 @@ export function apiHandler(manager: Manager, options: ApiHandlerOptions): ApiHan
       throw withHeaders(f, { 'retry-after': '5' });
     }
     const params = decodeParams(hit.m);
-    return hit.r.handle({ manager, settings, req, url: at.url, params });
+    return hit.r.handle({ manager, settings, req, url: at.url, params, report });
   };
 
   return (req, res, next) => {
@@ -112,7 +114,7 @@ export function apiHandler(manager: Manager, options: ApiHandlerOptions): ApiHan
       (err: unknown) => {
         const failure =
           err instanceof ApiFailure ? err : new ApiFailure(500, 'internal_error', 'internal error');
-        if (!(err instanceof ApiFailure)) ctx.onError(err, { stage: 'http-api' });
+        if (!(err instanceof ApiFailure)) report(err);
         requests.inc(1, { ...labels, status: `${failure.status}` });
         replyFailure(res, failure);
         // A body left unread (413, or refused before reading): close rather than read it.
