@@ -116,11 +116,14 @@ export function apiHandler(manager: Manager, options: ApiHandlerOptions): ApiHan
           err instanceof ApiFailure ? err : new ApiFailure(500, 'internal_error', 'internal error');
         if (!(err instanceof ApiFailure)) report(err);
         requests.inc(1, { ...labels, status: `${failure.status}` });
+        // A body over the limit is not read: the connection closes once the answer is out
+        // (`Connection: close` keeps a client's agent from reusing it). Any other unread body
+        // is drained so the connection stays usable.
+        const cut = failure.status === 413 && hasBody(req) && !req.readableEnded;
+        if (cut && !res.headersSent) res.setHeader('connection', 'close');
         replyFailure(res, failure);
-        // A body left unread (413, or refused before reading): close rather than read it.
-        if (req.readableEnded) return;
-        if (failure.status === 413 && hasBody(req)) res.once('finish', () => req.socket.destroy());
-        else req.resume();
+        if (cut) res.once('finish', () => req.socket.destroy());
+        else if (!req.readableEnded) req.resume();
       },
     );
     return true;

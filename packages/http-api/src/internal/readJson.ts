@@ -14,7 +14,8 @@ function parse(text: string): unknown {
 }
 
 /**
- * The request's JSON body: what a framework already parsed (`req.body`), or the stream read up to
+ * The request's JSON body: what a framework already parsed (`req.body`, refused with 413 when its
+ * JSON is over `maxBytes`), or the stream read up to
  * `maxBytes` (a longer body is refused with 413 and not read further; a `content-length` over the
  * limit is refused before reading). A stream a framework consumed without setting `req.body`
  * answers 400 instead of waiting for it.
@@ -26,6 +27,10 @@ export function readJson(req: IncomingMessage, maxBytes: number): Promise<unknow
       const text = parsed.toString();
       if (Buffer.byteLength(text) > maxBytes) return Promise.reject(tooLarge(maxBytes));
       return Promise.resolve(parse(text));
+    }
+    // A framework's parser has its own limit; the manager's holds too, measured as JSON.
+    if (Buffer.byteLength(JSON.stringify(parsed) ?? '') > maxBytes) {
+      return Promise.reject(tooLarge(maxBytes));
     }
     return Promise.resolve(parsed);
   }
