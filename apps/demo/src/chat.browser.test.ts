@@ -16,6 +16,7 @@ import { startDemo } from './demo.js';
 import type { DemoServer } from './demo.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const API_KEY = 'browser-test-api-key-0123456789';
 
 let demo: DemoServer | undefined;
 let browser: Browser | undefined;
@@ -29,6 +30,7 @@ beforeAll(async () => {
       HOST: '127.0.0.1',
       DEMO_SECRET: 'browser-test-secret',
       ADMIN_TOKEN: 'browser-test-admin-token',
+      API_KEYS: API_KEY,
     }),
   );
   base = `http://127.0.0.1:${demo.port}`;
@@ -170,5 +172,20 @@ describe('the chat page in Chromium', () => {
     await expect.poll(() => lines(frank)).toEqual(all);
     await send(erin, 'live again');
     await expect.poll(() => lines(frank)).toEqual([...all, { from: 'erin', text: 'live again' }]);
+  });
+
+  it('a message published through the HTTP API shows as from the server', async () => {
+    const gina = await newPage();
+    await signIn(gina, base, 'gina');
+    await open(gina, 'thread', 'announcements');
+    await expect.poll(() => conversationKeys(gina)).toEqual(['thread:announcements']);
+    const res = await fetch(`${base}/api/v1/publish`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ thread: 'announcements', data: { text: 'maintenance at noon' } }),
+    });
+    expect(res.status).toBe(200);
+    await expect.poll(() => lines(gina)).toEqual([{ from: 'server', text: 'maintenance at noon' }]);
+    expect(await gina.getAttribute('#messages li', 'class')).toBe('server');
   });
 });

@@ -49,11 +49,14 @@ function messageItem(page: ChatPage, line: ChatLine): HTMLLIElement {
     return li;
   }
   if (line.from === page.session.user) li.className = 'mine';
+  // `from: null`: sent by the server itself (e.g. through the HTTP API at /api/v1).
+  if (line.from === null) li.className = 'server';
   li.dataset.from = line.from ?? '';
   if (line.offset !== undefined) li.dataset.offset = line.offset;
   const from = document.createElement('span');
   from.className = 'from';
   from.textContent = line.from ?? 'server';
+  if (line.from === null) from.title = 'sent by the server, not by a user';
   const text = document.createElement('span');
   text.className = 'text';
   text.textContent = line.text;

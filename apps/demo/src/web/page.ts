@@ -81,6 +81,7 @@ section h2 { margin: 0 0 8px; font-size: 16px; }
 #messages li { padding: 4px 0; border-bottom: 1px solid #e8ebf1; }
 #messages .from { font-weight: 600; margin-right: 8px; }
 #messages .mine .from { color: #2456c7; }
+#messages .server .from { color: #9a4d00; font-variant: small-caps; }
 #messages .system { color: #66708a; font-style: italic; }
 #composer { display: flex; gap: 8px; margin-top: 8px; }
 #composer input { flex: 1; }
