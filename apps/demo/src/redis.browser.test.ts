@@ -5,11 +5,11 @@
  * instance, resumes, and shows every message published meanwhile, once each, in order.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createRedisServer, freePort, launchChromium, waitFor } from '@ws/testkit';
+import { createRedisServer, freePort, launchChromium } from '@ws/testkit';
 import type { RedisServer } from '@ws/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationKeys, lines, open, select, send, signIn } from '../test/browser.js';
-import { spawnDemo } from '../test/processes.js';
+import { redisInstanceEnv, spawnDemo, waitReady } from '../test/processes.js';
 import type { DemoProcess } from '../test/processes.js';
 
 let redis: RedisServer | undefined;
@@ -22,11 +22,7 @@ async function startInstance(port: number, peers: readonly number[]): Promise<De
   return spawnDemo({
     port,
     env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      REDIS_URL: redis?.url,
-      REDIS_PREFIX: `demo-test-${redis?.port}:`,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ...redisInstanceEnv(redis?.url, port, `demo-test-${redis?.port}:`),
       ALLOWED_ORIGINS: peers.map((p) => `http://127.0.0.1:${p}`).join(','),
       DEMO_SECRET: 'two-instances-shared-secret',
       ADMIN_TOKEN: 'two-instances-admin-token',
@@ -41,12 +37,7 @@ beforeAll(async () => {
   // One after the other, each assigned at once, so afterAll stops whatever did start.
   a = await startInstance(pa, [pa, pb]);
   b = await startInstance(pb, [pa, pb]);
-  for (const d of [a, b]) {
-    await waitFor(
-      async () => (await fetch(`${d.url}/readyz`).catch(() => undefined))?.status === 200,
-      { timeoutMs: 30_000, intervalMs: 200, message: `${d.url}/readyz` },
-    );
-  }
+  await waitReady([a, b]);
   browser = await launchChromium({ timeout: 60_000 });
 });
 afterAll(async () => {

@@ -111,3 +111,32 @@ export async function spawnDemo(options: {
   }
   return proc;
 }
+
+/**
+ * The environment of a demo instance in redis mode on `redisUrl` at `127.0.0.1:<port>`:
+ * `PORT`, `HOST`, `REDIS_URL`, `REDIS_PREFIX` (`prefix`, the same on every instance of a test)
+ * and `PUBLIC_URL`.
+ */
+export function redisInstanceEnv(
+  redisUrl: string | undefined,
+  port: number,
+  prefix: string,
+): Record<string, string | undefined> {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+  };
+}
+
+/** Waits (at most 30 s) until every demo answers `/readyz` with 200: Redis reached, running. */
+export async function waitReady(demos: readonly DemoProcess[]): Promise<void> {
+  for (const d of demos) {
+    await waitFor(
+      async () => (await fetch(`${d.url}/readyz`).catch(() => undefined))?.status === 200,
+      { timeoutMs: 30_000, intervalMs: 200, message: `${d.url}/readyz` },
+    );
+  }
+}
