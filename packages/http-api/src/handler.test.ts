@@ -89,6 +89,7 @@ describe('apiHandler', () => {
       ['POST', '/api/publish', { body: 'x=1', type: 'text/plain' }, 415, 'unsupported_media_type'],
       ['GET', '/api/publish', {}, 405, 'method_not_allowed'],
       ['GET', '/api/nowhere', {}, 404, 'not_found'],
+      ['GET', '/api/nowhere', { key: null }, 401, 'unauthorized'],
       ['POST', '/api/disconnect', { body: '{"user":"u","code":1000}' }, 400, 'bad_request'],
       ['GET', '/api/threads/t/history?limit=1001', {}, 400, 'bad_request'],
       ['GET', '/api/threads/t/history?after=nonsense', {}, 400, 'bad_request'],
@@ -137,6 +138,9 @@ describe('apiHandler', () => {
     expect(() => apiHandler(manager, { keys: [{ name: 'a', key: 'short-secret' }] })).toThrow(
       /"a"/,
     );
+    expect(() =>
+      apiHandler(manager, { keys: [{ name: 'a', key: 'long secret with spaces' }] }),
+    ).toThrow(/no spaces/);
     try {
       apiHandler(manager, { keys: [{ name: 'a', key: 'short-secret' }] });
     } catch (err) {

@@ -69,6 +69,10 @@ export function apiHandler(manager: Manager, options: ApiHandlerOptions): ApiHan
     at: { rest: string; url: URL },
     labels: { route: string; key: string },
   ): Promise<Answer> => {
+    // The key first: without one, nothing is told, not even which routes exist.
+    const key = findKey(req, settings.keys);
+    if (key === undefined) throw new ApiFailure(401, 'unauthorized', 'a valid API key is needed');
+    labels.key = key.name;
     const candidates = routes
       .map((r) => ({ r, m: r.match.exec(at.rest) }))
       .filter((x): x is { r: Route; m: RegExpExecArray } => x.m !== null);
@@ -76,9 +80,6 @@ export function apiHandler(manager: Manager, options: ApiHandlerOptions): ApiHan
     const first = hit ?? candidates[0];
     if (first === undefined) throw new ApiFailure(404, 'not_found', 'no such route');
     labels.route = first.r.template;
-    const key = findKey(req, settings.keys);
-    if (key === undefined) throw new ApiFailure(401, 'unauthorized', 'a valid API key is needed');
-    labels.key = key.name;
     if (hit === undefined) {
       const allow = [...new Set(candidates.map((x) => x.r.method))].join(', ');
       throw withHeaders(new ApiFailure(405, 'method_not_allowed', `use ${allow}`), { allow });

@@ -40,8 +40,11 @@ function resolveKey(k: ApiKey, i: number): ResolvedKey {
     throw invalid(`keys[${i}].name must be 1-64 of A-Za-z0-9_.-`);
   }
   // The message names the key's name, never the key.
-  if (typeof k.key !== 'string' || k.key.length < MIN_KEY_LENGTH) {
-    throw invalid(`key "${k.name}" must be a string of at least ${MIN_KEY_LENGTH} characters`);
+  // A bearer token is visible ASCII without spaces: a key with others could never be presented.
+  if (typeof k.key !== 'string' || k.key.length < MIN_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(k.key)) {
+    throw invalid(
+      `key "${k.name}" must be at least ${MIN_KEY_LENGTH} visible ASCII characters, no spaces`,
+    );
   }
   const scopes = k.scopes ?? allScopes;
   if (!Array.isArray(scopes) || scopes.some((s) => !allScopes.includes(s as ApiScope))) {
