@@ -119,6 +119,39 @@ export interface RemoteConnection {
  */
 export type ConnectionSendOutcome = 'delivered' | 'not_found' | 'dropped' | 'no_answer';
 
+/** A user present in a thread: their connections to it, on every instance. */
+export interface PresenceMember {
+  readonly userId: UserId;
+  readonly connections: number;
+}
+
+/** One page of a thread's presence: users deduplicated across tabs and instances. */
+export interface ThreadPresence {
+  /** Users present in the thread (all of them, not only this page's). */
+  readonly count: number;
+  readonly users: readonly PresenceMember[];
+  /** The `cursor` of the next page; `null` when this page is the last. */
+  readonly next: string | null;
+}
+
+/** A paged read of a thread's presence. */
+export interface PresencePage {
+  /** Where to continue: a previous page's `next`; absent: from the start. */
+  readonly cursor?: string;
+  /** At most this many users (1-1000). */
+  readonly limit: number;
+}
+
+/**
+ * Users who joined a thread (their first connection to it anywhere) and users who left it (their
+ * last connection to it closed, left, or died with its instance), as one instance learned them.
+ */
+export interface PresenceChange {
+  readonly threadId: ThreadId;
+  readonly joins: readonly UserId[];
+  readonly leaves: readonly UserId[];
+}
+
 /** What the adapter may do to, and learn from, the instance that started it. */
 export interface ClusterContext {
   readonly instanceId: InstanceId;
@@ -133,6 +166,12 @@ export interface ClusterContext {
    * without it an adapter does not serve remote disconnects (the asking instance counts none).
    */
   readonly closeUserLocal?: (userId: UserId, close: UserClose) => number;
+  /**
+   * Presence changes made elsewhere: other instances' joins and leaves, and the leaves of a dead
+   * instance's users (sent once, by the survivor that purged it). Optional for adapters written
+   * against older cores: without it presence diffs show this instance's changes only.
+   */
+  readonly presenceChanged?: (change: PresenceChange) => void;
   /**
    * Writes a frame from a peer's `sendToConnection` to one local connection. Optional for
    * adapters written against older cores: without it an adapter does not serve remote sends
@@ -229,4 +268,22 @@ export interface ClusterAdapter {
    * a connection of another instance stays local-only, as before (`dropped: { not_found: 1 }`).
    */
   sendToConnection?(target: RemoteConnection, frame: ServerFrame): Promise<ConnectionSendOutcome>;
+  /**
+   * Optional (presence, with the three members below). Counts a local connection into a
+   * thread's presence, in O(1) work; answers true when it is the user's first connection to the
+   * thread on any instance (the user joined), and then tells the other instances (their
+   * `ClusterContext.presenceChanged`). Called once per connection and thread, after core added
+   * the membership. Absent: `manager.presence` rejects with `WsError('unavailable')`.
+   */
+  presenceJoin?(threadId: ThreadId, userId: UserId, connectionId: ConnectionId): Promise<boolean>;
+  /**
+   * Counts a local connection out of a thread's presence (it left, or closed); answers true when
+   * it was the user's last connection to the thread anywhere (the user left), and then tells the
+   * other instances. Called once for each `presenceJoin`, after core removed the membership.
+   */
+  presenceLeave?(threadId: ThreadId, userId: UserId, connectionId: ConnectionId): Promise<boolean>;
+  /** A page of the thread's presence, users in a stable order the cursor continues. */
+  presence?(threadId: ThreadId, page: PresencePage): Promise<ThreadPresence>;
+  /** How many users are present in the thread. */
+  presenceCount?(threadId: ThreadId): Promise<number>;
 }
