@@ -1,10 +1,12 @@
 /**
- * The HTTP API benchmark's server (a child process; bundled as `apiServer`, a name no other bench entry uses): `createManager` + `attach` from
- * `@ws/protocols/ws` on one `http` server (WebSocket clients on `/ws`, `wsm.v1.json`), with
- * `apiHandler` from `@ws/http-api` mounted at `/api` and a bare route: `POST /bare` reads the
- * body and answers 204 with nothing, the floor of an HTTP round trip on this server. The control
- * channel (`servers/control.ts`: cpu-start / cpu-stop) adds `publish`: the in-process publish,
- * `manager.sendToThread` from a timer at the same pace as the runner's requests.
+ * The HTTP API benchmark's server, a child process (bundled as `apiServer`, a name no other
+ * bench entry uses): `createManager` + `attach` from `@ws/protocols/ws` on one `http` server
+ * (WebSocket clients on `/ws`, `wsm.v1.json`), with `apiHandler` from `@ws/http-api` mounted at
+ * `/api` (its defaults but the key, so 1,000 requests/s per key) and a bare route: `POST /bare`
+ * reads the body and answers 204 with nothing, the floor of an HTTP round trip on this server.
+ * The control channel (`servers/control.ts`: cpu-start / cpu-stop) adds `publish`: the
+ * in-process publish, `manager.sendToThread` from a timer at the same pace as the runner's
+ * requests.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';

@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter bench bench:http-api [--quick] [--reps N]`
+ * `pnpm --filter bench bench:http-api [--quick] [--reps N] [--profile]`
  *
  * HTTP publish through `@ws/http-api` at 1,000 requests/s against an in-process publish and
  * against a bare `http` no-op request, in one run, interleaved (HTTP, in-process, bare; 3
@@ -7,9 +7,11 @@
  * publishes, the added latency of HTTP (the difference), the bare round trip, and the ratio of
  * added p99 to bare p99 against the 1.5x target (PASS / MISS, never a failure). Lost messages
  * or duplicates exit 3 (so do non-200 answers); a harness error exits 1. Writes
- * results/http-api.{md,json} (quick: results/quick.http-api.*, not committed).
+ * results/http-api.{md,json} (quick: results/quick.http-api.*, not committed). `--profile`: a
+ * CPU profile of the server per measured scenario, results/profiles/http-api/phase-N-pidP.cpuprofile
+ * (warm-up: phases 1-3; then 3 a repetition in the order HTTP, in-process, bare).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildServers } from '../build.js';
 import type { ServerHandle } from '../child.js';
@@ -25,11 +27,15 @@ import type { Sizes } from './plan.js';
 import { fullSizes, quickSizes } from './plan.js';
 import { httpApiMeta, perRepTable, ratioLimit } from './results.js';
 
-function parseArgs(argv: readonly string[]): { quick: boolean; reps?: number } {
+function parseArgs(argv: readonly string[]): { quick: boolean; reps?: number; profile: boolean } {
   const i = argv.findIndex((a) => a === '--reps' || a.startsWith('--reps='));
   const raw = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
   const reps = raw === undefined ? undefined : Math.max(1, Math.min(15, Number(raw) || 1));
-  return { quick: argv.includes('--quick'), ...(reps === undefined ? {} : { reps }) };
+  return {
+    quick: argv.includes('--quick'),
+    ...(reps === undefined ? {} : { reps }),
+    profile: argv.includes('--profile'),
+  };
 }
 
 async function main(): Promise<number> {
@@ -73,7 +79,13 @@ async function main(): Promise<number> {
     async () => {
       const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
       const buildDir = await buildServers([here('./apiServer.ts'), here('./apiReceiver.ts')]);
-      const server = await spawnServer(registry, 'ours', { buildDir, entry: 'apiServer' });
+      const profileDir = args.profile ? `${resultsDir}profiles/http-api` : undefined;
+      if (profileDir) mkdirSync(profileDir, { recursive: true });
+      const server = await spawnServer(registry, 'ours', {
+        buildDir,
+        entry: 'apiServer',
+        profileDir,
+      });
       children.push(server);
       const receiver = await spawnServer(registry, 'ours', {
         buildDir,
