@@ -9,11 +9,11 @@ import type { HttpLoad, LoadResult } from './load.js';
 import type { PaceResult } from './pace.js';
 import type { Scenario, Sizes } from './plan.js';
 import { apiPath, barePath, scenarios } from './plan.js';
-import type { TallySummary } from './tally.js';
+import type { Collected, Receiver } from './receiver.js';
 
 export interface Rig {
   readonly server: ServerHandle;
-  readonly receiver: ServerHandle;
+  readonly receiver: Receiver;
   readonly load: HttpLoad;
   /** The first sequence number of the next `count` messages (every message has its own). */
   readonly take: (count: number) => number;
@@ -37,14 +37,14 @@ async function delivered(
   rig: Rig,
   count: number,
   drive: (from: number) => Promise<PaceResult & { readonly failed: number }>,
-): Promise<{ paced: PaceResult & { readonly failed: number }; got: TallySummary; cpuUs: number }> {
+): Promise<{ paced: PaceResult & { readonly failed: number }; got: Collected; cpuUs: number }> {
   const from = rig.take(count);
-  await rig.receiver.request('expect', { from, count });
+  await rig.receiver.expect(from, count);
   await rig.server.cpuStart();
   const paced = await drive(from);
   const cpu = await rig.server.cpuStop();
-  const answer = await rig.receiver.request('collect', { waitMs: COLLECT_WAIT_MS });
-  return { paced, got: answer.value as TallySummary, cpuUs: cpu.cpuUs };
+  const got = await rig.receiver.collect(COLLECT_WAIT_MS);
+  return { paced, got, cpuUs: cpu.cpuUs };
 }
 
 async function scenario(rig: Rig, which: Scenario, sizes: Sizes): Promise<Figures> {
@@ -72,6 +72,7 @@ async function scenario(rig: Rig, which: Scenario, sizes: Sizes): Promise<Figure
         http_failed: paced.failed,
         duplicates: got.duplicates,
         misdelivered: got.stray,
+        errors: got.errors,
       };
     }
     case 'inproc': {
@@ -94,6 +95,7 @@ async function scenario(rig: Rig, which: Scenario, sizes: Sizes): Promise<Figure
         inproc_failed: paced.failed,
         duplicates: got.duplicates,
         misdelivered: got.stray,
+        errors: got.errors,
       };
     }
     case 'bare': {
@@ -133,6 +135,8 @@ export async function measurePass(rig: Rig, sizes: Sizes): Promise<Figures> {
     lost: n('http_lost') + n('inproc_lost'),
     duplicates: parts.reduce((s, p) => s + (p.duplicates ?? 0), 0),
     misdelivered: parts.reduce((s, p) => s + (p.misdelivered ?? 0), 0),
+    // The client's count since it connected: the latest pass's is the run's so far.
+    errors: Math.max(0, ...parts.map((p) => p.errors ?? 0)),
     non200: n('http_non200'),
     failed: n('http_failed') + n('inproc_failed') + n('bare_failed') + n('bare_unexpected'),
   };

@@ -43,6 +43,7 @@ const metrics: readonly MetricDef[] = [
   { key: 'non200', label: 'HTTP publish answers other than 200', digits: 0, headline: true },
   { key: 'duplicates', label: 'duplicates', digits: 0 },
   { key: 'misdelivered', label: 'stray messages (outside the phase)', digits: 0 },
+  { key: 'errors', label: 'error frames / unexpected closes (receiving client)', digits: 0 },
   { key: 'failed', label: 'failed requests / sends, bare answers other than 204', digits: 0 },
 ];
 
@@ -59,12 +60,12 @@ const targets: readonly TargetDef[] = [
 ];
 
 /** The scenario as `report.ts` summarizes it. */
-export function httpApiMeta(sizes: Sizes): ScenarioMeta {
+export function httpApiMeta(sizes: Sizes, receiver: 'child' | 'runner'): ScenarioMeta {
   const n = sizes.perSecond * sizes.seconds;
   return {
     id: 'http-api',
     title: `HTTP API publish at ${sizes.perSecond.toLocaleString('en-US')} requests/s`,
-    description: `One server process: \`createManager\` + \`attach\` (\`@ws/protocols/ws\`) with \`apiHandler\` (\`@ws/http-api\`, defaults but the key) at \`/api\` and a bare \`POST /bare\` that reads the body and answers 204. One receiving \`ws\` client (its own process) joined to the thread. Each repetition runs, in this order, for ${sizes.seconds} s each (${n.toLocaleString('en-US')} messages): HTTP publish (\`POST /api/publish\` from the runner over a keep-alive agent), in-process publish (\`manager.sendToThread\` from a timer in the server), the bare round trip (same body and headers). Delivery latency: the client's read time minus the stamp taken when the publish started (\`process.hrtime\`, CLOCK_MONOTONIC, one clock for every process). Added = HTTP minus in-process, per repetition; ratio = added p99 / bare p99, per repetition.`,
+    description: `One server process: \`createManager\` + \`attach\` (\`@ws/protocols/ws\`) with \`apiHandler\` (\`@ws/http-api\`, defaults but the key) at \`/api\` and a bare \`POST /bare\` that reads the body and answers 204. One receiving \`ws\` client (${receiver === 'child' ? 'its own process' : 'in the runner, the process that sends the HTTP requests'}) joined to the thread. Each repetition runs, in this order, for ${sizes.seconds} s each (${n.toLocaleString('en-US')} messages): HTTP publish (\`POST /api/publish\` from the runner over a keep-alive agent), in-process publish (\`manager.sendToThread\` from a timer in the server), the bare round trip (same body and headers). Delivery latency: the client's read time minus the stamp taken when the publish started (\`process.hrtime\`, CLOCK_MONOTONIC, one clock for every process). Added = HTTP minus in-process, per repetition; ratio = added p99 / bare p99, per repetition.`,
     servers: ['ours'],
     labels: { ours: 'ours: @ws/http-api', raw: '-', sio: '-' },
     metrics,

@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter bench bench:http-api [--quick] [--reps N] [--profile]`
+ * `pnpm --filter bench bench:http-api [--quick] [--reps N] [--profile] [--receiver child|runner]`
  *
  * HTTP publish through `@ws/http-api` at 1,000 requests/s against an in-process publish and
  * against a bare `http` no-op request, in one run, interleaved (HTTP, in-process, bare; 3
@@ -7,7 +7,8 @@
  * publishes, the added latency of HTTP (the difference), the bare round trip, and the ratio of
  * added p99 to bare p99 against the 1.5x target (PASS / MISS, never a failure). Lost messages
  * or duplicates exit 3 (so do non-200 answers); a harness error exits 1. Writes
- * results/http-api.{md,json} (quick: results/quick.http-api.*, not committed). `--profile`: a
+ * results/http-api.{md,json} (quick: results/quick.http-api.*, not committed; `--receiver
+ * runner`: results/http-api.receiver-in-runner.*). `--profile`: a
  * CPU profile of the server per measured scenario, results/profiles/http-api/phase-N-pidP.cpuprofile
  * (warm-up: phases 1-3; then 3 a repetition in the order HTTP, in-process, bare).
  */
@@ -21,20 +22,39 @@ import { summarizeScenario, toMarkdown } from '../report.js';
 import { runMeta } from '../versions.js';
 import type { HttpLoad } from './load.js';
 import { createHttpLoad } from './load.js';
+import { childReceiver } from './childReceiver.js';
 import type { Rig } from './measure.js';
 import { measurePass, sequence } from './measure.js';
 import type { Sizes } from './plan.js';
+import { createReceiver } from './receiver.js';
 import { fullSizes, quickSizes } from './plan.js';
 import { httpApiMeta, perRepTable, ratioLimit } from './results.js';
 
-function parseArgs(argv: readonly string[]): { quick: boolean; reps?: number; profile: boolean } {
-  const i = argv.findIndex((a) => a === '--reps' || a.startsWith('--reps='));
-  const raw = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+interface Args {
+  readonly quick: boolean;
+  readonly reps?: number;
+  readonly profile: boolean;
+  /** Where the receiving client runs: its own process (default) or the runner's. */
+  readonly receiver: 'child' | 'runner';
+}
+
+/** The value of `--name V` or `--name=V`, if given. */
+function flagValue(argv: readonly string[], name: string): string | undefined {
+  const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  return argv[i]!.includes('=') ? argv[i]!.slice(name.length + 1) : argv[i + 1];
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const raw = flagValue(argv, '--reps');
   const reps = raw === undefined ? undefined : Math.max(1, Math.min(15, Number(raw) || 1));
+  const where = flagValue(argv, '--receiver') ?? 'child';
+  if (where !== 'child' && where !== 'runner') throw new Error('--receiver is child or runner');
   return {
     quick: argv.includes('--quick'),
     ...(reps === undefined ? {} : { reps }),
     profile: argv.includes('--profile'),
+    receiver: where,
   };
 }
 
@@ -44,8 +64,8 @@ async function main(): Promise<number> {
   const sizes: Sizes = { ...base, reps: args.reps ?? base.reps };
   const { resultsDir, registry, started, loadBefore, harnessErrors, runs, log } =
     runContext('http-api');
-  const outName = args.quick ? 'quick.http-api' : 'http-api';
-  const def = httpApiMeta(sizes);
+  const outName = `${args.quick ? 'quick.' : ''}http-api${args.receiver === 'runner' ? '.receiver-in-runner' : ''}`;
+  const def = httpApiMeta(sizes, args.receiver);
   log(`load average at the start: ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
 
   const write = (): void => {
@@ -59,7 +79,7 @@ async function main(): Promise<number> {
     });
     writeFileSync(
       `${resultsDir}${outName}.json`,
-      `${JSON.stringify({ meta, sizes, result, runs }, null, 2)}\n`,
+      `${JSON.stringify({ meta, sizes, receiver: args.receiver, result, runs }, null, 2)}\n`,
     );
     const md = toMarkdown(meta, [result]).replace(
       '# Benchmark results',
@@ -73,29 +93,32 @@ async function main(): Promise<number> {
   };
 
   const guard = guardRun({ registry, deadlineMs: sizes.deadlineMs, harnessErrors, log, write });
-  const children: ServerHandle[] = [];
+  let server: ServerHandle | undefined;
   let load: HttpLoad | undefined;
+  let closeReceiver = async (): Promise<void> => {};
   await guard.run(
     async () => {
       const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
       const buildDir = await buildServers([here('./apiServer.ts'), here('./apiReceiver.ts')]);
       const profileDir = args.profile ? `${resultsDir}profiles/http-api` : undefined;
       if (profileDir) mkdirSync(profileDir, { recursive: true });
-      const server = await spawnServer(registry, 'ours', {
-        buildDir,
-        entry: 'apiServer',
-        profileDir,
-      });
-      children.push(server);
-      const receiver = await spawnServer(registry, 'ours', {
-        buildDir,
-        entry: 'apiReceiver',
-        env: { BENCH_SERVER_PORT: String(server.port) },
-      });
-      children.push(receiver);
+      server = await spawnServer(registry, 'ours', { buildDir, entry: 'apiServer', profileDir });
+      const receiver =
+        args.receiver === 'runner'
+          ? await createReceiver(server.port)
+          : childReceiver(
+              await spawnServer(registry, 'ours', {
+                buildDir,
+                entry: 'apiReceiver',
+                env: { BENCH_SERVER_PORT: String(server.port) },
+              }),
+            );
+      closeReceiver = () => receiver.close();
       load = createHttpLoad(server.port);
       const rig: Rig = { server, receiver, load, take: sequence() };
-      log(`server on port ${server.port}; warm-up, ${sizes.warmupSeconds} s per scenario`);
+      log(
+        `server on port ${server.port}; receiving client in the ${args.receiver === 'child' ? 'child process' : 'runner'}; warm-up, ${sizes.warmupSeconds} s per scenario`,
+      );
       await measurePass(rig, { ...sizes, seconds: sizes.warmupSeconds });
       for (let rep = 0; rep < sizes.reps && !guard.hit(); rep++) {
         const f = await measurePass(rig, sizes);
@@ -108,7 +131,8 @@ async function main(): Promise<number> {
     },
     async () => {
       load?.close();
-      await Promise.all(children.map((s) => s.stop()));
+      await closeReceiver();
+      await server?.stop();
     },
   );
   write();
