@@ -34,7 +34,10 @@ describe('envelopes on the channels', () => {
     const future = `${Date.now() + 60_000}-0`;
     const sends: [string, string][] = [
       [keys.threadChannel(t), `["frame",2,"peer","1-1",${frame('v2')}]`],
+      [keys.threadChannel(t), `["typing",1,"peer",${frame('typing')}]`],
+      // Presence diffs: a malformed one, and one on a user's channel (wrong channel).
       [keys.threadChannel(t), `["presence",1,"peer",${frame('presence')}]`],
+      [keys.userChannel('alice' as UserId), `["presence",1,"peer","${t}",["x"],[]]`],
       [keys.userChannel('alice' as UserId), `["gossip",7,"peer",${userFrame}]`],
       [keys.allChannel, `["evict",1,"peer","${alice.id}",4100]`],
       [keys.controlChannel(node.manager.instanceId), `["frame",1,"peer","",${userFrame}]`],
@@ -58,6 +61,7 @@ describe('envelopes on the channels', () => {
     expect(ignored.get({ kind: 'frame' })).toBe(2);
     expect(ignored.get({ kind: 'other' })).toBe(3);
     expect(ignored.get({ kind: 'evict' })).toBe(1);
+    expect(ignored.get({ kind: 'presence' })).toBe(2);
     expect(node.errors).toEqual([]);
     await closeAll([node]);
   });

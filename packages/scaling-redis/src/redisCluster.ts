@@ -9,6 +9,13 @@ import { history, publishToThread, threadOffset } from './internal/history.js';
 import { createKeys } from './internal/keys.js';
 import { admit, release } from './internal/limits.js';
 import { createLink } from './internal/link.js';
+import {
+  createPresenceState,
+  presence,
+  presenceCount,
+  presenceJoin,
+  presenceLeave,
+} from './internal/presence.js';
 import { findUser, instances, purgeInstance, tick } from './internal/registry.js';
 import type { Routing } from './internal/routing.js';
 import { createRouting } from './internal/routing.js';
@@ -71,6 +78,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
       registered: false,
       epoch: undefined,
       drainingAdvertised: false,
+      presence: createPresenceState(),
     };
     const control = createControl(s);
     serveRemote(control, ctx);
@@ -174,6 +182,12 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     instances: () => instances(need().s),
     disconnectUser: (userId, close) => disconnectUser(need(), userId, close),
     sendToConnection: (target, frame) => sendToConnection(need(), target, frame),
+    presenceJoin: (threadId, userId, connectionId) =>
+      presenceJoin(need().s, { threadId, userId, connectionId }),
+    presenceLeave: (threadId, userId, connectionId) =>
+      presenceLeave(need().s, { threadId, userId, connectionId }),
+    presence: (threadId, page) => presence(need().s, threadId, page),
+    presenceCount: (threadId) => presenceCount(need().s, threadId),
     health: () =>
       Promise.resolve(
         running === undefined ? { status: 'down', detail: 'not started' } : running.probe.health(),

@@ -8,6 +8,8 @@ import {
   envelope,
   evictEnvelope,
   openEnvelope,
+  presenceEnvelope,
+  presenceEnvelopeHead,
   threadEnvelopeHead,
 } from './envelope.js';
 
@@ -63,6 +65,8 @@ function currentMessages(data: unknown): string[] {
     evictEnvelope('inst-1', connectionId, 4100),
     controlEnvelope('inst-1', { request: { id: 'r|1', op: 'disconnect-user', args: { data } } }),
     controlEnvelope('inst-1', { reply: { id: 'r|1', result: { data } } }),
+    presenceEnvelope('inst-1', { threadId: 't|1', joins: ['a|b'], leaves: [String(data)] }),
+    `${presenceEnvelopeHead('inst-1', 't|1')}[],["a\\u007cb"]]`,
   ];
 }
 
@@ -106,6 +110,26 @@ describe('envelope', () => {
       kind: 'request',
       origin: 'i',
       request: { id: 'q', op: 'send-to-connection', args: { frame } },
+    });
+  });
+
+  it('reads presence diffs, from JavaScript and from a Lua script alike', () => {
+    const diff = { threadId: 't|1', joins: ['a|b'], leaves: [] };
+    const raw = presenceEnvelope('i', diff);
+    expect(raw).not.toContain('|');
+    expect(openEnvelope(raw)).toEqual({ kind: 'presence', origin: 'i', ...diff });
+    const lua = `${presenceEnvelopeHead('i', 't|1')}[],["a\\u007cb","c"]]`;
+    expect(lua).not.toContain('|');
+    expect(openEnvelope(lua)).toEqual({
+      kind: 'presence',
+      origin: 'i',
+      threadId: 't|1',
+      joins: [],
+      leaves: ['a|b', 'c'],
+    });
+    expect(openEnvelope('["presence",1,"i","t",[1],[]]')).toEqual({
+      kind: 'ignored',
+      label: 'presence',
     });
   });
 
@@ -162,7 +186,8 @@ describe('envelope', () => {
       kind: 'ignored',
       label: 'frame',
     });
-    expect(openEnvelope(`["presence",1,"i",{}]`)).toEqual({ kind: 'ignored', label: 'other' });
+    expect(openEnvelope(`["typing",1,"i",{}]`)).toEqual({ kind: 'ignored', label: 'other' });
+    expect(openEnvelope(`["presence",1,"i",{}]`)).toEqual({ kind: 'ignored', label: 'presence' });
     expect(openEnvelope(`["${'x'.repeat(500)}",1]`)).toEqual({ kind: 'ignored', label: 'other' });
     expect(openEnvelope(`["evict",1,"i",5,"x"]`, true)).toEqual({
       kind: 'ignored',

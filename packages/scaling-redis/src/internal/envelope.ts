@@ -1,4 +1,4 @@
-import type { ConnectionId, MessageFrame, ServerFrame } from '@ws/core';
+import type { ConnectionId, MessageFrame, ServerFrame, ThreadId, UserId } from '@ws/core';
 import { parseBinary, stringifyBinary } from './binaryJson.js';
 
 /**
@@ -27,7 +27,7 @@ export function decodeFrame(json: string): ServerFrame {
 }
 
 /** The kinds this version reads and writes, with the one version of each it writes. */
-export const envelopeKinds = ['frame', 'evict', 'request', 'reply'] as const;
+export const envelopeKinds = ['frame', 'evict', 'request', 'reply', 'presence'] as const;
 export type EnvelopeKind = (typeof envelopeKinds)[number];
 /** The version written for every kind (the 0.1 format is read as `frame` / `evict` version 0). */
 export const ENVELOPE_VERSION = 1;
@@ -65,12 +65,19 @@ export type Envelope =
     }
   | { readonly kind: 'request'; readonly origin: string; readonly request: ControlRequest }
   | { readonly kind: 'reply'; readonly origin: string; readonly reply: ControlReply }
+  | {
+      readonly kind: 'presence';
+      readonly origin: string;
+      readonly threadId: ThreadId;
+      readonly joins: readonly UserId[];
+      readonly leaves: readonly UserId[];
+    }
   | { readonly kind: 'ignored'; readonly label: EnvelopeKind | 'other' };
 
 /**
  * The current format, a JSON array with no `|` anywhere: `["frame",1,<origin>,<offset>,<frame>]`,
  * `["evict",1,<origin>,<connectionId>,<code>]`, `["request",1,<origin>,{id,op,args}]`,
- * `["reply",1,<origin>,{id,result | error}]`.
+ * `["reply",1,<origin>,{id,result | error}]`, `["presence",1,<origin>,<threadId>,[joins],[leaves]]`.
  */
 export function envelope(origin: string, frame: ServerFrame): string {
   return frameEnvelope(origin, encodeFrame(frame));
@@ -101,6 +108,29 @@ export function controlEnvelope(
   return stringify([kind, ENVELOPE_VERSION, origin, body]);
 }
 
+/** A presence diff, for the thread's channel. */
+export function presenceEnvelope(
+  origin: string,
+  change: { threadId: string; joins: readonly string[]; leaves: readonly string[] },
+): string {
+  const { threadId, joins, leaves } = change;
+  return noPipes(JSON.stringify(['presence', ENVELOPE_VERSION, origin, threadId, joins, leaves]));
+}
+
+/**
+ * A presence envelope up to its lists, for a Lua script that appends `<joins>,<leaves>]` (JSON
+ * arrays with every `|` escaped).
+ */
+export function presenceEnvelopeHead(origin: string, threadId: string): string {
+  return noPipes(
+    `["presence",${ENVELOPE_VERSION},${JSON.stringify(origin)},${JSON.stringify(threadId)},`,
+  );
+}
+
+function isStrings(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
 const IGNORED_OTHER: Envelope = Object.freeze({ kind: 'ignored', label: 'other' });
 
 function ignored(kind: unknown): Envelope {
@@ -123,7 +153,7 @@ function withOffset(frame: ServerFrame, offset: string): ServerFrame {
 function openCurrent(message: string): Envelope {
   const a = parseBinary(message);
   if (!Array.isArray(a)) return IGNORED_OTHER;
-  const [kind, version, origin, x, y] = a as unknown[];
+  const [kind, version, origin, x, y, z] = a as unknown[];
   if (version !== ENVELOPE_VERSION || typeof origin !== 'string') return ignored(kind);
   switch (kind) {
     case 'frame':
@@ -140,6 +170,15 @@ function openCurrent(message: string): Envelope {
       if (!isRecord(x) || typeof x['id'] !== 'string') break;
       if (x['error'] !== undefined && typeof x['error'] !== 'string') break;
       return { kind, origin, reply: x as unknown as ControlReply };
+    case 'presence':
+      if (typeof x !== 'string' || !isStrings(y) || !isStrings(z)) break;
+      return {
+        kind,
+        origin,
+        threadId: x as ThreadId,
+        joins: y as UserId[],
+        leaves: z as UserId[],
+      };
   }
   return ignored(kind);
 }

@@ -31,6 +31,16 @@ export interface Keys {
    */
   readonly epoch: string;
   session(token: string): string;
+  /** Presence, HASH userId -> the user's connections to the thread on every instance. */
+  presenceCounts(threadId: ThreadId): string;
+  /** Presence, ZSET of the thread's present users, all scored 0 (pages by `ZRANGEBYLEX`). */
+  presenceUsers(threadId: ThreadId): string;
+  /** Presence, HASH connectionId -> userId: one instance's connections in the thread. */
+  presenceOf(threadId: ThreadId, instanceId: InstanceId): string;
+  /** SET of the threads an instance has (or had) presence entries in (a superset). */
+  instanceThreads(instanceId: InstanceId): string;
+  /** HASH instanceId -> `<claimer>|<deadline ms>`: a dead instance's purge, claimed. */
+  readonly purging: string;
 }
 
 /** Encodes an id so it can never close a hash tag or collide with another id. */
@@ -54,6 +64,11 @@ export function createKeys(prefix: string): Keys {
     instances: `${p}{reg}:instances`,
     alive: `${p}{reg}:alive`,
     epoch: `${p}{reg}:epoch`,
+    presenceCounts: (t) => `${p}{t:${t}}:pc`,
+    presenceUsers: (t) => `${p}{t:${t}}:pu`,
+    presenceOf: (t, i) => `${p}{t:${t}}:pi:${i}`,
+    instanceThreads: (i) => `${p}{i:${i}}:pthreads`,
+    purging: `${p}{reg}:purging`,
     // Resume tokens are secrets: only their hash appears in key names.
     session: (token) => `${p}{s:${createHash('sha256').update(token).digest('hex')}}`,
   };

@@ -21,6 +21,13 @@ function deliver(
   env: Envelope,
 ): void {
   const { s } = st;
+  if (env.kind === 'presence' && route.kind === 'thread' && env.threadId === route.threadId) {
+    // A peer's joins and leaves (or a purge's leaves); this instance reported its own already.
+    if (env.origin === s.self) return;
+    s.m.received.inc(1, { kind: 'presence' });
+    s.ctx.presenceChanged?.({ threadId: env.threadId, joins: env.joins, leaves: env.leaves });
+    return;
+  }
   if (env.kind !== 'frame') {
     ignore(st, env);
     return;

@@ -1,5 +1,12 @@
 import type { ConnectionId, InstanceId, InstanceInfo, UserId, UserLocation } from '@ws/core';
 import { forgetScript, heartbeatScript, listScript, reconcileScript } from './scripts.js';
+import {
+  claimPurge,
+  onHeartbeat,
+  presenceTick,
+  purgePresence,
+  releasePurge,
+} from './presenceRepair.js';
 import type { Shared } from './shared.js';
 import { member, parseMember } from './shared.js';
 
@@ -56,12 +63,14 @@ export async function heartbeat(s: Shared): Promise<InstanceId[]> {
   const ttl = 2 * s.o.heartbeatMs;
   const reply = (await s.link.run(
     heartbeatScript,
-    [s.keys.instances, s.keys.alive, s.keys.epoch],
+    [s.keys.instances, s.keys.alive, s.keys.epoch, s.keys.purging],
     [s.self, JSON.stringify(selfInfo(s)), ttl],
-  )) as [number, string, ...string[]];
-  const [was, epoch, ...dead] = reply;
+  )) as [number, string, number, ...string[]];
+  const [was, epoch, claim, ...dead] = reply;
   // Not alive there (purged by a peer) or a new epoch (Redis lost its data): write back.
   if ((Number(was) !== 1 || epoch !== s.epoch) && s.registered) s.dirty = true;
+  if (s.registered)
+    onHeartbeat(s, { was: Number(was), newEpoch: epoch !== s.epoch, claim: Number(claim) });
   s.epoch = epoch;
   s.registered = true;
   return (dead as InstanceId[]).filter((id) => id !== s.self);
@@ -84,25 +93,35 @@ async function reconcileUser(s: Shared, entries: UserEntries): Promise<void> {
   );
 }
 
-/** Removes every registry entry of an instance (dead, or this one at stop), then forgets it. */
+/**
+ * Removes every registry entry and the presence of an instance (dead, or this one at stop), then
+ * forgets it. A dead one's purge is claimed first: one survivor purges it (another takes over
+ * when the claim expires), and none while it is alive again.
+ */
 export async function purgeInstance(
   s: Shared,
   instanceId: InstanceId,
   force: boolean,
 ): Promise<boolean> {
-  const index = s.keys.instanceUsers(instanceId);
-  const users = (await s.link.call('SMEMBERS', index)) as UserId[];
-  for (const userId of users) await reconcileUser(s, { instanceId, userId, keep: [] });
-  await s.link.call('DEL', index);
-  return (
-    Number(
-      await s.link.run(
-        forgetScript,
-        [s.keys.instances, s.keys.alive],
-        [instanceId, force ? '1' : '0'],
-      ),
-    ) === 1
-  );
+  if (!force && !(await claimPurge(s, instanceId))) return false;
+  try {
+    const index = s.keys.instanceUsers(instanceId);
+    const users = (await s.link.call('SMEMBERS', index)) as UserId[];
+    for (const userId of users) await reconcileUser(s, { instanceId, userId, keep: [] });
+    await s.link.call('DEL', index);
+    await purgePresence(s, instanceId);
+    return (
+      Number(
+        await s.link.run(
+          forgetScript,
+          [s.keys.instances, s.keys.alive],
+          [instanceId, force ? '1' : '0'],
+        ),
+      ) === 1
+    );
+  } finally {
+    if (!force) await releasePurge(s, instanceId);
+  }
 }
 
 /** Writes this instance's admitted connections back into the registry, exactly. */
@@ -144,6 +163,7 @@ export async function tick(s: Shared): Promise<void> {
       s.ctx.logger.debug('registry reconcile failed', { error: String(err) });
     }
   }
+  await presenceTick(s);
   s.knownDead.clear();
   for (const id of dead) s.knownDead.add(id);
   for (const id of dead) {

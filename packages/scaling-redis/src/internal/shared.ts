@@ -1,4 +1,12 @@
-import type { ClusterContext, ConnectionId, Counter, InstanceId, UserId } from '@ws/core';
+import type {
+  ClusterContext,
+  ConnectionId,
+  Counter,
+  Gauge,
+  InstanceId,
+  ThreadId,
+  UserId,
+} from '@ws/core';
 import type { ResolvedOptions } from '../options.js';
 import type { Keys } from './keys.js';
 import type { Link } from './link.js';
@@ -13,6 +21,34 @@ export interface RedisMetrics {
   readonly envelopesIgnored: Counter;
   readonly controlRequests: Counter;
   readonly controlTimeouts: Counter;
+  readonly presenceEntries: Gauge;
+  readonly presenceDiffs: Counter;
+  readonly presencePurges: Counter;
+  readonly presencePurgedUsers: Counter;
+  readonly presenceRepairs: Counter;
+  readonly presenceClosed: Counter;
+}
+
+/** How this instance's presence entries are written back at the next heartbeat. */
+export type PresenceRepair =
+  /** Nothing to do. */
+  | 'none'
+  /** A write failed: make the entries exactly the local connections, diffs announced. */
+  | 'restore'
+  /** Redis lost its data: write the entries back, no diffs (nobody joined or left). */
+  | 'quiet'
+  /** Purged by a peer: drop what is left, close the connections whose entries are gone. */
+  | 'recover';
+
+/** Presence state of one adapter (no connection table: the connections are core's). */
+export interface PresenceState {
+  /** Presence writes in flight, per thread (the index sweep leaves these threads alone). */
+  readonly inflight: Map<ThreadId, number>;
+  repair: PresenceRepair;
+  /** A peer holds a live claim on this instance's purge: no repair until it is done. */
+  claimed: boolean;
+  /** Where the index sweep continues (`SSCAN` cursor of this instance's thread set). */
+  cursor: string;
 }
 
 /** State shared by the adapter's parts, created at `start`. */
@@ -38,6 +74,7 @@ export interface Shared {
   drainingAdvertised: boolean;
   /** The data epoch last seen (Redis ms), undefined before the first heartbeat. */
   epoch: string | undefined;
+  readonly presence: PresenceState;
 }
 
 /** The member of a user's connection set: `<instanceId>|<connectionId>`. */
@@ -86,6 +123,43 @@ export function registerMetrics(ctx: ClusterContext): RedisMetrics {
     controlTimeouts: r.counter('ws_redis_control_timeouts_total', {
       help: 'Requests to another instance not answered within commandTimeoutMs (or with no subscriber), by operation; their instance is not counted',
       labelNames: ['op'],
+    }),
+    ...registerPresenceMetrics(ctx),
+  };
+}
+
+function registerPresenceMetrics(
+  ctx: ClusterContext,
+): Pick<
+  RedisMetrics,
+  | 'presenceEntries'
+  | 'presenceDiffs'
+  | 'presencePurges'
+  | 'presencePurgedUsers'
+  | 'presenceRepairs'
+  | 'presenceClosed'
+> {
+  const r = ctx.metrics;
+  return {
+    presenceEntries: r.gauge('ws_redis_presence_entries', {
+      help: "This instance's (connection, thread) entries in Redis presence",
+    }),
+    presenceDiffs: r.counter('ws_redis_presence_diffs_sent_total', {
+      help: 'Presence diffs this instance published to the others (cause: join, leave, purge, restore, recover)',
+      labelNames: ['cause'],
+    }),
+    presencePurges: r.counter('ws_redis_presence_purges_total', {
+      help: 'Dead instances whose presence this instance purged (it claimed the purge)',
+    }),
+    presencePurgedUsers: r.counter('ws_redis_presence_purged_leaves_total', {
+      help: 'Leaves published by the purges of dead instances (one per user and thread)',
+    }),
+    presenceRepairs: r.counter('ws_redis_presence_repairs_total', {
+      help: "Rewrites of this instance's presence entries from its connections (cause: restore, quiet, recover)",
+      labelNames: ['cause'],
+    }),
+    presenceClosed: r.counter('ws_redis_presence_closed_total', {
+      help: 'Connections this instance closed with 1012 after finding their presence purged by a peer',
     }),
   };
 }
