@@ -79,6 +79,8 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
       epoch: undefined,
       drainingAdvertised: false,
       presence: createPresenceState(),
+      outage: false,
+      purgeAfter: 0,
     };
     const control = createControl(s);
     serveRemote(control, ctx);

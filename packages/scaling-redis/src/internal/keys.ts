@@ -39,8 +39,10 @@ export interface Keys {
   presenceOf(threadId: ThreadId, instanceId: InstanceId): string;
   /** SET of the threads an instance has (or had) presence entries in (a superset). */
   instanceThreads(instanceId: InstanceId): string;
-  /** HASH instanceId -> `<claimer>|<deadline ms>`: a dead instance's purge, claimed. */
-  readonly purging: string;
+  /** The survivor purging a dead instance (expires: a claimer that dies is replaced). */
+  purgeClaim(instanceId: InstanceId): string;
+  /** Set by a purge's claim, until the instance (if it comes back) has recovered from it. */
+  purged(instanceId: InstanceId): string;
 }
 
 /** Encodes an id so it can never close a hash tag or collide with another id. */
@@ -68,7 +70,8 @@ export function createKeys(prefix: string): Keys {
     presenceUsers: (t) => `${p}{t:${t}}:pu`,
     presenceOf: (t, i) => `${p}{t:${t}}:pi:${i}`,
     instanceThreads: (i) => `${p}{i:${i}}:pthreads`,
-    purging: `${p}{reg}:purging`,
+    purgeClaim: (i) => `${p}{reg}:claim:${i}`,
+    purged: (i) => `${p}{reg}:purged:${i}`,
     // Resume tokens are secrets: only their hash appears in key names.
     session: (token) => `${p}{s:${createHash('sha256').update(token).digest('hex')}}`,
   };

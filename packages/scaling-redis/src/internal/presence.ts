@@ -17,7 +17,14 @@ export const PRESENCE_MAX_LIMIT = 1000;
 
 /** A fresh presence state (created at `start`). */
 export function createPresenceState(): PresenceState {
-  return { inflight: new Map(), repair: 'none', claimed: false, cursor: '0' };
+  return {
+    inflight: new Map(),
+    repair: 'none',
+    claimed: false,
+    marker: '',
+    used: false,
+    cursor: '0',
+  };
 }
 
 /** The keys of one instance's part of a thread: pc, pu, pi, and on a single Redis the thread set. */
@@ -71,6 +78,7 @@ async function write(
   send: () => Promise<[number, number]>,
 ): Promise<boolean> {
   const stage = `presence-${e.op}`;
+  s.presence.used = true;
   const down = notReady(s);
   if (down !== undefined) failed(s, stage, down);
   track(s, e.threadId, 1);

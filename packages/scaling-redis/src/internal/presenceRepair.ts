@@ -3,10 +3,10 @@ import { CloseCode } from '@ws/core';
 import { presenceEnvelopeHead } from './envelope.js';
 import { presenceKeys } from './presence.js';
 import {
+  dropIfScript,
   presencePurgeScript,
   presenceRestoreScript,
   purgeClaimScript,
-  purgeReleaseScript,
 } from './presenceScripts.js';
 import type { PresenceRepair, Shared } from './shared.js';
 
@@ -19,6 +19,9 @@ const SWEEP_COUNT = 100;
 function claimTtl(s: Shared): number {
   return Math.max(30_000, 10 * s.o.heartbeatMs);
 }
+
+/** How long an instance's purge marker waits for it to come back (then it is gone for good). */
+const MARKER_TTL_MS = 24 * 3600_000;
 
 /** Tells this instance's core about a change it made itself (a purge, a repair). Never throws. */
 function notifySelf(s: Shared, change: PresenceChange): void {
@@ -48,8 +51,8 @@ async function scanAll(s: Shared, key: string): Promise<ThreadId[]> {
 export async function claimPurge(s: Shared, instanceId: InstanceId): Promise<boolean> {
   const ok = await s.link.run(
     purgeClaimScript,
-    [s.keys.alive, s.keys.purging],
-    [instanceId, s.self, claimTtl(s)],
+    [s.keys.alive, s.keys.purgeClaim(instanceId), s.keys.purged(instanceId)],
+    [instanceId, s.self, claimTtl(s), MARKER_TTL_MS],
   );
   return Number(ok) === 1;
 }
@@ -57,7 +60,7 @@ export async function claimPurge(s: Shared, instanceId: InstanceId): Promise<boo
 /** Releases this instance's claim on a purge. Never throws. */
 export async function releasePurge(s: Shared, instanceId: InstanceId): Promise<void> {
   try {
-    await s.link.run(purgeReleaseScript, [s.keys.purging], [instanceId, s.self]);
+    await s.link.run(dropIfScript, [s.keys.purgeClaim(instanceId)], [s.self]);
   } catch (err) {
     s.ctx.logger.debug('purge claim release failed (it expires)', { error: String(err) });
   }
@@ -103,11 +106,11 @@ export async function purgePresence(s: Shared, instanceId: InstanceId): Promise<
 
 /** What one heartbeat learned about this instance (see `heartbeatScript`). */
 export interface HeartbeatSignal {
-  /** 1 alive, 0 lapsed, -1 absent (forgotten by a peer's purge, or Redis lost its data). */
-  readonly was: number;
   readonly newEpoch: boolean;
-  /** 0 no claim on this instance's purge, 1 a live one, 2 an expired one (dropped). */
-  readonly claim: number;
+  /** A peer is purging this instance right now. */
+  readonly claimed: boolean;
+  /** A peer purged (or is purging) this instance: the marker to recover from, else ''. */
+  readonly marker: string;
 }
 
 const RANK: Record<PresenceRepair, number> = { none: 0, quiet: 1, restore: 2, recover: 3 };
@@ -118,12 +121,18 @@ function want(s: Shared, repair: PresenceRepair): void {
 
 /**
  * Reads a heartbeat of a registered instance: Redis lost its data (write presence back, no
- * diffs), or a peer purged (or is purging) this instance (recover once the purge is done).
+ * diffs), or a peer purged (or is purging) this instance (recover once the purge is done). The
+ * marker stays in Redis until the recovery is done, so a heartbeat whose reply was lost (sent
+ * into a partition, run by Redis after it healed) loses nothing.
  */
 export function onHeartbeat(s: Shared, hb: HeartbeatSignal): void {
-  s.presence.claimed = hb.claim === 1;
+  const p = s.presence;
+  p.claimed = hb.claimed;
   if (hb.newEpoch) want(s, 'quiet');
-  else if (hb.claim !== 0 || hb.was === -1) want(s, 'recover');
+  if (hb.marker !== '') {
+    p.marker = hb.marker;
+    want(s, 'recover');
+  }
 }
 
 type RestoreReply = [UserId[], UserId[], ConnectionId[], number];
@@ -150,7 +159,8 @@ function snapshot(s: Shared): Map<ThreadId, string[]> {
 async function repair(s: Shared, mode: Exclude<PresenceRepair, 'none'>): Promise<void> {
   const index = s.keys.instanceThreads(s.self);
   const indexed = await scanAll(s, index);
-  const snap = snapshot(s);
+  // A core that never wrote presence (an older one) has no entries: nothing was purged.
+  const snap = s.presence.used ? snapshot(s) : new Map<ThreadId, string[]>();
   const threads = [...new Set([...indexed, ...snap.keys()])];
   const writes: Promise<unknown>[] = [];
   if (s.link.sharded && snap.size > 0) writes.push(s.link.call('SADD', index, ...snap.keys()));

@@ -152,8 +152,9 @@ return {joins, leaves, missing, redis.call('HLEN', KEYS[3])}
 
 /**
  * Claims a dead instance's purge: refused while the instance is alive again or another
- * survivor's claim is live. KEYS: alive, purging. ARGV: dead id, claimer id, ttl ms.
- * Returns 1 when claimed.
+ * survivor's claim lives. Marks the instance purged (the marker outlives the claim: an instance
+ * that comes back recovers from it). KEYS: alive, claim, marker. ARGV: dead id, claimer id,
+ * claim ttl ms, marker ttl ms. Returns 1 when claimed.
  */
 export const purgeClaimScript: Script = script(
   'purgeClaim',
@@ -162,22 +163,19 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if score and tonumber(score) >= now then return 0 end
-local c = redis.call('HGET', KEYS[2], ARGV[1])
-if c then
-  local owner, dl = string.match(c, '^(.*)|(%d+)$')
-  if owner ~= ARGV[2] and tonumber(dl or '0') >= now then return 0 end
-end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. '|' .. tostring(now + tonumber(ARGV[3])))
+local c = redis.call('GET', KEYS[2])
+if c and c ~= ARGV[2] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+redis.call('SET', KEYS[3], ARGV[2] .. '|' .. tostring(now), 'PX', ARGV[4])
 return 1
 `,
 );
 
-/** Releases a claim of this claimer. KEYS: purging. ARGV: dead id, claimer id. */
-export const purgeReleaseScript: Script = script(
-  'purgeRelease',
+/** Deletes a key when it still holds a value (a claim of this claimer, a marker recovered from). KEYS: key. ARGV: value. */
+export const dropIfScript: Script = script(
+  'dropIf',
   `
-local c = redis.call('HGET', KEYS[1], ARGV[1])
-if c and string.sub(c, 1, #ARGV[2] + 1) == ARGV[2] .. '|' then redis.call('HDEL', KEYS[1], ARGV[1]) end
-return 1
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
+return 0
 `,
 );

@@ -63,14 +63,17 @@ export async function heartbeat(s: Shared): Promise<InstanceId[]> {
   const ttl = 2 * s.o.heartbeatMs;
   const reply = (await s.link.run(
     heartbeatScript,
-    [s.keys.instances, s.keys.alive, s.keys.epoch, s.keys.purging],
+    [
+      ...[s.keys.instances, s.keys.alive, s.keys.epoch],
+      ...[s.keys.purgeClaim(s.self), s.keys.purged(s.self)],
+    ],
     [s.self, JSON.stringify(selfInfo(s)), ttl],
-  )) as [number, string, number, ...string[]];
-  const [was, epoch, claim, ...dead] = reply;
+  )) as [number, string, number, string, ...string[]];
+  const [was, epoch, claimed, marker, ...dead] = reply;
   // Not alive there (purged by a peer) or a new epoch (Redis lost its data): write back.
   if ((Number(was) !== 1 || epoch !== s.epoch) && s.registered) s.dirty = true;
   if (s.registered)
-    onHeartbeat(s, { was: Number(was), newEpoch: epoch !== s.epoch, claim: Number(claim) });
+    onHeartbeat(s, { newEpoch: epoch !== s.epoch, claimed: Number(claimed) === 1, marker });
   s.epoch = epoch;
   s.registered = true;
   return (dead as InstanceId[]).filter((id) => id !== s.self);
@@ -144,11 +147,16 @@ export async function reconcile(s: Shared): Promise<void> {
 
 /** One heartbeat tick: refresh, reconcile when needed, purge dead peers. Never throws. */
 export async function tick(s: Shared): Promise<void> {
-  if (s.stopped || !s.link.cmdReady()) return;
+  if (s.stopped) return;
+  if (!s.link.cmdReady()) {
+    s.outage = true;
+    return;
+  }
   let dead: InstanceId[];
   try {
     dead = await heartbeat(s);
   } catch (err) {
+    s.outage = true;
     s.m.commandFailures.inc(1, { op: 'heartbeat' });
     s.ctx.logger.debug('heartbeat failed', { error: String(err) });
     return;
@@ -166,6 +174,11 @@ export async function tick(s: Shared): Promise<void> {
   await presenceTick(s);
   s.knownDead.clear();
   for (const id of dead) s.knownDead.add(id);
+  if (s.outage) {
+    s.outage = false;
+    s.purgeAfter = s.ctx.clock.now() + 2 * s.o.heartbeatMs;
+  }
+  if (s.ctx.clock.now() < s.purgeAfter) return;
   for (const id of dead) {
     if (s.stopped) return;
     try {

@@ -178,32 +178,22 @@ return s[3]
 
 /**
  * Refreshes this instance's record and liveness (Redis time, so no clock skew between hosts), and
- * starts the data epoch if there is none. KEYS: instances, alive, epoch, purging. ARGV: id, info
- * JSON, ttl ms. Returns {was (1 alive, 0 lapsed, -1 absent: forgotten or new), epoch, claim (0
- * none, 1 a peer's live claim on this instance's purge, 2 an expired one, now dropped), dead
- * instance ids...}.
+ * starts the data epoch if there is none. KEYS: instances, alive, epoch, this instance's purge
+ * claim, its purge marker. ARGV: id, info JSON, ttl ms. Returns {wasAlive (0/1), epoch, claimed
+ * (1: a peer is purging this instance now), purge marker ('' for none), dead instance ids...}.
  */
 export const heartbeatScript: Script = script(
   'heartbeat',
   `${now}
 local prev = redis.call('ZSCORE', KEYS[2], ARGV[1])
-local was = -1
-if prev then
-  if tonumber(prev) >= now then was = 1 else was = 0 end
-end
-local claim = 0
-local c = redis.call('HGET', KEYS[4], ARGV[1])
-if c then
-  local dl = tonumber(string.match(c, '|(%d+)$') or '0')
-  if dl >= now then claim = 1 else
-    claim = 2
-    redis.call('HDEL', KEYS[4], ARGV[1])
-  end
-end
+local was = 0
+if prev and tonumber(prev) >= now then was = 1 end
+local claimed = redis.call('EXISTS', KEYS[4])
+local marker = redis.call('GET', KEYS[5]) or ''
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('SET', KEYS[3], tostring(now), 'NX')
-local out = {was, redis.call('GET', KEYS[3]), claim}
+local out = {was, redis.call('GET', KEYS[3]), claimed, marker}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. now)) do out[#out + 1] = id end
 return out
 `,

@@ -47,6 +47,10 @@ export interface PresenceState {
   repair: PresenceRepair;
   /** A peer holds a live claim on this instance's purge: no repair until it is done. */
   claimed: boolean;
+  /** The purge marker being recovered from ('' for none). */
+  marker: string;
+  /** True once core wrote presence here (a core that never does has nothing to recover). */
+  used: boolean;
   /** Where the index sweep continues (`SSCAN` cursor of this instance's thread set). */
   cursor: string;
 }
@@ -70,6 +74,14 @@ export interface Shared {
   stopped: boolean;
   /** True once this instance registered in Redis at least once. */
   registered: boolean;
+  /** A heartbeat failed (or Redis was unreachable) since the last one that worked. */
+  outage: boolean;
+  /**
+   * No dead peer is purged before this time (clock ms): after its own outage an instance waits
+   * 2x the heartbeat, so peers that were cut off from Redis with it can heartbeat again first
+   * (a Redis restart must not purge every instance but the first one back).
+   */
+  purgeAfter: number;
   /** True once the instance record says `draining`. */
   drainingAdvertised: boolean;
   /** The data epoch last seen (Redis ms), undefined before the first heartbeat. */
