@@ -41,6 +41,9 @@ describe('frame types match @ws/core', () => {
       same<Client.ErrorFrame, Core.ErrorFrame>(true),
       same<Client.MessageFrame, Core.MessageFrame>(true),
       same<Client.ResyncFrame, Core.ResyncFrame>(true),
+      same<Client.PresenceFrame, Core.PresenceFrame>(true),
+      same<Client.PresenceDiffFrame, Core.PresenceDiffFrame>(true),
+      same<Client.WirePresence, Core.WirePresence>(true),
       same<Client.ReconnectFrame, Core.ReconnectFrame>(true),
       same<Client.ClientFrame, Core.ClientFrame>(true),
       same<Client.ServerFrame, Core.ServerFrame>(true),
@@ -80,6 +83,14 @@ describe('frame types match @ws/core', () => {
       threadMessageFrame('t', null, null),
       directMessageFrame('u', [1, 2]),
       resyncFrame('t'),
+      { type: 'presence_diff', thread: 't', joins: ['a'], leaves: [] },
+      { type: 'presence_diff', thread: 't', joins: ['a', 'b'], leaves: [], reset: true },
+      { type: 'presence_diff', thread: 't', joins: 3, leaves: 1, count: 1200 },
+      {
+        type: 'ack',
+        id: 7,
+        presence: { count: 1, users: [{ userId: 'a', connections: 2 }], next: null },
+      },
       reconnectFrame('ws://peer/ws', 250),
       reconnectFrame(undefined, 0),
       pingFrame,
@@ -102,6 +113,8 @@ describe('frame types match @ws/core', () => {
       { type: 'message', from: 1, data: 1 },
       { type: 'message', from: 'u' },
       { type: 'resync' },
+      { type: 'presence_diff', joins: [], leaves: [] },
+      { type: 'presence_diff', thread: 't', joins: 'a', leaves: [] },
       { type: 'reconnect', afterMs: 'soon' },
     ]) {
       expect(toServerFrame(bad)).toBeUndefined();

@@ -28,6 +28,8 @@ export interface JoinFrame {
   readonly type: 'join';
   readonly thread: string;
   readonly id?: RequestId;
+  /** Also watch the thread's presence: `presence_diff` frames follow. */
+  readonly presence?: boolean;
 }
 export interface LeaveFrame {
   readonly type: 'leave';
@@ -58,6 +60,14 @@ export interface RefreshFrame {
   readonly token: string;
   readonly id?: RequestId;
 }
+/** Asks a page of a joined thread's presence; answered by an `ack` with `presence`. */
+export interface PresenceFrame {
+  readonly type: 'presence';
+  readonly thread: string;
+  readonly id?: RequestId;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
 export interface PingFrame {
   readonly type: 'ping';
 }
@@ -73,6 +83,7 @@ export type ClientFrame =
   | DirectFrame
   | ResumeFrame
   | RefreshFrame
+  | PresenceFrame
   | PingFrame
   | PongFrame;
 
@@ -97,6 +108,14 @@ export interface AckFrame {
   readonly recovered?: boolean;
   /** An acknowledged `refresh`'s new expiry (ms since epoch); absent: it no longer expires. */
   readonly expiresAt?: number;
+  /** The answer to a `presence` request. */
+  readonly presence?: WirePresence;
+}
+/** A page of a thread's presence. */
+export interface WirePresence {
+  readonly count: number;
+  readonly users: readonly { readonly userId: string; readonly connections: number }[];
+  readonly next: string | null;
 }
 export interface ErrorFrame {
   readonly type: 'error';
@@ -116,6 +135,22 @@ export interface ResyncFrame {
   readonly type: 'resync';
   readonly thread: string;
 }
+/** A watched thread's presence changes: users, or counts only in a big thread (`reset`: the whole list). */
+export type PresenceDiffFrame =
+  | {
+      readonly type: 'presence_diff';
+      readonly thread: string;
+      readonly joins: readonly string[];
+      readonly leaves: readonly string[];
+      readonly reset?: true;
+    }
+  | {
+      readonly type: 'presence_diff';
+      readonly thread: string;
+      readonly joins: number;
+      readonly leaves: number;
+      readonly count: number;
+    };
 export interface ReconnectFrame {
   readonly type: 'reconnect';
   readonly url?: string;
@@ -129,6 +164,7 @@ export type ServerFrame =
   | ErrorFrame
   | MessageFrame
   | ResyncFrame
+  | PresenceDiffFrame
   | ReconnectFrame
   | PingFrame
   | PongFrame;
@@ -174,6 +210,12 @@ export function toServerFrame(value: unknown): ServerFrame | undefined {
         : undefined;
     case 'resync':
       return isString(f['thread']) ? (value as ResyncFrame) : undefined;
+    case 'presence_diff':
+      return isString(f['thread']) &&
+        (typeof f['joins'] === 'number' || Array.isArray(f['joins'])) &&
+        (typeof f['leaves'] === 'number' || Array.isArray(f['leaves']))
+        ? (value as PresenceDiffFrame)
+        : undefined;
     case 'reconnect':
       return optString(f['url']) &&
         typeof f['afterMs'] === 'number' &&

@@ -3,7 +3,7 @@
  * share. Types only; `createManager` (manager.ts) builds the one implementation.
  */
 import type { Clock } from './clock.js';
-import type { ClusterHealth, InstanceInfo, MaybePromise } from './cluster.js';
+import type { ClusterHealth, InstanceInfo, MaybePromise, ThreadPresence } from './cluster.js';
 import type { Codec } from './codec.js';
 import type { Connection, InboundMiddleware, OutboundMiddleware } from './connection.js';
 import type { ManagerEventName, ManagerListener } from './events.js';
@@ -137,6 +137,20 @@ export interface HistoryOptions {
   readonly limit?: number;
 }
 
+/** Options of `presence`. */
+export interface PresenceOptions {
+  /**
+   * Continue after a previous page: its `next`.
+   * @default from the first user
+   */
+  readonly cursor?: string;
+  /**
+   * At most this many users: an integer from 1 to `presencePageDefaults.maxLimit` (1000).
+   * @default 100 (`presencePageDefaults.limit`)
+   */
+  readonly limit?: number;
+}
+
 /** One kept thread message, as `history` answers it. */
 export interface HistoryMessage {
   readonly offset: Offset;
@@ -223,6 +237,15 @@ export interface Manager {
    * adapter cannot page from outside its window), `closed`, or the adapter's error.
    */
   history(threadId: ThreadId, options?: HistoryOptions): Promise<HistoryPage>;
+  /**
+   * A page of the thread's presence across the cluster: users deduplicated across tabs and
+   * instances, with their connection counts. Rejects with `WsError`: `bad_request` (a bad thread
+   * id or cursor), `invalid_options` (a bad limit), `unavailable` (the cluster adapter keeps no
+   * presence), `closed`, or the adapter's error as `cluster_error`.
+   */
+  presence(threadId: ThreadId, options?: PresenceOptions): Promise<ThreadPresence>;
+  /** How many users are in the thread, across the cluster (rejects like `presence`). */
+  presenceCount(threadId: ThreadId): Promise<number>;
   getStats(): ManagerStats;
   getClusterStats(): Promise<ClusterStats>;
   /**

@@ -1,3 +1,4 @@
+import type { PresenceChange } from './cluster.js';
 import type { WsError } from './errors.js';
 import type { ClientFrame } from './frames.js';
 import type { ConnectionId, ThreadId, UserId } from './ids.js';
@@ -37,6 +38,12 @@ export interface ManagerEvents {
   connection: [connection: Connection];
   disconnect: [connection: Connection, info: DisconnectInfo];
   message: [connection: Connection, frame: ClientFrame];
+  /** A connection became a member of a thread (a join, or a thread restored from a session). */
+  join: [connection: Connection, threadId: ThreadId];
+  /** A connection stopped being a member of a thread (a leave, or its close). */
+  leave: [connection: Connection, threadId: ThreadId];
+  /** Users joined or left a thread cluster-wide (first and last connections), as learned here. */
+  presence: [change: PresenceChange];
   pong: [connection: Connection, kind: 'protocol' | 'application'];
   evicted: [info: EvictedInfo];
   dropped: [info: DroppedInfo];

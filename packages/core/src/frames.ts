@@ -16,6 +16,8 @@ export interface JoinFrame {
   readonly type: 'join';
   readonly thread: string;
   readonly id?: RequestId;
+  /** Also watch the thread's presence: `presence_diff` frames follow (`authorizePresence`). */
+  readonly presence?: boolean;
 }
 export interface LeaveFrame {
   readonly type: 'leave';
@@ -46,6 +48,16 @@ export interface RefreshFrame {
   readonly token: string;
   readonly id?: RequestId;
 }
+/** Asks a page of a joined thread's presence (`authorizePresence`); answered by an `ack`. */
+export interface PresenceFrame {
+  readonly type: 'presence';
+  readonly thread: string;
+  readonly id?: RequestId;
+  /** A previous page's `next`. */
+  readonly cursor?: string;
+  /** At most this many users, 1-1000 (default 100). */
+  readonly limit?: number;
+}
 export interface PingFrame {
   readonly type: 'ping';
 }
@@ -61,6 +73,7 @@ export type ClientFrame =
   | DirectFrame
   | ResumeFrame
   | RefreshFrame
+  | PresenceFrame
   | PingFrame
   | PongFrame;
 
@@ -85,6 +98,14 @@ export interface AckFrame {
   readonly recovered?: boolean;
   /** The acknowledged `refresh`'s new expiry (ms since epoch); absent: it no longer expires. */
   readonly expiresAt?: number;
+  /** The answer to a `presence` request. */
+  readonly presence?: WirePresence;
+}
+/** A page of a thread's presence on the wire. */
+export interface WirePresence {
+  readonly count: number;
+  readonly users: readonly { readonly userId: string; readonly connections: number }[];
+  readonly next: string | null;
 }
 export interface ErrorFrame {
   readonly type: 'error';
@@ -104,6 +125,27 @@ export interface ResyncFrame {
   readonly type: 'resync';
   readonly thread: string;
 }
+/**
+ * A watched thread's presence changes, coalesced: users who joined (their first connection to
+ * the thread anywhere) and left (their last). Above the server's `fullListMax` it carries counts
+ * only; `reset: true` means "the member list is exactly `joins`" (sent when a thread comes back
+ * under that size).
+ */
+export type PresenceDiffFrame =
+  | {
+      readonly type: 'presence_diff';
+      readonly thread: string;
+      readonly joins: readonly string[];
+      readonly leaves: readonly string[];
+      readonly reset?: true;
+    }
+  | {
+      readonly type: 'presence_diff';
+      readonly thread: string;
+      readonly joins: number;
+      readonly leaves: number;
+      readonly count: number;
+    };
 export interface ReconnectFrame {
   readonly type: 'reconnect';
   readonly url?: string;
@@ -117,6 +159,7 @@ export type ServerFrame =
   | ErrorFrame
   | MessageFrame
   | ResyncFrame
+  | PresenceDiffFrame
   | ReconnectFrame
   | PingFrame
   | PongFrame;

@@ -8,6 +8,7 @@ export type {
   HistoryOptions,
   HistoryPage,
   Manager,
+  PresenceOptions,
   ManagerHealth,
   ManagerStats,
   Plugin,
@@ -20,6 +21,8 @@ export type {
   UserPresence,
 } from './api.js';
 export { historyDefaults, managerDefaults } from './options.js';
+export { presenceDefaults, presencePageDefaults } from './presenceOptions.js';
+export type { PresenceDiffOptions } from './presenceOptions.js';
 export type {
   AuthorizeContext,
   ManagerOptions,
@@ -71,6 +74,8 @@ export type {
   MessageFrame,
   PingFrame,
   PongFrame,
+  PresenceDiffFrame,
+  PresenceFrame,
   PublishFrame,
   ReconnectFrame,
   RefreshFrame,
@@ -79,6 +84,7 @@ export type {
   ResyncFrame,
   ServerFrame,
   WelcomeFrame,
+  WirePresence,
 } from './frames.js';
 export { createFrameValidator } from './validateFrame.js';
 export type { FrameCheck, FrameValidator } from './validateFrame.js';

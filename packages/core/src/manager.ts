@@ -9,6 +9,7 @@ import { disconnectUser } from './internal/disconnect.js';
 import { joinThread, leaveRecord } from './internal/join.js';
 import { settled } from './internal/maybePromise.js';
 import { createPluginContext } from './internal/pluginContext.js';
+import { readPresence, readPresenceCount, trackPresence } from './internal/presence.js';
 import { readHistory } from './internal/readHistory.js';
 import { requireRecord } from './internal/records.js';
 import { outgoing } from './internal/outbound.js';
@@ -22,6 +23,7 @@ import type { ManagerOptions } from './options.js';
 export function createManager(options: ManagerOptions = {}): Manager {
   const state = createState(options);
   const { emitter } = state;
+  trackPresence(state);
   let closing: Promise<void> | undefined;
   const started = state.cluster.start(createClusterContext(state)).catch((err: unknown) => {
     state.reportError(err, 'cluster-start');
@@ -55,6 +57,8 @@ export function createManager(options: ManagerOptions = {}): Manager {
 
     findUser: (userId) => findUserPresence(state, userId),
     history: (threadId, o) => readHistory(state, { threadId, options: o }, started),
+    presence: (threadId, o) => readPresence(state, { threadId, options: o }),
+    presenceCount: (threadId) => readPresenceCount(state, threadId),
     getStats: () => managerStats(state),
     getClusterStats: () => clusterStats(state),
     disconnectUser: (userId, o = {}) => disconnectUser(state, userId, o),

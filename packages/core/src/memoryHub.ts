@@ -3,81 +3,32 @@ import type {
   ClusterContext,
   DeliveryTarget,
   InstanceInfo,
+  PresenceChange,
   UserLocation,
 } from './cluster.js';
 import { CloseCode } from './closeCodes.js';
 import { WsError } from './errors.js';
 import type { ServerFrame } from './frames.js';
-import type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from './ids.js';
+import type { ConnectionId, InstanceId, Offset, UserId } from './ids.js';
 import { compareOffsets } from './offsets.js';
-import type { OptionKeys } from './optionKeys.js';
 import { checkOptionKeys } from './optionKeys.js';
+import type { MemoryAdapterOptions, MemoryHubOptions } from './memoryHubOptions.js';
+import {
+  memoryAdapterOptionKeys,
+  memoryHubDefaults,
+  memoryHubOptionKeys,
+} from './memoryHubOptions.js';
 import type { MemoryAdmissions } from './internal/memoryAdmissions.js';
 import { createMemoryAdmissions } from './internal/memoryAdmissions.js';
 import type { MemoryHistory } from './internal/memoryHistory.js';
 import { createMemoryHistory } from './internal/memoryHistory.js';
+import type { MemoryPresence } from './internal/memoryPresence.js';
+import { createMemoryPresence } from './internal/memoryPresence.js';
 import type { MemorySessions } from './internal/memorySessions.js';
 import { createMemorySessions } from './internal/memorySessions.js';
 
-/** Options of the in-memory cluster state (history and sessions). */
-export interface MemoryHubOptions {
-  /**
-   * Messages kept per thread for `resume`.
-   * @default 256
-   */
-  readonly historySize?: number;
-  /**
-   * How long a kept message stays recoverable, in ms.
-   * @default 600000 (10 minutes)
-   */
-  readonly historyTtlMs?: number;
-  /**
-   * Threads whose history is kept; the least recently published are forgotten past this.
-   * @default 10000
-   */
-  readonly maxHistoryThreads?: number;
-  /**
-   * Which threads keep history.
-   * @default () => true
-   */
-  readonly keepHistory?: (threadId: ThreadId) => boolean;
-  /**
-   * Sessions kept at most; the oldest are forgotten past this.
-   * @default 100000
-   */
-  readonly maxSessions?: number;
-}
-
-/** Defaults of {@link MemoryHubOptions}. */
-export const memoryHubDefaults = {
-  historySize: 256,
-  historyTtlMs: 600_000,
-  maxHistoryThreads: 10_000,
-  maxSessions: 100_000,
-} as const;
-
-/** Every key of {@link MemoryHubOptions}. */
-const memoryHubOptionKeys = {
-  historySize: true,
-  historyTtlMs: true,
-  maxHistoryThreads: true,
-  keepHistory: true,
-  maxSessions: true,
-} as const satisfies OptionKeys<MemoryHubOptions>;
-
-/** Options of one instance's adapter on a hub. */
-export interface MemoryAdapterOptions {
-  /**
-   * URL advertised in `instances()` (used in `reconnect` hints by peers).
-   * @default undefined
-   */
-  readonly publicUrl?: string;
-}
-
-/** Every key of {@link MemoryAdapterOptions}. */
-const memoryAdapterOptionKeys = {
-  publicUrl: true,
-} as const satisfies OptionKeys<MemoryAdapterOptions>;
+export { memoryHubDefaults } from './memoryHubOptions.js';
+export type { MemoryAdapterOptions, MemoryHubOptions } from './memoryHubOptions.js';
 
 /**
  * In-memory cluster state shared by the managers of one process: bounded history, bounded
@@ -93,6 +44,7 @@ interface HubStores {
   readonly history: MemoryHistory;
   readonly sessions: MemorySessions;
   readonly admissions: MemoryAdmissions;
+  readonly presence: MemoryPresence;
   /** The started instances, by id (the `deliverLocal` of each). */
   readonly members: Map<InstanceId, ClusterContext>;
   readonly urls: Map<InstanceId, string>;
@@ -121,7 +73,7 @@ function relay(
 
 /** One instance's adapter on the hub: its lifecycle, admission, sessions and history calls. */
 function createAdapter(stores: HubStores, adapterOptions: MemoryAdapterOptions): ClusterAdapter {
-  const { history, sessions, admissions, members, urls } = stores;
+  const { history, sessions, admissions, presence, members, urls } = stores;
   let ctx: ClusterContext | undefined;
   const context = (): ClusterContext => {
     if (ctx === undefined) throw new WsError('unavailable', 'cluster adapter not started');
@@ -133,6 +85,10 @@ function createAdapter(stores: HubStores, adapterOptions: MemoryAdapterOptions):
   const hasPeers = (): boolean => members.size > 1;
   const publish = (frame: ServerFrame, target: DeliveryTarget): boolean =>
     hasPeers() && relay(stores, self(), (peer) => peer.deliverLocal(target, frame));
+  /** Tells the other instances of a presence change (this one learns it from the answer). */
+  const tellPeers = (change: PresenceChange): void => {
+    relay(stores, self(), (peer) => peer.presenceChanged?.(change));
+  };
 
   return {
     name: 'memory',
@@ -150,9 +106,12 @@ function createAdapter(stores: HubStores, adapterOptions: MemoryAdapterOptions):
     },
     stop() {
       if (ctx !== undefined) {
-        members.delete(ctx.instanceId);
-        urls.delete(ctx.instanceId);
-        admissions.purge(ctx.instanceId);
+        const me = ctx.instanceId;
+        // Core left every thread before stopping; whatever is still counted goes, and is told.
+        for (const change of presence.purge(me)) tellPeers(change);
+        members.delete(me);
+        urls.delete(me);
+        admissions.purge(me);
       }
       return Promise.resolve();
     },
@@ -238,6 +197,18 @@ function createAdapter(stores: HubStores, adapterOptions: MemoryAdapterOptions):
         if (id !== me) closed += peer.closeUserLocal?.(userId, close) ?? 0;
       return closed;
     },
+    presenceJoin(threadId, userId) {
+      const first = presence.join(threadId, userId, self());
+      if (first) tellPeers({ threadId, joins: [userId], leaves: [] });
+      return Promise.resolve(first);
+    },
+    presenceLeave(threadId, userId) {
+      const last = presence.leave(threadId, userId, self());
+      if (last) tellPeers({ threadId, joins: [], leaves: [userId] });
+      return Promise.resolve(last);
+    },
+    presence: (threadId, page) => Promise.resolve(presence.page(threadId, page)),
+    presenceCount: (threadId) => Promise.resolve(presence.count(threadId)),
     async sendToConnection(target, frame) {
       await Promise.resolve(); // a hop, as on a network
       // An instance not on the hub is gone, and so are its connections.
@@ -274,6 +245,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
     history: createMemoryHistory({ historySize, historyTtlMs, maxHistoryThreads, keepHistory }),
     sessions: createMemorySessions(maxSessions),
     admissions: createMemoryAdmissions(),
+    presence: createMemoryPresence(),
     members: new Map(),
     urls: new Map(),
   };

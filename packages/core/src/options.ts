@@ -1,9 +1,11 @@
 import type { Clock } from './clock.js';
 import type { ClusterAdapter, UserLimitPolicy } from './cluster.js';
 import type { Codec } from './codec.js';
-import { WsError } from './errors.js';
+import type { WsError } from './errors.js';
 import type { ConnectionId, ThreadId, UserId } from './ids.js';
 import type { Logger } from './logger.js';
+import type { PresenceDiffOptions } from './presenceOptions.js';
+import { presenceOptionKeys } from './presenceOptions.js';
 import type { OptionKeys } from './optionKeys.js';
 import { checkOptionKeys } from './optionKeys.js';
 
@@ -131,6 +133,22 @@ export interface ManagerOptions {
     ctx: AuthorizeContext,
   ) => boolean | Promise<boolean>;
   /**
+   * Decides whether a member of a thread may see its presence: `presence` requests and `join`
+   * frames with `"presence": true` (asked after the member check). Members only is
+   * `() => true`.
+   * @default deny every presence request
+   */
+  readonly authorizePresence?: (
+    userId: UserId,
+    threadId: ThreadId,
+    ctx: AuthorizeContext,
+  ) => boolean | Promise<boolean>;
+  /**
+   * Presence diffs: how often they are sent and above what size they carry counts only.
+   * @default { diffIntervalMs: 200, fullListMax: 1000 }
+   */
+  readonly presence?: PresenceDiffOptions;
+  /**
    * Receives every background failure; never throws back.
    * @default logs to `logger.error`
    */
@@ -183,6 +201,8 @@ const managerOptionKeys = {
   codec: true,
   authorizeThread: true,
   authorizeDirect: true,
+  authorizePresence: true,
+  presence: presenceOptionKeys,
   onError: true,
   logger: true,
 } as const satisfies OptionKeys<ManagerOptions>;
@@ -217,62 +237,5 @@ export interface ResolvedLimits {
     readonly spreadMs: number;
     readonly timeoutMs: number;
   };
-}
-
-function positive(name: string, value: number, allowZero = false): number {
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < 0 ||
-    (!allowZero && value === 0)
-  ) {
-    throw new WsError(
-      'invalid_options',
-      `${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-/** Validates options and fills in defaults; throws `WsError('invalid_options')`. */
-export function resolveLimits(o: ManagerOptions): ResolvedLimits {
-  const d = managerDefaults;
-  const policy = o.onUserLimit ?? d.onUserLimit;
-  if (policy !== 'reject' && policy !== 'evict-oldest') {
-    throw new WsError('invalid_options', `onUserLimit must be 'reject' or 'evict-oldest'`);
-  }
-  const slow = o.slowConsumer ?? d.slowConsumer;
-  if (slow !== 'drop' && slow !== 'close') {
-    throw new WsError('invalid_options', `slowConsumer must be 'drop' or 'close'`);
-  }
-  const rate = o.inboundRate ?? d.inboundRate;
-  const drain = { ...d.drain, ...o.drain };
-  return {
-    maxConnectionsPerUser: positive(
-      'maxConnectionsPerUser',
-      o.maxConnectionsPerUser ?? d.maxConnectionsPerUser,
-    ),
-    onUserLimit: policy,
-    maxConnections: positive('maxConnections', o.maxConnections ?? d.maxConnections),
-    maxThreadsPerConnection: positive(
-      'maxThreadsPerConnection',
-      o.maxThreadsPerConnection ?? d.maxThreadsPerConnection,
-    ),
-    maxMessageBytes: positive('maxMessageBytes', o.maxMessageBytes ?? d.maxMessageBytes),
-    maxBufferedBytes: positive('maxBufferedBytes', o.maxBufferedBytes ?? d.maxBufferedBytes),
-    slowConsumer: slow,
-    maxViolations: positive('maxViolations', o.maxViolations ?? d.maxViolations),
-    idleTimeoutMs: positive('idleTimeoutMs', o.idleTimeoutMs ?? d.idleTimeoutMs),
-    inboundRate: {
-      perSecond: positive('inboundRate.perSecond', rate.perSecond),
-      burst: positive('inboundRate.burst', rate.burst),
-    },
-    sessionTtlMs: positive('sessionTtlMs', o.sessionTtlMs ?? d.sessionTtlMs),
-    sweepIntervalMs: positive('sweepIntervalMs', o.sweepIntervalMs ?? d.sweepIntervalMs),
-    drain: {
-      ratePerSecond: positive('drain.ratePerSecond', drain.ratePerSecond),
-      spreadMs: positive('drain.spreadMs', drain.spreadMs, true),
-      timeoutMs: positive('drain.timeoutMs', drain.timeoutMs, true),
-    },
-  };
+  readonly presence: Required<PresenceDiffOptions>;
 }

@@ -36,6 +36,29 @@ function tokenField(f: Fields): string | undefined {
   return new TextEncoder().encode(token).length > MAX_REFRESH_TOKEN_BYTES ? bad : undefined;
 }
 
+function joinFields(f: Fields): string | undefined {
+  const watch = f['presence'];
+  if (watch !== undefined && typeof watch !== 'boolean') return '"presence" must be a boolean';
+  return threadField(f);
+}
+
+/** The largest presence `cursor`, in characters. */
+const MAX_CURSOR = 512;
+
+function presenceFields(f: Fields): string | undefined {
+  const { cursor, limit } = f;
+  if (cursor !== undefined && (typeof cursor !== 'string' || cursor.length > MAX_CURSOR)) {
+    return `"cursor" must be a string of at most ${MAX_CURSOR} characters`;
+  }
+  if (
+    limit !== undefined &&
+    !(Number.isInteger(limit) && (limit as number) >= 1 && (limit as number) <= 1000)
+  ) {
+    return '"limit" must be an integer from 1 to 1000';
+  }
+  return threadField(f);
+}
+
 function dataField(f: Fields): string | undefined {
   return Object.prototype.hasOwnProperty.call(f, 'data') ? undefined : '"data" is required';
 }
@@ -51,7 +74,7 @@ export interface FrameValidator {
  */
 export function createFrameValidator(): FrameValidator {
   const checks = new Map<string, Check>([
-    ['join', threadField],
+    ['join', joinFields],
     ['leave', threadField],
     ['publish', (f) => threadField(f) ?? dataField(f)],
     [
@@ -65,6 +88,7 @@ export function createFrameValidator(): FrameValidator {
         (isOffset(f['offset']) ? undefined : '"offset" must be an offset string like "1-0"'),
     ],
     ['refresh', tokenField],
+    ['presence', presenceFields],
     ['ping', () => undefined],
     ['pong', () => undefined],
   ]);

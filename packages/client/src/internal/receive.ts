@@ -39,6 +39,9 @@ function onFrame(inbound: Inbound, frame: ServerFrame): void {
     case 'resync':
       threads.resync(frame.thread);
       return;
+    case 'presence_diff':
+      // Only sent to a join with `presence: true`, which this client does not send yet.
+      return;
     case 'reconnect':
       c.hint = frame;
       return;

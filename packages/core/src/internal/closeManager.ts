@@ -1,6 +1,7 @@
 import type { CloseOptions } from '../api.js';
 import { CloseCode } from '../closeCodes.js';
 import { drainAll } from './drain.js';
+import { stopPresenceDiffs } from './presenceDiffs.js';
 import { closeRecord } from './records.js';
 import type { ManagerState } from './state.js';
 
@@ -24,6 +25,7 @@ export async function closeManager(
     for (const rec of [...state.connections.values()]) closeRecord(state, rec, close);
   }
   stopSweep();
+  stopPresenceDiffs(state);
   for (const hook of state.closeHooks) {
     try {
       await hook();

@@ -1,5 +1,6 @@
 import type { ClusterContext } from '../cluster.js';
 import { deliverLocal } from './deliverLocal.js';
+import { presenceChanged } from './presence.js';
 import { closeRecord, closeUserConnections } from './records.js';
 import type { ManagerState } from './state.js';
 
@@ -20,6 +21,9 @@ export function createClusterContext(state: ManagerState): ClusterContext {
       return true;
     },
     closeUserLocal: (userId, close) => closeUserConnections(state, userId, close),
+    presenceChanged: (change) => {
+      presenceChanged(state, change);
+    },
     sendLocal(connectionId, frame) {
       if (!state.connections.has(connectionId)) return 'not_found';
       return deliverLocal(state, { kind: 'connection', connectionId }, frame) > 0

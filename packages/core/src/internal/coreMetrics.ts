@@ -5,7 +5,8 @@ import type { CoreMetrics, ManagerState } from './state.js';
  * `ws_threads` (gauges read from the registry itself), `ws_connections_opened_total`,
  * `ws_connections_closed_total{code}`, `ws_messages_received_total`, `ws_messages_sent_total`,
  * `ws_messages_dropped_total{cause}`, `ws_errors_sent_total{code}`, `ws_violations_total`,
- * `ws_evictions_total`, `ws_send_failures_total{cause}`, `ws_history_reads_total{result}`, `ws_refreshes_total{result}`, `ws_cluster_operations_total{op,outcome}`.
+ * `ws_evictions_total`, `ws_send_failures_total{cause}`, `ws_history_reads_total{result}`, `ws_refreshes_total{result}`, `ws_presence_changes_total{kind}`,
+ * `ws_presence_diffs_total{form}`, `ws_cluster_operations_total{op,outcome}`.
  */
 export function registerCoreMetrics(
   state: Pick<ManagerState, 'metrics' | 'connections' | 'users' | 'threads'>,
@@ -56,6 +57,14 @@ export function registerCoreMetrics(
     refreshes: metrics.counter('ws_refreshes_total', {
       help: 'refresh frames, by result (ok, refused, wrong_user, expired, unsupported, failed).',
       labelNames: ['result'],
+    }),
+    presenceChanges: metrics.counter('ws_presence_changes_total', {
+      help: 'Users who joined or left a thread cluster-wide (kind: join, leave), as this instance learned them.',
+      labelNames: ['kind'],
+    }),
+    presenceDiffs: metrics.counter('ws_presence_diffs_total', {
+      help: 'presence_diff frames written to watchers, by form (list, counts, reset).',
+      labelNames: ['form'],
     }),
     clusterOps: metrics.counter('ws_cluster_operations_total', {
       help: 'Operations on other instances (op: disconnect-user, send-to-connection), by outcome (ok, unavailable, error, not-found, dropped, timeout).',

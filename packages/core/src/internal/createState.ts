@@ -7,7 +7,8 @@ import { localCluster } from '../localCluster.js';
 import { consoleLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metricsRegistry.js';
 import type { ManagerOptions } from '../options.js';
-import { checkManagerOptionKeys, resolveLimits } from '../options.js';
+import { checkManagerOptionKeys } from '../options.js';
+import { resolveLimits } from '../resolveLimits.js';
 import { createFrameValidator } from '../validateFrame.js';
 import { registerCoreMetrics } from './coreMetrics.js';
 import type { ConnRecord, EmitterEvents, ManagerState } from './state.js';
@@ -56,6 +57,7 @@ export function createState(options: ManagerOptions): ManagerState {
     users,
     threads,
     newestJoin: new Map<ThreadId, Offset>(),
+    presence: { watchers: new Map(), pending: new Map(), countsOnly: new Set(), timer: undefined },
     inbound: [],
     outbound: [],
     closeHooks: [],

@@ -13,6 +13,8 @@ import type { SendResult } from '../sendResult.js';
 import type { ThreadId, UserId, Offset } from '../ids.js';
 import { compareOffsets } from '../offsets.js';
 import { joinRecord, leaveRecord } from './join.js';
+import { unwatchPresence, watchPresence } from './presence.js';
+import { presenceAllowed, presenceRequest } from './presenceRequests.js';
 import { refresh } from './refresh.js';
 import { isPromise } from './maybePromise.js';
 import type { Outgoing } from './outbound.js';
@@ -47,6 +49,8 @@ export function dispatch(
       return resume(state, rec, frame);
     case 'refresh':
       return refresh(state, rec, frame);
+    case 'presence':
+      return presenceRequest(state, rec, frame);
     case 'ping':
     case 'pong':
       return;
@@ -55,26 +59,34 @@ export function dispatch(
 
 async function join(state: ManagerState, rec: ConnRecord, frame: JoinFrame): Promise<void> {
   const threadId = frame.thread as ThreadId;
-  if (rec.threads.has(threadId)) return acknowledge(state, rec, ackFor(frame.id));
+  const joined = rec.threads.has(threadId);
   const max = state.limits.maxThreadsPerConnection;
-  if (rec.threads.size >= max) {
+  if (!joined && rec.threads.size >= max) {
     return rejectFrame(
       state,
       rec,
       errorFrame(frame.id, 'forbidden', `thread limit reached (${max})`),
     );
   }
-  const authorize = state.options.authorizeThread;
-  const allowed =
-    authorize === undefined
-      ? false
-      : await authorize(rec.userId, threadId, { connectionId: rec.id, context: rec.context });
-  if (rec.closed) return;
-  if (allowed !== true) {
-    const message = `not allowed to join "${threadId}"`;
-    return rejectFrame(state, rec, errorFrame(frame.id, 'forbidden', message));
+  if (!joined) {
+    const authorize = state.options.authorizeThread;
+    const allowed =
+      authorize === undefined
+        ? false
+        : await authorize(rec.userId, threadId, { connectionId: rec.id, context: rec.context });
+    if (rec.closed) return;
+    if (allowed !== true) {
+      const message = `not allowed to join "${threadId}"`;
+      return rejectFrame(state, rec, errorFrame(frame.id, 'forbidden', message));
+    }
   }
-  await joinRecord(state, rec, threadId);
+  // A watch is decided before the join, so a refused one changes nothing.
+  if (frame.presence === true && !(await presenceAllowed(state, rec, frame))) return;
+  // Watching from before the join: the member's first diff shows its own arrival too.
+  if (frame.presence === true) watchPresence(state, rec.id, threadId);
+  if (!joined) await joinRecord(state, rec, threadId);
+  // A leave (or close) while the cluster answered cancelled the join: no watch without it.
+  if (!rec.threads.has(threadId)) unwatchPresence(state, rec.id, threadId);
   acknowledge(state, rec, ackFor(frame.id));
 }
 

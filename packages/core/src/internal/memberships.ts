@@ -64,6 +64,7 @@ export function addMembership(state: ManagerState, rec: ConnRecord, membership: 
   const newest = state.newestJoin.get(threadId);
   if (newest === undefined || compareOffsets(offset, newest) > 0)
     state.newestJoin.set(threadId, offset);
+  state.emitter.emit('join', rec.view, threadId);
 }
 
 /** Removes a thread membership; tells the cluster when this instance no longer holds the thread. */
@@ -72,8 +73,8 @@ export function removeMembership(state: ManagerState, rec: ConnRecord, threadId:
   if (rec.threadIds.has(threadId)) ownThreadIds(state, rec).delete(threadId);
   rec.resyncPending?.delete(threadId);
   const members = state.threads.get(threadId);
-  if (members === undefined) return;
-  members.delete(rec);
+  if (members === undefined || !members.delete(rec)) return;
+  state.emitter.emit('leave', rec.view, threadId);
   if (members.size === 0) {
     state.threads.delete(threadId);
     state.newestJoin.delete(threadId);

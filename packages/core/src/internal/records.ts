@@ -46,8 +46,8 @@ export function removeRecord(state: ManagerState, rec: ConnRecord, info: Disconn
   const memberships = [...rec.threads];
   for (const [t] of memberships) {
     const members = state.threads.get(t);
-    if (members === undefined) continue;
-    members.delete(rec);
+    if (members === undefined || !members.delete(rec)) continue;
+    state.emitter.emit('leave', rec.view, t);
     if (members.size === 0) {
       state.threads.delete(t);
       state.newestJoin.delete(t);

@@ -1,6 +1,6 @@
 import type EventEmitter from 'eventemitter3';
 import type { RefreshCredentials } from '../api.js';
-import type { Clock } from '../clock.js';
+import type { Clock, TimerHandle } from '../clock.js';
 import type { ClusterAdapter } from '../cluster.js';
 import type { Codec } from '../codec.js';
 import type { WsError } from '../errors.js';
@@ -83,6 +83,24 @@ export interface ConnRecord extends TokenBucketState {
   generation: number;
 }
 
+/** A user's presence in a thread over one coalescing interval: before it, and now. */
+export interface PendingUser {
+  readonly was: boolean;
+  now: boolean;
+}
+
+/** Presence watchers of this instance and the changes waiting for their next diff. */
+export interface PresenceState {
+  /** Per thread, the local connections that joined it with `"presence": true`. */
+  readonly watchers: Map<ThreadId, Set<ConnectionId>>;
+  /** Per watched thread, the users whose presence changed since the last diff. */
+  readonly pending: Map<ThreadId, Map<UserId, PendingUser>>;
+  /** Watched threads whose last diff carried counts only (over `fullListMax`). */
+  readonly countsOnly: Set<ThreadId>;
+  /** The one flush timer, while changes wait. */
+  timer: TimerHandle | undefined;
+}
+
 /** The manager's core metrics, bound once so hot paths do no lookups. */
 export interface CoreMetrics {
   readonly received: Counter;
@@ -96,6 +114,8 @@ export interface CoreMetrics {
   readonly sendFailures: Counter;
   readonly historyReads: Counter;
   readonly refreshes: Counter;
+  readonly presenceChanges: Counter;
+  readonly presenceDiffs: Counter;
   readonly clusterOps: Counter;
 }
 
@@ -128,6 +148,8 @@ export interface ManagerState {
    */
   readonly users: Map<UserId, ConnRecord | Set<ConnRecord>>;
   readonly threads: Map<ThreadId, Set<ConnRecord>>;
+  /** Presence watchers and their pending diffs. */
+  readonly presence: PresenceState;
   /** Per thread, the newest join offset of any local member: messages older than it need a per-member check. */
   readonly newestJoin: Map<ThreadId, Offset>;
   readonly inbound: InboundMiddleware[];

@@ -1,0 +1,35 @@
+import type { OptionKeys } from './optionKeys.js';
+
+/** Options of presence diffs (`createManager({ presence })`). */
+export interface PresenceDiffOptions {
+  /**
+   * How long a thread's presence changes are coalesced before its watchers get one
+   * `presence_diff`, in ms.
+   * @default 200
+   */
+  readonly diffIntervalMs?: number;
+  /**
+   * Above this many users in a thread, a diff carries counts only (no user ids); a watcher that
+   * comes back under it gets the full list once.
+   * @default 1000
+   */
+  readonly fullListMax?: number;
+}
+
+/** Defaults of {@link PresenceDiffOptions}. */
+export const presenceDefaults = {
+  diffIntervalMs: 200,
+  fullListMax: 1_000,
+} as const;
+
+/** Every key of {@link PresenceDiffOptions}. */
+export const presenceOptionKeys = {
+  diffIntervalMs: true,
+  fullListMax: true,
+} as const satisfies OptionKeys<PresenceDiffOptions>;
+
+/** The default and the largest `limit` of a presence page. */
+export const presencePageDefaults = {
+  limit: 100,
+  maxLimit: 1_000,
+} as const;
