@@ -42,6 +42,16 @@ describe('apiHandler', () => {
       messages: [{ offset: r.body.offset, from: null }],
       next: null,
     });
+    const p = await api.call('GET', '/api/threads/room:1/presence?limit=10', { key: reader });
+    expect(p).toMatchObject({
+      status: 200,
+      body: { count: 1, users: [{ userId: 'alice', connections: 1 }], next: null },
+    });
+    const bad = await api.call('GET', '/api/threads/room:1/presence?limit=0', { key: reader });
+    expect({ status: bad.status, code: bad.body.error?.code }).toEqual({
+      status: 400,
+      code: 'bad_request',
+    });
   });
 
   it('sends to a user, broadcasts, finds users, revokes and reads stats', async () => {

@@ -42,6 +42,7 @@ describe('GET /openapi.json', () => {
         'POST /disconnect',
         'GET /users/{user}',
         'GET /threads/{thread}/history',
+        'GET /threads/{thread}/presence',
         'GET /stats',
         'GET /openapi.json',
       ].sort(),

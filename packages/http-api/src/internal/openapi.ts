@@ -37,21 +37,30 @@ function parameters(route: Route): JsonSchema[] {
     required: true,
     schema: { type: 'string' },
   }));
-  if (route.template !== '/threads/{thread}/history') return inPath;
-  return [
-    ...inPath,
-    {
+  const limit = {
+    name: 'limit',
+    in: 'query',
+    schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+  };
+  if (route.template === '/threads/{thread}/history') {
+    const after = {
       name: 'after',
       in: 'query',
       schema: { type: 'string' },
       description: 'Answer the messages after this offset (default: from the oldest kept)',
-    },
-    {
-      name: 'limit',
+    };
+    return [...inPath, after, limit];
+  }
+  if (route.template === '/threads/{thread}/presence') {
+    const cursor = {
+      name: 'cursor',
       in: 'query',
-      schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-    },
-  ];
+      schema: { type: 'string' },
+      description: 'Continue after a page: its `next` (default: from the first user)',
+    };
+    return [...inPath, cursor, limit];
+  }
+  return inPath;
 }
 
 /** A route's operation object. */

@@ -99,6 +99,17 @@ function answerSchemas(): Record<string, JsonSchema> {
       },
       ['messages', 'next', 'recovered'],
     ),
+    ThreadPresence: object(
+      {
+        count: { ...integer, description: 'Users in the thread (all pages)' },
+        users: {
+          type: 'array',
+          items: object({ userId, connections: integer }, ['userId', 'connections']),
+        },
+        next: { type: ['string', 'null'], description: 'The `cursor` of the next page' },
+      },
+      ['count', 'users', 'next'],
+    ),
     ClusterStats: {
       type: 'object',
       properties: {

@@ -15,7 +15,7 @@ function limitParam(url: URL): number | undefined {
   return n;
 }
 
-/** `GET /users/{user}`, `GET /threads/{thread}/history` and `GET /stats`. */
+/** `GET /users/{user}`, `GET /threads/{thread}/history`, `.../presence` and `GET /stats`. */
 export function readRoutes(): readonly Route[] {
   const user = Object.freeze<Route>({
     method: 'GET',
@@ -59,6 +59,29 @@ export function readRoutes(): readonly Route[] {
       return { status: 200, value: page };
     },
   });
+  const presence = Object.freeze<Route>({
+    method: 'GET',
+    template: '/threads/{thread}/presence',
+    scope: 'read',
+    match: /^\/threads\/([^/]+)\/presence$/,
+    doc: {
+      summary: "A page of a thread's users across the cluster, each once with its connection count",
+      answer: 'ThreadPresence',
+      failures: [400, 502],
+    },
+    async handle(call) {
+      const thread = threadField(call.params[0], 'thread');
+      const cursor = call.url.searchParams.get('cursor');
+      const limit = limitParam(call.url);
+      const page = await call.manager
+        .presence(thread, {
+          ...(cursor === null ? {} : { cursor }),
+          ...(limit === undefined ? {} : { limit }),
+        })
+        .catch((err: unknown) => clusterFailure(call, err));
+      return { status: 200, value: page };
+    },
+  });
   const stats = Object.freeze<Route>({
     method: 'GET',
     template: '/stats',
@@ -72,5 +95,5 @@ export function readRoutes(): readonly Route[] {
       return { status: 200, value: found };
     },
   });
-  return [user, history, stats];
+  return [user, history, presence, stats];
 }
