@@ -113,7 +113,12 @@ export interface HeartbeatSignal {
   readonly marker: string;
 }
 
-const RANK: Record<PresenceRepair, number> = { none: 0, quiet: 1, restore: 2, recover: 3 };
+const RANK: Readonly<Record<PresenceRepair, number>> = {
+  none: 0,
+  quiet: 1,
+  restore: 2,
+  recover: 3,
+};
 
 function want(s: Shared, repair: PresenceRepair): void {
   if (RANK[repair] > RANK[s.presence.repair]) s.presence.repair = repair;
