@@ -1,10 +1,17 @@
 import { ClientError } from './errors.js';
-import type { ClientEventName, ClientEvents, ClientMessage, ClientState } from './events.js';
+import type {
+  ClientEventName,
+  ClientEvents,
+  ClientMessage,
+  ClientPresence,
+  ClientState,
+} from './events.js';
 import { closeForGood, connectNow, openSocket } from './internal/connection.js';
 import { createConnectionState } from './internal/connectionState.js';
 import { createEmitter } from './internal/emitter.js';
 import { createLink, isLinkOpen, sendVolatile, writeFrame } from './internal/link.js';
 import type { Inbound } from './internal/receive.js';
+import { createPresenceTable } from './internal/presence.js';
 import { receive } from './internal/receive.js';
 import { createRequestTable } from './internal/requests.js';
 import { resolveOptions } from './internal/resolveOptions.js';
@@ -49,6 +56,12 @@ export interface Client {
   publishVolatile(thread: string, data: unknown): boolean;
   /** Fire-and-forget direct message: as {@link Client.publishVolatile}. */
   directVolatile(to: string, data: unknown): boolean;
+  /**
+   * Watches a thread's presence (joining it when needed, through the server's
+   * `authorizePresence`): resolves with its users, then `presence` events follow its changes;
+   * after a reconnect the list is read anew. Leaving the thread ends the watch.
+   */
+  presence(thread: string): Promise<ClientPresence>;
   /** Listens to one thread's messages, joining it when needed. */
   subscribe(thread: string, listener: (message: ClientMessage) => void): Subscription;
   on<E extends ClientEventName>(event: E, listener: (payload: ClientEvents[E]) => void): () => void;
@@ -111,7 +124,15 @@ export function createClient(options: ClientOptions): Client {
     threads,
     onData: (data) => receive(inbound, data),
   });
-  const inbound: Inbound = { connection, subscriptions };
+  const presence = createPresenceTable({
+    request: (frame, kind) => requests.start(frame, kind),
+    emit: (p) => emitter.emit('presence', p),
+    report,
+  });
+  emitter.on('open', (e) => {
+    if (e.resumed) presence.reopened();
+  });
+  const inbound: Inbound = { connection, subscriptions, presence };
 
   const client: Client = {
     get state() {
@@ -136,7 +157,13 @@ export function createClient(options: ClientOptions): Client {
     },
     leave(thread) {
       requireThreadArg(thread);
+      presence.forget(thread);
       return threads.leave(thread);
+    },
+    async presence(thread) {
+      requireThreadArg(thread);
+      await threads.join(thread, true);
+      return presence.watch(thread);
     },
     async publish(thread, data) {
       requireThreadArg(thread);

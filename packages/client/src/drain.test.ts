@@ -4,55 +4,16 @@
  * A drain of instance A moves the client to B, which resumes the thread from the cluster's
  * history: the client misses nothing published meanwhile and sees nothing twice.
  */
-import type { ClusterAdapter } from '@ws/core';
 import { CloseCode } from '@ws/core';
-import { createMemoryCluster } from '@ws/core/testing';
-import { redisCluster } from '@ws/scaling-redis';
-import { Redis } from 'ioredis';
 import { WebSocket } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRedisServer, sleep, waitFor } from '@ws/testkit';
-import type { RedisServer } from '@ws/testkit';
+import { sleep, waitFor } from '@ws/testkit';
+import { memoryBackend, redisBackend } from '../test/backends.js';
 import { startServer } from '../test/server.js';
 import type { RealServer } from '../test/server.js';
 import { createClient } from './client.js';
 import type { ClientMessage } from './events.js';
 import { record } from '../test/record.js';
-
-interface Cluster {
-  adapter(publicUrl: string): ClusterAdapter;
-  stop(): Promise<void>;
-}
-
-async function redisBackend(): Promise<Cluster> {
-  const redis: RedisServer = await createRedisServer();
-  const clients: Redis[] = [];
-  const keyPrefix = `client-test-${redis.port}`;
-  return {
-    adapter(publicUrl) {
-      const r = new Redis({
-        port: redis.port,
-        host: '127.0.0.1',
-        lazyConnect: false,
-        maxRetriesPerRequest: 1,
-      });
-      clients.push(r);
-      return redisCluster({ redis: r, keyPrefix, publicUrl, heartbeatMs: 200 });
-    },
-    async stop() {
-      for (const r of clients) r.disconnect();
-      await redis.stop();
-    },
-  };
-}
-
-function memoryBackend(): Promise<Cluster> {
-  const hub = createMemoryCluster();
-  return Promise.resolve({
-    adapter: (publicUrl) => hub.adapter({ publicUrl }),
-    stop: () => Promise.resolve(),
-  });
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -9,6 +9,16 @@ export interface ClientMessage {
   readonly offset?: string;
 }
 
+/** A watched thread's presence: its users (each once, whatever their tabs), as the client keeps it. */
+export interface ClientPresence {
+  readonly thread: string;
+  /** Users in the thread. */
+  readonly count: number;
+  /** The users; empty while `countsOnly` (a thread over the server's list size sends counts). */
+  readonly users: readonly string[];
+  readonly countsOnly: boolean;
+}
+
 /** The client's connection states. */
 export type ClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -43,6 +53,8 @@ export interface ClientEvents {
    * been missed (outside the server's history window, or the membership had to be joined anew).
    */
   resumed: { readonly thread: string; readonly recovered: boolean };
+  /** A watched thread's presence changed (or was read anew after a reconnect). */
+  presence: ClientPresence;
   /** Credentials were refreshed in place (no reconnect); `expiresAt` absent: they no longer expire. */
   refreshed: { readonly expiresAt?: number };
   /** Background problems: undecodable frames, refused hints, failed rejoins, throwing listeners. */

@@ -3,7 +3,13 @@ export type { Client, ClientStats } from './client.js';
 export type { Subscription } from './subscription.js';
 export { clientDefaults } from './options.js';
 export type { ClientOptions, ClientTimers, HeartbeatFigures } from './options.js';
-export type { ClientEventName, ClientEvents, ClientMessage, ClientState } from './events.js';
+export type {
+  ClientEventName,
+  ClientEvents,
+  ClientMessage,
+  ClientPresence,
+  ClientState,
+} from './events.js';
 export { ClientError, isClientError } from './errors.js';
 export type { ClientErrorCode } from './errors.js';
 export { backoffCeiling, backoffDefaults, backoffDelay } from './backoff.js';
@@ -25,6 +31,8 @@ export type {
   MessageFrame,
   PingFrame,
   PongFrame,
+  PresenceDiffFrame,
+  PresenceFrame,
   PublishFrame,
   ReconnectFrame,
   RequestId,
@@ -33,4 +41,5 @@ export type {
   ServerFrame,
   WelcomeFrame,
   WireErrorCode,
+  WirePresence,
 } from './frames.js';

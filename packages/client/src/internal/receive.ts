@@ -4,12 +4,14 @@ import { toServerFrame } from '../frames.js';
 import type { ConnectionState } from './connectionState.js';
 import { welcomed } from './connection.js';
 import { writeFrame } from './link.js';
+import type { PresenceTable } from './presence.js';
 import type { Subscriptions } from './subscriptions.js';
 
 /** What an inbound frame may reach. */
 export interface Inbound {
   readonly connection: ConnectionState;
   readonly subscriptions: Subscriptions;
+  readonly presence: PresenceTable;
 }
 
 function toBytes(data: unknown): string | Uint8Array {
@@ -40,7 +42,7 @@ function onFrame(inbound: Inbound, frame: ServerFrame): void {
       threads.resync(frame.thread);
       return;
     case 'presence_diff':
-      // Only sent to a join with `presence: true`, which this client does not send yet.
+      inbound.presence.diff(frame);
       return;
     case 'reconnect':
       c.hint = frame;

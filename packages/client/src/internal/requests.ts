@@ -6,6 +6,7 @@ import type {
   ErrorFrame,
   JoinFrame,
   LeaveFrame,
+  PresenceFrame,
   PublishFrame,
   RefreshFrame,
   ResumeFrame,
@@ -16,7 +17,7 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /** A request frame before the table gives it an id. */
 export type RequestFrame = WithoutId<
-  JoinFrame | LeaveFrame | PublishFrame | DirectFrame | ResumeFrame | RefreshFrame
+  JoinFrame | LeaveFrame | PublishFrame | DirectFrame | ResumeFrame | RefreshFrame | PresenceFrame
 >;
 
 /** How a request behaves across a disconnect. */
