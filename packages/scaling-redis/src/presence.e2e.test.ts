@@ -1,14 +1,10 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import type { ServerFrame, ThreadId } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChild } from '../test/childProcess.js';
 import type { TestClient } from '../test/harness.js';
 import { closeAll, connect, createNode, readyNodes, uniquePrefix } from '../test/harness.js';
 import { createRedisServer, sleep, waitFor } from '@ws/testkit';
 import type { RedisServer } from '@ws/testkit';
-
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const CHILD = path.resolve(import.meta.dirname, '../test/childNode.ts');
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -91,24 +87,18 @@ describe('presence end to end (managers on the Redis adapter)', () => {
     const room = 'victim-room' as ThreadId;
     const watcher = await connect(survivor.manager, 'watcher');
     await watch(watcher, room);
-    const args = ['--import', 'tsx', '--conditions=@ws/source', CHILD];
-    const child = spawn(
-      process.execPath,
-      [...args, String(server.port), prefix, 'pe-doomed', String(heartbeatMs)],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const child = await startChild('childNode.ts', [
+      String(server.port),
+      prefix,
+      'pe-doomed',
+      String(heartbeatMs),
+    ]);
     try {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      expect(
-        await waitFor(() => out.includes('ready'), { timeoutMs: 20_000, intervalMs: 50 }),
-      ).toBe(true);
       expect(await waitFor(() => joined(watcher).includes('victim'), { timeoutMs: 5000 })).toBe(
         true,
       );
       expect(await survivor.manager.presenceCount(room)).toBe(2);
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await child.kill();
       expect(
         await waitFor(() => left(watcher).includes('victim'), {
           timeoutMs: 15_000,
@@ -123,7 +113,7 @@ describe('presence end to end (managers on the Redis adapter)', () => {
         next: null,
       });
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await child.kill();
       await survivor.close();
     }
   });

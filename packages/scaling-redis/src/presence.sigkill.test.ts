@@ -1,24 +1,22 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import type { ThreadId } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChild } from '../test/childProcess.js';
 import { uniquePrefix } from '../test/harness.js';
 import type { PresenceNode } from '../test/presenceNode.js';
 import { presenceNode } from '../test/presenceNode.js';
-import { createRedisServer, waitFor } from '@ws/testkit';
-import type { RedisServer } from '@ws/testkit';
+import { createLocalRedisCluster, createRedisServer, sleep, waitFor } from '@ws/testkit';
+import type { LocalRedisCluster, RedisServer } from '@ws/testkit';
 
-// The repository root, where `tsx` is installed: node itself runs the child.
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const CHILD = path.resolve(import.meta.dirname, '../test/presenceChild.ts');
 const HEARTBEAT_MS = 300;
 
 let server: RedisServer;
+let cluster: LocalRedisCluster;
 beforeAll(async () => {
   server = await createRedisServer();
-});
+  cluster = await createLocalRedisCluster();
+}, 90_000);
 afterAll(async () => {
-  await server.stop();
+  await Promise.all([server.stop(), cluster.stop()]);
 });
 
 /** Every leave a context heard for a thread, sorted (duplicates kept). */
@@ -26,21 +24,28 @@ function leaves(node: PresenceNode, threadId: string): string[] {
   return [...node.leavesOf(threadId)].sort();
 }
 
-/** A counter's value (summed over its labels) in a node's metrics. */
-function counter(node: PresenceNode, name: string): number {
+/** A counter's value for some labels (summed over the rest) in a node's metrics. */
+function counter(node: PresenceNode, name: string, labels: Record<string, string> = {}): number {
   const m = node.ctx.metrics.read(name);
-  return m?.kind === 'counter' ? m.samples.reduce((a, x) => a + x.value, 0) : 0;
+  if (m?.kind !== 'counter') return 0;
+  return m.samples
+    .filter((x) => Object.entries(labels).every(([k, v]) => x.labels[k] === v))
+    .reduce((a, x) => a + x.value, 0);
 }
 
 const users = (n: number): string[] => Array.from({ length: n }, (_, i) => `u${i}`).sort();
 
-describe('presence: an instance killed with SIGKILL', () => {
-  it("has its users' leaves published once by the survivor that claims the purge, heard once by each survivor; presence keeps only live connections", async () => {
-    const prefix = uniquePrefix('psigkill');
-    const opts = (instanceId: string) => ({ instanceId, adapter: { heartbeatMs: HEARTBEAT_MS } });
-    const s1 = await presenceNode(server.port, prefix, opts('ps-1'));
-    const s2 = await presenceNode(server.port, prefix, opts('ps-2'));
-    const survivors = [s1, s2];
+/**
+ * Two survivors watch k1 and k2; a child process (test/presenceChild.ts) holds u0-u9 in k1 (u0
+ * with two tabs, plus `shared`, also held by survivor 1) and u0-u4 in k2, and is SIGKILLed.
+ */
+async function sigkill(port: number | readonly number[], name: string): Promise<void> {
+  const prefix = uniquePrefix(name);
+  const opts = (instanceId: string) => ({ instanceId, adapter: { heartbeatMs: HEARTBEAT_MS } });
+  const s1 = await presenceNode(port, prefix, opts(`${name}-1`));
+  const s2 = await presenceNode(port, prefix, opts(`${name}-2`));
+  const survivors = [s1, s2];
+  try {
     for (const [n, w] of [
       [s1, 'w1'],
       [s2, 'w2'],
@@ -49,87 +54,77 @@ describe('presence: an instance killed with SIGKILL', () => {
       await n.join(w, 'k2', `${w}-c`);
     }
     await s1.join('shared', 'k1', 's1-shared');
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--conditions=@ws/source',
-        CHILD,
-        String(server.port),
-        prefix,
-        'doomed',
-        String(HEARTBEAT_MS),
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    try {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      expect(
-        await waitFor(() => out.includes('ready'), { timeoutMs: 20_000, intervalMs: 50 }),
-      ).toBe(true);
-      const k1 = 'k1' as ThreadId;
-      const k2 = 'k2' as ThreadId;
-      expect(await s1.adapter.presenceCount!(k1)).toBe(13);
-      const before = (await s1.adapter.presence!(k1, { limit: 100 })).users;
-      expect(before.find((u) => u.userId === 'u0')?.connections).toBe(2);
-      expect(before.find((u) => u.userId === 'shared')?.connections).toBe(2);
-      // The joins of the child reached both survivors once each.
-      expect([...s1.joinsOf('k1')].sort()).toEqual([...users(10), 'w2'].sort());
+    const ports = typeof port === 'number' ? String(port) : port.join(',');
+    const child = await startChild('presenceChild.ts', [
+      ports,
+      prefix,
+      `${name}-doomed`,
+      String(HEARTBEAT_MS),
+    ]);
+    const k1 = 'k1' as ThreadId;
+    const k2 = 'k2' as ThreadId;
+    expect(await s1.adapter.presenceCount!(k1)).toBe(13);
+    const before = (await s1.adapter.presence!(k1, { limit: 100 })).users;
+    expect(before.find((u) => u.userId === 'u0')?.connections).toBe(2);
+    expect(before.find((u) => u.userId === 'shared')?.connections).toBe(2);
+    // The child's joins reached both survivors, once each.
+    expect(
+      await waitFor(() => s2.joinsOf('k1').length >= 10, { timeoutMs: 5000, intervalMs: 20 }),
+    ).toBe(true);
+    expect([...s1.joinsOf('k1')].sort()).toEqual([...users(10), 'w2'].sort());
+    expect([...s2.joinsOf('k1')].sort()).toEqual([...users(10), 'shared'].sort());
 
-      const killedAt = performance.now();
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-
-      expect(
-        await waitFor(
-          () => survivors.every((n) => leaves(n, 'k1').length >= 10 && leaves(n, 'k2').length >= 5),
-          {
-            timeoutMs: 15_000,
-            intervalMs: 25,
-          },
-        ),
-      ).toBe(true);
-      const purgeMs = performance.now() - killedAt;
-      // Published once: wait a few more heartbeats for any second report.
-      await new Promise((r) => setTimeout(r, 5 * HEARTBEAT_MS));
-      // Each survivor's context heard each leave once: the claimer from its own purge, the other
-      // from the one diff per thread it published on the thread's channel.
-      for (const n of survivors) {
-        expect(leaves(n, 'k1')).toEqual(users(10));
-        expect(leaves(n, 'k2')).toEqual(users(5));
-        expect(n.changes.filter((c) => c.leaves.length > 0)).toHaveLength(2);
-      }
-      const purges = survivors.map((n) => counter(n, 'ws_redis_presence_purges_total'));
-      expect(purges.sort()).toEqual([0, 1]);
-      const diffs = survivors.map((n) => {
-        const m = n.ctx.metrics.read('ws_redis_presence_diffs_sent_total');
-        return m?.kind === 'counter'
-          ? (m.samples.find((x) => x.labels.cause === 'purge')?.value ?? 0)
-          : 0;
-      });
-      expect(diffs.reduce((x, y) => x + y, 0)).toBe(2);
-
-      expect(await s2.adapter.presence!(k1, { limit: 100 })).toEqual({
-        count: 3,
-        users: [
-          { userId: 'shared', connections: 1 },
-          { userId: 'w1', connections: 1 },
-          { userId: 'w2', connections: 1 },
-        ],
-        next: null,
-      });
-      expect((await s2.adapter.presence!(k2, { limit: 100 })).users.map((u) => u.userId)).toEqual([
-        'w1',
-        'w2',
-      ]);
-      console.log(
-        `SIGKILLed instance's presence purged after ${Math.round(purgeMs)} ms (heartbeat ${HEARTBEAT_MS} ms)`,
-      );
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await Promise.all(survivors.map((n) => n.stop()));
+    const killedAt = performance.now();
+    await child.kill();
+    expect(
+      await waitFor(
+        () => survivors.every((n) => leaves(n, 'k1').length >= 10 && leaves(n, 'k2').length >= 5),
+        { timeoutMs: 15_000, intervalMs: 25 },
+      ),
+    ).toBe(true);
+    const purgeMs = performance.now() - killedAt;
+    // Published once: a few more heartbeats for any second report.
+    await sleep(5 * HEARTBEAT_MS);
+    // Each survivor's context heard each leave once: the claimer from its own purge, the other
+    // from the one diff per thread it published on the thread's channel.
+    for (const n of survivors) {
+      expect(leaves(n, 'k1')).toEqual(users(10));
+      expect(leaves(n, 'k2')).toEqual(users(5));
+      expect(n.changes.filter((c) => c.leaves.length > 0)).toHaveLength(2);
     }
+    expect(survivors.map((n) => counter(n, 'ws_redis_presence_purges_total')).sort()).toEqual([
+      0, 1,
+    ]);
+    const diffs = survivors.map((n) =>
+      counter(n, 'ws_redis_presence_diffs_sent_total', { cause: 'purge' }),
+    );
+    expect(diffs.reduce((x, y) => x + y, 0)).toBe(2);
+
+    expect(await s2.adapter.presence!(k1, { limit: 100 })).toEqual({
+      count: 3,
+      users: [
+        { userId: 'shared', connections: 1 },
+        { userId: 'w1', connections: 1 },
+        { userId: 'w2', connections: 1 },
+      ],
+      next: null,
+    });
+    const k2Users = (await s2.adapter.presence!(k2, { limit: 100 })).users;
+    expect(k2Users.map((u) => u.userId)).toEqual(['w1', 'w2']);
+    console.log(
+      `${name}: SIGKILLed instance's presence purged after ${Math.round(purgeMs)} ms (heartbeat ${HEARTBEAT_MS} ms)`,
+    );
+  } finally {
+    await Promise.all(survivors.map((n) => n.stop()));
+  }
+}
+
+describe('presence: an instance killed with SIGKILL', () => {
+  it("has its users' leaves published once by the survivor that claims the purge, heard once by each survivor; presence keeps only live connections", async () => {
+    await sigkill(server.port, 'psk');
+  });
+
+  it('the same on a Redis Cluster (sharded pub/sub, the thread set in the instance slot)', async () => {
+    await sigkill(cluster.ports, 'pskc');
   });
 });

@@ -173,4 +173,26 @@ describe('presence (port level)', () => {
       await Promise.all([a.stop(), b.stop()]);
     }
   });
+
+  it("sweeps the threads it left from the instance's thread set, keeping the ones it holds", async () => {
+    const prefix = uniquePrefix('sweep');
+    const a = await presenceNode(server.port, prefix, { instanceId: 'sweep-a' });
+    const redis = new Redis({ port: server.port, host: '127.0.0.1' });
+    const threads = async (): Promise<string[]> =>
+      (await redis.smembers(`${prefix}{i:sweep-a}:pthreads`)).sort();
+    try {
+      for (const x of ['s1', 's2', 's3']) await a.join('alice', x, 'c1');
+      expect(await threads()).toEqual(['s1', 's2', 's3']);
+      await a.leave('c1', 's1');
+      await a.leave('c1', 's3');
+      expect(await waitFor(async () => (await threads()).length === 1, { timeoutMs: 5000 })).toBe(
+        true,
+      );
+      expect(await threads()).toEqual(['s2']);
+      expect(await a.adapter.presenceCount!('s2' as ThreadId)).toBe(1);
+    } finally {
+      redis.disconnect();
+      await a.stop();
+    }
+  });
 });

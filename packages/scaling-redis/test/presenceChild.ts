@@ -1,12 +1,18 @@
 // A Redis adapter in its own process with presence entries, for the presence SIGKILL test.
-// argv: <redis port> <key prefix> <instance id> <heartbeat ms>
+// argv: <redis port, or the Redis Cluster's ports joined by commas> <key prefix> <instance id>
+// <heartbeat ms>
 import { presenceNode } from './presenceNode.js';
 
 const [port, prefix, instanceId, heartbeatMs] = process.argv.slice(2);
-const node = await presenceNode(Number(port), prefix as string, {
-  instanceId: instanceId as string,
-  adapter: { heartbeatMs: Number(heartbeatMs) },
-});
+const ports = (port as string).split(',').map(Number);
+const node = await presenceNode(
+  ports.length === 1 ? (ports[0] as number) : ports,
+  prefix as string,
+  {
+    instanceId: instanceId as string,
+    adapter: { heartbeatMs: Number(heartbeatMs) },
+  },
+);
 for (let i = 0; i < 10; i++) {
   await node.join(`u${i}`, 'k1', `c${i}`);
   // Two tabs of u0: still one member, and one leave when the instance dies.

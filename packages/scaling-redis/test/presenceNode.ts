@@ -6,7 +6,7 @@ import type {
   ThreadId,
   UserId,
 } from '@ws/core';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { RedisClusterOptions } from '../src/options.js';
 import { redisCluster } from '../src/redisCluster.js';
 import type { FakeContext } from './fakeContext.js';
@@ -35,13 +35,22 @@ export interface PresenceNode {
   stop(): Promise<void>;
 }
 
-/** Starts a Redis adapter on `port` with a hand-made context that records presence changes. */
+/**
+ * Starts a Redis adapter with a hand-made context that records presence changes: on the Redis at
+ * `port`, or on the Redis Cluster of the nodes at `port` (an array).
+ */
 export async function presenceNode(
-  port: number,
+  port: number | readonly number[],
   prefix: string,
   options: { instanceId: string; adapter?: Partial<Omit<RedisClusterOptions, 'redis'>> },
 ): Promise<PresenceNode> {
-  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+  const redis =
+    typeof port === 'number'
+      ? new Redis({ port, host: '127.0.0.1', lazyConnect: true })
+      : new Cluster(
+          port.map((p) => ({ host: '127.0.0.1', port: p })),
+          { lazyConnect: true },
+        );
   const adapter = redisCluster({
     redis,
     keyPrefix: prefix,
