@@ -4,7 +4,7 @@ import { uniquePrefix } from '../test/harness.js';
 import { createPartitionProxy } from '../test/partitionProxy.js';
 import type { PartitionProxy } from '../test/partitionProxy.js';
 import type { PresenceNode } from '../test/presenceNode.js';
-import { presenceNode } from '../test/presenceNode.js';
+import { counter, presenceNode } from '../test/presenceNode.js';
 import { createRedisServer, sleep, waitFor } from '@ws/testkit';
 import type { RedisServer } from '@ws/testkit';
 
@@ -21,15 +21,6 @@ afterAll(async () => {
 
 const t1 = 't1' as ThreadId;
 const t2 = 't2' as ThreadId;
-
-/** A counter's value for some labels (summed over the rest) in a node's metrics. */
-function counter(node: PresenceNode, name: string, labels: Record<string, string> = {}): number {
-  const m = node.ctx.metrics.read(name);
-  if (m?.kind !== 'counter') return 0;
-  return m.samples
-    .filter((x) => Object.entries(labels).every(([k, v]) => x.labels[k] === v))
-    .reduce((a, x) => a + x.value, 0);
-}
 
 /** What core does with an evicted connection: forget it, then count it out of its threads. */
 async function closeLikeCore(node: PresenceNode, connectionId: string): Promise<boolean[]> {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChild } from '../test/childProcess.js';
 import { uniquePrefix } from '../test/harness.js';
 import type { PresenceNode } from '../test/presenceNode.js';
-import { presenceNode } from '../test/presenceNode.js';
+import { counter, presenceNode } from '../test/presenceNode.js';
 import { createLocalRedisCluster, createRedisServer, sleep, waitFor } from '@ws/testkit';
 import type { LocalRedisCluster, RedisServer } from '@ws/testkit';
 
@@ -22,15 +22,6 @@ afterAll(async () => {
 /** Every leave a context heard for a thread, sorted (duplicates kept). */
 function leaves(node: PresenceNode, threadId: string): string[] {
   return [...node.leavesOf(threadId)].sort();
-}
-
-/** A counter's value for some labels (summed over the rest) in a node's metrics. */
-function counter(node: PresenceNode, name: string, labels: Record<string, string> = {}): number {
-  const m = node.ctx.metrics.read(name);
-  if (m?.kind !== 'counter') return 0;
-  return m.samples
-    .filter((x) => Object.entries(labels).every(([k, v]) => x.labels[k] === v))
-    .reduce((a, x) => a + x.value, 0);
 }
 
 const users = (n: number): string[] => Array.from({ length: n }, (_, i) => `u${i}`).sort();

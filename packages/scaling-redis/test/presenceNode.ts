@@ -111,9 +111,15 @@ export async function presenceNode(
   };
 }
 
-/** The connection id a node gave its last join (for tests that leave it again). */
-export function lastConnection(node: PresenceNode): ConnectionId {
-  const c = node.ctx.local.at(-1);
-  if (c === undefined) throw new Error('no connection yet');
-  return c.connectionId;
+/** A counter's value for some labels (summed over the rest) in a node's metrics. */
+export function counter(
+  node: PresenceNode,
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): number {
+  const m = node.ctx.metrics.read(name);
+  if (m?.kind !== 'counter') return 0;
+  return m.samples
+    .filter((x) => Object.entries(labels).every(([k, v]) => x.labels[k] === v))
+    .reduce((a, x) => a + x.value, 0);
 }
