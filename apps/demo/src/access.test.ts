@@ -40,6 +40,17 @@ describe('access rules', () => {
     expect(rules.authorizeDirect('alice' as UserId, 'Bob' as UserId)).toBe(false);
   });
 
+  it('presence: the users who may be in the thread', () => {
+    const sees = (user: string, thread: string): boolean =>
+      rules.authorizePresence(user as UserId, thread as ThreadId);
+    expect(sees('bob', 'lobby')).toBe(true);
+    expect(sees('alice', 'dm:alice:carol')).toBe(true);
+    expect(sees('carol', 'dm:alice:carol')).toBe(true);
+    expect(sees('bob', 'dm:alice:carol')).toBe(false);
+    expect(sees('root', 'ops:quality')).toBe(true);
+    expect(sees('alice', 'ops:quality')).toBe(false);
+  });
+
   it('user names and dm thread names', () => {
     expect(['a', 'a-b_c9', 'x'.repeat(32)].map(isUserName)).toEqual([true, true, true]);
     expect(['', 'A', 'x'.repeat(33), 'a b', 'a:b', 'é', 42, null].map(isUserName)).toEqual(

@@ -2,12 +2,13 @@
  * End to end in a real browser (Debian's Chromium through playwright-core), embedded mode:
  * two users chat in a public thread; a third user's private thread with the first stays
  * private: the second cannot join it and never receives any of its messages, not even as a
- * WebSocket frame.
+ * WebSocket frame. Each thread shows who is online, live: a user once however many tabs, gone
+ * when their last tab closes.
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { userId } from '@ws/core';
+import { threadId, userId } from '@ws/core';
 import { launchChromium } from '@ws/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationKeys, lines, open, select, send, signIn } from '../test/browser.js';
@@ -140,6 +141,37 @@ describe('the chat page in Chromium', () => {
     await expect.poll(async () => (await lines(alice)).length).toBe(4);
     await alice.screenshot({ path: `${ARTIFACTS}chat.png` });
   });
+  it('each thread shows who is online, live: a user once however many tabs', async () => {
+    const alice = await newPage();
+    const bob = await newPage();
+    const bobAgain = await bob.context().newPage(); // a second tab of bob's
+    const online = (page: Page): Promise<string | null> => page.textContent('#presence');
+    const bobsConnections = async (): Promise<number | undefined> =>
+      (await demo?.manager.presence(threadId('watercooler')))?.users.find((u) => u.userId === 'bob')
+        ?.connections;
+    await signIn(alice, base, 'alice');
+    await open(alice, 'thread', 'watercooler');
+    await expect.poll(() => online(alice), { timeout: 10_000 }).toBe('online: alice');
+
+    for (const tab of [bob, bobAgain]) {
+      await signIn(tab, base, 'bob', tab === bob ? 'json' : 'msgpack');
+      await open(tab, 'thread', 'watercooler');
+      await expect.poll(() => online(tab), { timeout: 10_000 }).toBe('online: alice, bob');
+    }
+    await expect.poll(() => online(alice), { timeout: 10_000 }).toBe('online: alice, bob');
+    expect(await bobsConnections()).toBe(2);
+
+    // One tab closes: bob is still online through the other.
+    await bobAgain.close();
+    await expect.poll(bobsConnections, { timeout: 10_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // over two diff intervals
+    expect(await online(alice)).toBe('online: alice, bob');
+    // The last one closes: alice's page drops him.
+    await bob.close();
+    await expect.poll(() => online(alice), { timeout: 15_000 }).toBe('online: alice');
+    expect(await bobsConnections()).toBeUndefined();
+  });
+
   it('after a dropped connection the page reconnects, resumes and shows what it missed', async () => {
     const erin = await newPage();
     const frank = await newPage();

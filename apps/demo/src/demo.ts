@@ -113,6 +113,8 @@ export async function startDemo(
   const manager = createManager({
     authorizeThread: rules.authorizeThread,
     authorizeDirect: rules.authorizeDirect,
+    // Members see who is online in their threads (the page's "online:" line).
+    authorizePresence: rules.authorizePresence,
     ...(cluster === undefined ? {} : { cluster }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.drain === undefined ? {} : { drain: options.drain }),

@@ -1,8 +1,9 @@
 /**
  * Two demo processes sharing one redis-server (started here on a free port), browsers on each:
- * a user on one instance gets direct and private-thread messages from a user on the other, and
- * SIGTERM on one instance drains it: its browser client follows the reconnect hint to the other
- * instance, resumes, and shows every message published meanwhile, once each, in order.
+ * a user on one instance gets direct and private-thread messages from a user on the other and
+ * sees them online (and gone when their page closes), and SIGTERM on one instance drains it: its
+ * browser client follows the reconnect hint to the other instance, resumes, shows every message
+ * published meanwhile, once each, in order, and reads the thread's presence anew.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createRedisServer, freePort, launchChromium } from '@ws/testkit';
@@ -63,7 +64,7 @@ describe('two demo processes over Redis', () => {
     expect(metrics.status).toBe(200);
   });
 
-  it('a user on one instance gets a direct message and a private-thread message from a user on the other', async () => {
+  it('a user on one instance gets a direct message and a private-thread message from a user on the other, and sees them online', async () => {
     const alice = await newPage();
     const bob = await newPage();
     await signIn(alice, a?.url ?? '', 'alice');
@@ -87,6 +88,11 @@ describe('two demo processes over Redis', () => {
     await open(alice, 'private', 'bob');
     await open(bob, 'private', 'alice');
     await expect.poll(() => conversationKeys(bob)).toEqual(['direct:alice', 'thread:dm:alice:bob']);
+    // Presence across instances: each page shows the other online in their private thread.
+    for (const page of [alice, bob])
+      await expect
+        .poll(() => page.textContent('#presence'), { timeout: 20_000 })
+        .toBe('online: alice, bob');
     await send(alice, 'private, across instances');
     await expect
       .poll(() => lines(bob), { timeout: 20_000 })
@@ -98,6 +104,11 @@ describe('two demo processes over Redis', () => {
         { from: 'alice', text: 'private, across instances' },
         { from: 'bob', text: 'received' },
       ]);
+    // bob's page on B closes: alice's page on A drops him.
+    await bob.close();
+    await expect
+      .poll(() => alice.textContent('#presence'), { timeout: 20_000 })
+      .toBe('online: alice');
   });
 
   it('SIGTERM drains one instance: its browser moves to the other and shows every message published meanwhile', async () => {
@@ -150,6 +161,10 @@ describe('two demo processes over Redis', () => {
     const expected = sent.map((text) => ({ from: 'carol', text }));
     await expect.poll(() => lines(dave), { timeout: 20_000 }).toEqual(expected);
     expect(await dave.textContent('#messages')).not.toContain('may be missing');
+    // The client read the thread's presence anew on A: dave once (his connection on B is gone).
+    await expect
+      .poll(() => dave.textContent('#presence'), { timeout: 20_000 })
+      .toBe('online: carol, dave');
     // Live again, now through A.
     await say('after the move');
     await expect

@@ -23,10 +23,22 @@ export function chatDataProblem(data: unknown): string | undefined {
 
 /** One schema per client frame type (inbound), for `schemaGate({ frames })`. */
 export const frameSchemas = {
-  join: z.object({ type: z.literal('join'), thread, id: requestId }),
+  join: z.object({
+    type: z.literal('join'),
+    thread,
+    id: requestId,
+    presence: z.boolean().optional(),
+  }),
   leave: z.object({ type: z.literal('leave'), thread, id: requestId }),
   publish: z.object({ type: z.literal('publish'), thread, data: chatData, id: requestId }),
   direct: z.object({ type: z.literal('direct'), to: userName, data: chatData, id: requestId }),
+  presence: z.object({
+    type: z.literal('presence'),
+    thread,
+    id: requestId,
+    cursor: z.string().min(1).max(512).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  }),
   resume: z.object({
     type: z.literal('resume'),
     thread,

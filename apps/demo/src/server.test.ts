@@ -250,6 +250,55 @@ describe('/ws', () => {
     for (const p of [alice, bob, root]) p.ws.close();
   });
 
+  it('presence: a member asks who is online and watches; a non-member is refused', async () => {
+    const pia = await connect((await login({ user: 'pia' })).body.token ?? '');
+    const quinn = await connect((await login({ user: 'quinn' })).body.token ?? '');
+    pia.send({ type: 'join', thread: 'presence-room', id: 1, presence: true });
+    expect(await pia.next(byId(1))).toEqual({ type: 'ack', id: 1 });
+    // The watcher's first diff shows its own arrival.
+    expect(
+      await pia.next((f) => f.type === 'presence_diff' && f.thread === 'presence-room'),
+    ).toEqual({ type: 'presence_diff', thread: 'presence-room', joins: ['pia'], leaves: [] });
+    quinn.send({ type: 'join', thread: 'presence-room', id: 2 });
+    expect(await quinn.next(byId(2))).toEqual({ type: 'ack', id: 2 });
+    quinn.send({ type: 'presence', thread: 'presence-room', id: 3 });
+    expect(await quinn.next(byId(3))).toEqual({
+      type: 'ack',
+      id: 3,
+      presence: {
+        count: 2,
+        users: expect.arrayContaining([
+          { userId: 'pia', connections: 1 },
+          { userId: 'quinn', connections: 1 },
+        ]) as unknown,
+        next: null,
+      },
+    });
+    expect(
+      await pia.next(
+        (f) => f.type === 'presence_diff' && Array.isArray(f.joins) && f.joins.includes('quinn'),
+      ),
+    ).toMatchObject({ leaves: [] });
+
+    // Not a member: of a public thread not joined, and of a private thread of others.
+    quinn.send({ type: 'presence', thread: 'elsewhere', id: 4 });
+    expect(await quinn.next(byId(4))).toMatchObject({ type: 'error', id: 4, code: 'forbidden' });
+    pia.send({ type: 'join', thread: 'dm:pia:zed', id: 2 });
+    expect(await pia.next(byId(2))).toEqual({ type: 'ack', id: 2 });
+    quinn.send({ type: 'presence', thread: 'dm:pia:zed', id: 5 });
+    expect(await quinn.next(byId(5))).toMatchObject({ type: 'error', id: 5, code: 'forbidden' });
+    quinn.send({ type: 'join', thread: 'dm:pia:zed', id: 6, presence: true });
+    expect(await quinn.next(byId(6))).toMatchObject({ type: 'error', id: 6, code: 'forbidden' });
+    expect(quinn.frames.filter((f) => f.type === 'presence_diff')).toEqual([]);
+    quinn.ws.close();
+    expect(
+      await pia.next(
+        (f) => f.type === 'presence_diff' && Array.isArray(f.leaves) && f.leaves.includes('quinn'),
+      ),
+    ).toMatchObject({ thread: 'presence-room', joins: [] });
+    pia.ws.close();
+  });
+
   it('a rate limit refuses floods with rate_limited, and persistent abuse is closed with 1008', async () => {
     const carol = await connect((await login({ user: 'carol' })).body.token ?? '');
     carol.send({ type: 'join', thread: 'flood', id: 0 });

@@ -57,6 +57,10 @@ function onOpen(page: ChatPage, event: SubmitEvent): void {
       select(page, conversation(page, 'thread', thread).key);
       ui.openName.value = '';
       notify(page, '');
+      // Watch who is online: `presence` events (connectChat.ts) keep the line up to date.
+      client
+        .presence(thread)
+        .catch((err: unknown) => notify(page, `No presence for ${thread}: ${describeError(err)}`));
     },
     (err: unknown) => notify(page, `Cannot join ${thread}: ${describeError(err)}`),
   );

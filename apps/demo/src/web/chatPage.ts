@@ -1,4 +1,4 @@
-import type { Client } from '@ws/client';
+import type { Client, ClientPresence } from '@ws/client';
 
 /** One line of a conversation: a message, or a note from the page itself (`system`). */
 export interface ChatLine {
@@ -16,6 +16,8 @@ export interface Conversation {
   /** The thread id, or the other user's name. */
   readonly name: string;
   readonly lines: ChatLine[];
+  /** A thread's users, as the client last reported them (`client.presence`). */
+  presence?: ClientPresence;
 }
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -38,6 +40,7 @@ function chatUi() {
     openName: byId<HTMLInputElement>('open-name'),
     list: byId<HTMLUListElement>('conversations'),
     title: byId('title'),
+    presence: byId('presence'),
     messages: byId<HTMLUListElement>('messages'),
     composer: byId<HTMLFormElement>('composer'),
     text: byId<HTMLInputElement>('text'),

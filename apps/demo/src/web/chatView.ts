@@ -1,5 +1,7 @@
 import { isClientError } from '@ws/client';
+import type { ClientPresence } from '@ws/client';
 import type { ChatLine, ChatPage, Conversation } from './chatPage.js';
+import { presenceLine } from './presenceLine.js';
 
 /** An error as one line for the notice: a client error's code and message. */
 export function describeError(err: unknown): string {
@@ -69,6 +71,7 @@ function renderMessages(page: ChatPage): void {
   const c = session.active === undefined ? undefined : conversations.get(session.active);
   ui.title.textContent =
     c === undefined ? '' : c.kind === 'direct' ? `Direct with ${c.name}` : `#${c.name}`;
+  ui.presence.textContent = c?.presence === undefined ? '' : presenceLine(c.presence);
   ui.messages.replaceChildren(...(c?.lines ?? []).map((line) => messageItem(page, line)));
   ui.messages.scrollTop = ui.messages.scrollHeight;
 }
@@ -100,4 +103,11 @@ export function append(page: ChatPage, c: Conversation, line: ChatLine): void {
   c.lines.push(line);
   renderList(page);
   if (c.key === page.session.active) renderMessages(page);
+}
+
+/** Keeps a thread's presence (a `presence` event) and shows it when the thread is on screen. */
+export function showPresence(page: ChatPage, presence: ClientPresence): void {
+  const c = conversation(page, 'thread', presence.thread);
+  c.presence = presence;
+  if (c.key === page.session.active) page.ui.presence.textContent = presenceLine(presence);
 }

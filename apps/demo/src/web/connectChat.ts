@@ -2,7 +2,7 @@ import { createClient } from '@ws/client';
 import type { Client, ClientOptions } from '@ws/client';
 import { msgpackCodec } from '@ws/client/msgpack';
 import type { ChatPage } from './chatPage.js';
-import { append, conversation, describeError, notify, setState } from './chatView.js';
+import { append, conversation, describeError, notify, setState, showPresence } from './chatView.js';
 import { login } from './login.js';
 
 /** Who connects, with which token, over which subprotocol. */
@@ -90,6 +90,8 @@ export function connectChat(page: ChatPage, chatLogin: ChatLogin): Client {
   const client = createClient(options);
   showStates(page, client);
   showMessages(page, client);
+  // Who is online in each open thread: kept by the client from the server's diffs.
+  client.on('presence', (p) => showPresence(page, p));
   client.on('error', (err) => notify(page, describeError(err)));
   return client;
 }

@@ -42,6 +42,7 @@ export const pageHtml = `<!doctype html>
   </aside>
   <section>
     <h2 id="title"></h2>
+    <p id="presence"></p>
     <ul id="messages"></ul>
     <form id="composer" autocomplete="off">
       <input id="text" maxlength="2000" placeholder="Message">
@@ -77,6 +78,8 @@ aside form { display: grid; grid-template-columns: 1fr; gap: 6px; margin-bottom:
 #conversations .count { float: right; color: #66708a; font-weight: 400; }
 section { display: flex; flex-direction: column; padding: 12px 16px; min-width: 0; }
 section h2 { margin: 0 0 8px; font-size: 16px; }
+#presence { margin: -4px 0 8px; color: #1f8a4c; font-size: 13px; }
+#presence:empty { display: none; }
 #messages { flex: 1; list-style: none; margin: 0; padding: 0; overflow: auto; }
 #messages li { padding: 4px 0; border-bottom: 1px solid #e8ebf1; }
 #messages .from { font-weight: 600; margin-right: 8px; }
