@@ -159,7 +159,8 @@ describe('the chat page in Chromium', () => {
       await expect.poll(() => online(tab), { timeout: 10_000 }).toBe('online: alice, bob');
     }
     await expect.poll(() => online(alice), { timeout: 10_000 }).toBe('online: alice, bob');
-    expect(await bobsConnections()).toBe(2);
+    // One user, two connections (core counts the second tab's join into presence after its ack).
+    await expect.poll(bobsConnections, { timeout: 10_000 }).toBe(2);
 
     // One tab closes: bob is still online through the other.
     await bobAgain.close();
@@ -189,6 +190,8 @@ describe('the chat page in Chromium', () => {
     ).toBe(1);
     await expect.poll(() => frank.getAttribute('#status', 'data-state')).toBe('reconnecting');
     expect(await frank.textContent('#where')).toMatch(/^closed 1011; retrying /);
+    // erin's page sees frank go while his connection is down.
+    await expect.poll(() => erin.textContent('#presence')).toBe('online: erin');
     for (const text of ['missed one', 'missed two', 'missed three']) await send(erin, text);
     await expect.poll(async () => (await lines(erin)).length).toBe(4);
 
@@ -202,6 +205,9 @@ describe('the chat page in Chromium', () => {
       text,
     }));
     await expect.poll(() => lines(frank)).toEqual(all);
+    // Back: erin's page sees him again; his own page read the list anew.
+    await expect.poll(() => erin.textContent('#presence')).toBe('online: erin, frank');
+    await expect.poll(() => frank.textContent('#presence')).toBe('online: erin, frank');
     await send(erin, 'live again');
     await expect.poll(() => lines(frank)).toEqual([...all, { from: 'erin', text: 'live again' }]);
   });
