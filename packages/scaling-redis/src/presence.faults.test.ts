@@ -1,4 +1,5 @@
 import type { ThreadId, UserId } from '@ws/core';
+import { isWsError } from '@ws/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniquePrefix } from '../test/harness.js';
 import { createPartitionProxy } from '../test/partitionProxy.js';
@@ -222,6 +223,38 @@ describe('presence faults', () => {
     } finally {
       await Promise.all([a.stop(), b.stop()]);
       await aof.stop();
+    }
+  });
+
+  it('a join that timed out in a short partition is reported once to every instance, its own included', async () => {
+    const prefix = uniquePrefix('puncertain');
+    // Liveness lasts 2 s: the partition (about 0.6 s) purges nobody.
+    const hb = { heartbeatMs: 1000 };
+    const a = await presenceNode(proxy.port, prefix, { instanceId: 'pu-a', adapter: hb });
+    const b = await presenceNode(server.port, prefix, { instanceId: 'pu-b', adapter: hb });
+    try {
+      await a.join('carol', t1, 'a-carol');
+      await b.join('wb', t1, 'b-wb');
+      proxy.partition();
+      await expect(a.join('dave', t1, 'a-dave')).rejects.toSatisfy(
+        (e: unknown) => isWsError(e) && e.code === 'cluster_error',
+      );
+      proxy.heal();
+      const once = (n: PresenceNode): boolean => n.joinsOf('t1').includes('dave');
+      expect(await waitFor(() => once(a) && once(b), { timeoutMs: 10_000 })).toBe(true);
+      await sleep(2500);
+      expect(a.joinsOf('t1').filter((u) => u === 'dave')).toEqual(['dave']);
+      expect(b.joinsOf('t1').filter((u) => u === 'dave')).toEqual(['dave']);
+      expect((await b.adapter.presence!(t1, { limit: 10 })).users).toEqual([
+        { userId: 'carol', connections: 1 },
+        { userId: 'dave', connections: 1 },
+        { userId: 'wb', connections: 1 },
+      ]);
+      expect(a.ctx.evicted).toEqual([]);
+      expect(await a.leave('a-dave', t1)).toBe(true);
+    } finally {
+      proxy.heal();
+      await Promise.all([a.stop(), b.stop()]);
     }
   });
 });

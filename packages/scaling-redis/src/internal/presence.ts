@@ -10,7 +10,7 @@ import type {
 import { WsError } from '@ws/core';
 import { presenceEnvelope } from './envelope.js';
 import { presenceJoinScript, presenceLeaveScript, presenceReadScript } from './presenceScripts.js';
-import type { PresenceState, Shared } from './shared.js';
+import type { PresenceState, Shared, UncertainWrite } from './shared.js';
 
 /** The most users one presence page holds. */
 export const PRESENCE_MAX_LIMIT = 1000;
@@ -19,6 +19,7 @@ export const PRESENCE_MAX_LIMIT = 1000;
 export function createPresenceState(): PresenceState {
   return {
     inflight: new Map(),
+    uncertain: new Map(),
     repair: 'none',
     claimed: false,
     marker: '',
@@ -47,13 +48,21 @@ function track(s: Shared, threadId: ThreadId, by: 1 | -1): void {
   else inflight.set(threadId, n);
 }
 
+/** The most failed writes remembered until the next repair. */
+const MAX_UNCERTAIN = 10_000;
+
 /** A presence write failed: count it, write everything back at the next heartbeat, reject. */
-function failed(s: Shared, op: string, err: unknown): never {
+function failed(s: Shared, w: UncertainWrite, err: unknown): never {
+  const op = `presence-${w.op}`;
   s.m.commandFailures.inc(1, { op });
-  if (s.presence.repair === 'none') s.presence.repair = 'restore';
+  const p = s.presence;
+  if (p.repair === 'none') p.repair = 'restore';
+  const { threadId, userId } = w;
+  if (p.uncertain.size < MAX_UNCERTAIN)
+    p.uncertain.set(`${threadId}\n${userId}`, { threadId, userId, op: w.op });
   throw err instanceof WsError
     ? err
-    : new WsError('cluster_error', `presence ${op} failed: ${String(err)}`, { cause: err });
+    : new WsError('cluster_error', `${op} failed: ${String(err)}`, { cause: err });
 }
 
 /** Why a presence write cannot run now, or undefined when it can. */
@@ -77,10 +86,9 @@ async function write(
   e: Entry & { readonly op: 'join' | 'leave' },
   send: () => Promise<[number, number]>,
 ): Promise<boolean> {
-  const stage = `presence-${e.op}`;
   s.presence.used = true;
   const down = notReady(s);
-  if (down !== undefined) failed(s, stage, down);
+  if (down !== undefined) failed(s, e, down);
   track(s, e.threadId, 1);
   try {
     const [entry, diff] = await send();
@@ -89,7 +97,7 @@ async function write(
     s.m.presenceDiffs.inc(1, { cause: e.op });
     return true;
   } catch (err) {
-    return failed(s, stage, err);
+    return failed(s, e, err);
   } finally {
     track(s, e.threadId, -1);
   }

@@ -1,12 +1,7 @@
 import type { ConnectionId, InstanceId, InstanceInfo, UserId, UserLocation } from '@ws/core';
 import { forgetScript, heartbeatScript, listScript, reconcileScript } from './scripts.js';
-import {
-  claimPurge,
-  onHeartbeat,
-  presenceTick,
-  purgePresence,
-  releasePurge,
-} from './presenceRepair.js';
+import { claimPurge, purgePresence, releasePurge } from './presencePurge.js';
+import { onHeartbeat, presenceTick } from './presenceRepair.js';
 import type { Shared } from './shared.js';
 import { member, parseMember } from './shared.js';
 

@@ -40,11 +40,23 @@ export type PresenceRepair =
   /** Purged by a peer: drop what is left, close the connections whose entries are gone. */
   | 'recover';
 
+/** A presence write that failed: whether it happened is unknown (it may run late). */
+export interface UncertainWrite {
+  readonly threadId: ThreadId;
+  readonly userId: UserId;
+  readonly op: 'join' | 'leave';
+}
+
 /** Presence state of one adapter (no connection table: the connections are core's). */
 export interface PresenceState {
   /** Presence writes in flight, per thread (the index sweep leaves these threads alone). */
   readonly inflight: Map<ThreadId, number>;
   repair: PresenceRepair;
+  /**
+   * Failed writes since the last repair, by thread and user (at most 10,000): the repair tells
+   * this instance's core where they ended up, since it never got their answer.
+   */
+  readonly uncertain: Map<string, UncertainWrite>;
   /** A peer holds a live claim on this instance's purge: no repair until it is done. */
   claimed: boolean;
   /** The purge marker being recovered from ('' for none). */
