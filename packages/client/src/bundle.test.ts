@@ -25,13 +25,13 @@ describe('the built bundle', () => {
     expect(code).not.toMatch(/\bimport\s*\(|\brequire\s*\(/);
   });
 
-  it('stays tiny: the JSON-only client is under 8 KiB minified + gzipped (wave 2 budget: 9 KiB with every feature)', async () => {
+  it('stays tiny: the JSON-only client is under 9 KiB minified + gzipped (the wave-2 budget, with every feature of that wave)', async () => {
     const json = await measure(path.join(bundleDir(), 'index.js'));
     const msgpack = await measure(path.join(bundleDir(), 'msgpack.js'));
     console.log(
       `@ws/client bundle (esbuild, minified + gzip -9): index ${json.minified} B min, ${json.gzipped} B gz; msgpack entry with @msgpack/msgpack ${msgpack.minified} B min, ${msgpack.gzipped} B gz`,
     );
-    expect(json.gzipped).toBeLessThan(8 * 1024);
+    expect(json.gzipped).toBeLessThan(9 * 1024);
     expect(json.gzipped).toBeGreaterThan(1024);
   });
 });

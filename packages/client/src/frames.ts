@@ -116,6 +116,11 @@ export interface WirePresence {
   readonly count: number;
   readonly users: readonly { readonly userId: string; readonly connections: number }[];
   readonly next: string | null;
+  /**
+   * Present when the thread is over the server's `fullListMax`: its diffs carry counts only, so
+   * a client keeps a count rather than a list (this page still holds users).
+   */
+  readonly countsOnly?: true;
 }
 export interface ErrorFrame {
   readonly type: 'error';

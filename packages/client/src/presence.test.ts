@@ -86,4 +86,36 @@ describe.each([
       message: 'the list read anew after the reconnect',
     });
   });
+
+  it("keeps a count only in a thread over the server's list size", async () => {
+    const cluster = await backend();
+    cleanups.push(() => cluster.stop());
+    const s = await startServer({
+      cluster: (url) => cluster.adapter(url),
+      manager: { authorizePresence: () => true, presence: { diffIntervalMs: 50, fullListMax: 2 } },
+    });
+    cleanups.push(() => s.close());
+    const users = ['u1', 'u2', 'u3'].map((u) => {
+      const c = createClient({ url: s.url, token: `good-${u}`, WebSocket });
+      cleanups.push(() => Promise.resolve(c.close()));
+      return c;
+    });
+    for (const c of users) await c.join('big');
+    const watcher = createClient({ url: s.url, token: 'good-w', WebSocket });
+    cleanups.push(() => Promise.resolve(watcher.close()));
+    const seen = record(watcher, 'presence');
+    expect(await watcher.presence('big')).toEqual({
+      thread: 'big',
+      count: 4,
+      users: [],
+      countsOnly: true,
+    });
+    users[0]?.close();
+    await waitFor(() => seen.at(-1)?.count === 3, { timeoutMs: 10_000, message: 'count 3' });
+    expect(seen.at(-1)).toMatchObject({ countsOnly: true, users: [] });
+    users[1]?.close();
+    // Back under the size: the whole list once.
+    await waitFor(() => seen.at(-1)?.countsOnly === false, { timeoutMs: 10_000, message: 'list' });
+    expect(sorted(seen.at(-1))).toEqual(['u3', 'w']);
+  });
 });

@@ -250,6 +250,15 @@ describe('presence at size', () => {
       leaves: [],
       reset: true,
     });
+    conns.push(await m.connect('d'));
+    await m.joinThread(conns[3]?.id as never, room);
+    await flush();
+    watcher.client.sendFrame({ type: 'presence', thread: 'room:1', id: 'p' });
+    await flush();
+    expect(watcher.client.framesOf('ack').at(-1)).toMatchObject({
+      id: 'p',
+      presence: { count: 4, countsOnly: true, next: null },
+    });
     await m.close();
   });
 

@@ -77,6 +77,11 @@ export async function presenceRequest(
     return rejectFrame(state, rec, errorFrame(frame.id, code, message));
   }
   if (rec.closed) return;
+  if (presence.count > state.limits.presence.fullListMax) {
+    // Diffs of this thread carry counts: say so, and make the next diff under the size a reset.
+    if (state.presence.watchers.has(threadId)) state.presence.countsOnly.add(threadId);
+    presence = { ...presence, countsOnly: true };
+  }
   // Like every request, answered only when it has an id.
   acknowledge(
     state,
