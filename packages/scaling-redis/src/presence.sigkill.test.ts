@@ -1,4 +1,5 @@
-import type { ThreadId } from '@ws/core';
+import type { ThreadId, UserId } from '@ws/core';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChild } from '../test/childProcess.js';
 import { uniquePrefix } from '../test/harness.js';
@@ -117,5 +118,48 @@ describe('presence: an instance killed with SIGKILL', () => {
 
   it('the same on a Redis Cluster (sharded pub/sub, the thread set in the instance slot)', async () => {
     await sigkill(cluster.ports, 'pskc');
+  });
+});
+
+describe('presence on a Redis Cluster', () => {
+  it('a join sends one EVALSHA and one SADD, a leave one EVALSHA (MONITOR on every node)', async () => {
+    const prefix = uniquePrefix('pcmds');
+    const quiet = { heartbeatMs: 60_000, probeIntervalMs: 60_000 };
+    const a = await presenceNode(cluster.ports, prefix, { instanceId: 'pcmds-a', adapter: quiet });
+    const monitors = await Promise.all(
+      cluster.ports.map((port) => new Redis({ port, host: '127.0.0.1' }).monitor()),
+    );
+    const sent: string[] = [];
+    for (const m of monitors)
+      m.on('monitor', (_time: string, args: string[], source: string) => {
+        if (source !== 'lua' && args.some((x) => x.includes(prefix)))
+          sent.push(String(args[0]).toLowerCase());
+      });
+    try {
+      const n = 20;
+      const t = 'room' as ThreadId;
+      // Warm the node's script cache (a node's first run of a script is EVALSHA, NOSCRIPT, EVAL).
+      await a.adapter.presenceJoin!(t, 'warm' as UserId, 'warm' as never);
+      await a.adapter.presenceLeave!(t, 'warm' as UserId, 'warm' as never);
+      await sleep(200);
+      sent.length = 0;
+      for (let i = 0; i < n; i++)
+        await a.adapter.presenceJoin!(t, `u${i}` as UserId, `c${i}` as never);
+      await waitFor(() => sent.length >= 2 * n, { timeoutMs: 5000 });
+      await sleep(200);
+      expect([...sent].sort()).toEqual([
+        ...Array.from({ length: n }, () => 'evalsha'),
+        ...Array.from({ length: n }, () => 'sadd'),
+      ]);
+      sent.length = 0;
+      for (let i = 0; i < n; i++)
+        await a.adapter.presenceLeave!(t, `u${i}` as UserId, `c${i}` as never);
+      await waitFor(() => sent.length >= n, { timeoutMs: 5000 });
+      await sleep(200);
+      expect(sent).toEqual(Array.from({ length: n }, () => 'evalsha'));
+    } finally {
+      for (const m of monitors) m.disconnect();
+      await a.stop();
+    }
   });
 });
