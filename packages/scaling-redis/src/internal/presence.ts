@@ -13,7 +13,7 @@ import { presenceJoinScript, presenceLeaveScript, presenceReadScript } from './p
 import type { PresenceState, Shared, UncertainWrite } from './shared.js';
 
 /** The most users one presence page holds. */
-export const PRESENCE_MAX_LIMIT = 1000;
+const PRESENCE_MAX_LIMIT = 1000;
 
 /** A fresh presence state (created at `start`). */
 export function createPresenceState(): PresenceState {
