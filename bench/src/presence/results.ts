@@ -113,20 +113,32 @@ function figuresTable(variants: readonly Variant[], s: Summaries): string[] {
   return lines;
 }
 
+/** Below this many calls per operation in every variant, a command is summed into "other". */
+const minorCalls = 0.01;
+
 function commandsTable(variants: readonly Variant[], s: Summaries): string[] {
   const keys = new Set<string>();
   for (const v of variants)
     for (const k of Object.keys(s[v.id] ?? {})) if (k.includes('_cmd_')) keys.add(k);
   const header = ['phase: command', ...variants.map(variantLabel)];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
-  for (const k of [...keys].sort()) {
-    const label = k
-      .replace('_cmd_', ': ')
-      .toUpperCase()
-      .replace(/^(JOIN|LEAVE)/, (x) => x.toLowerCase());
-    lines.push(
-      `| ${[label, ...variants.map((v) => fmt(s[v.id]?.[k]?.median ?? 0, 3))].join(' | ')} |`,
+  const calls = (v: Variant, k: string): number => s[v.id]?.[k]?.median ?? 0;
+  for (const phase of ['join', 'leave']) {
+    const mine = [...keys].filter((k) => k.startsWith(`${phase}_cmd_`)).sort();
+    const major = mine.filter((k) => variants.some((v) => calls(v, k) >= minorCalls));
+    const minor = mine.filter((k) => !major.includes(k));
+    for (const k of major) {
+      const label = `${phase}: ${k.slice(phase.length + 5).toUpperCase()}`;
+      lines.push(`| ${[label, ...variants.map((v) => fmt(calls(v, k), 3))].join(' | ')} |`);
+    }
+    const other = variants.map((v) =>
+      fmt(
+        minor.reduce((sum, k) => sum + calls(v, k), 0),
+        3,
+      ),
     );
+    const names = minor.map((k) => k.slice(phase.length + 5).toUpperCase()).join(', ');
+    if (minor.length > 0) lines.push(`| ${phase}: other (${names}) | ${other.join(' | ')} |`);
   }
   return lines;
 }
