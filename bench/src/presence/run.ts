@@ -8,7 +8,8 @@
  * nobody watching (diffs off), presence with watchers (diffs on). Variants interleaved, 3
  * repetitions (quick: 1), medians. Figures: Redis calls (INFO commandstats), server CPU, Redis
  * CPU, diff frames and bytes, ack latency per join and per leave; heap, RSS and Redis memory per
- * member. Writes results/presence.{md,json} (quick: results/quick.presence.*). Exit codes: 0 done,
+ * member. Writes results/presence.{md,json} (quick: results/quick.presence.*; --profile:
+ * results/profiles/presence/, with a CPU profile of each phase). Exit codes: 0 done,
  * 1 harness error, 3 a refused or unanswered join or leave, a wrong count, an error frame.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -76,7 +77,11 @@ async function main(): Promise<number> {
   const plan = variants(sizes);
   const { resultsDir, registry, started, loadBefore, harnessErrors, log } = runContext('presence');
   const runs: VariantRecord[] = [];
-  const outName = `${args.quick ? 'quick.' : ''}presence`;
+  // A profiled run's CPU figures are the profiler's too: its results go beside its profiles.
+  const outName = args.profile
+    ? 'profiles/presence/presence'
+    : `${args.quick ? 'quick.' : ''}presence`;
+  if (args.profile) mkdirSync(`${resultsDir}profiles/presence`, { recursive: true });
   log(`load average at the start: ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
 
   const write = (): void => {
