@@ -282,3 +282,28 @@ describe('presence at size', () => {
     await m.close();
   });
 });
+
+describe('presence off', () => {
+  it('with presence.enabled false nothing is counted and every presence call is refused', async () => {
+    const hub = createMemoryHub();
+    const m = testManager({
+      cluster: hub.adapter(),
+      presence: { enabled: false },
+      authorizePresence: () => true,
+    });
+    const on = testManager({ cluster: hub.adapter(), authorizePresence: () => true });
+    await flush();
+    const c = await m.connect('carol');
+    await m.joinThread(c.id, room);
+    await flush();
+    expect(await on.presenceCount(room)).toBe(0);
+    await expect(m.presence(room)).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(m.presenceCount(room)).rejects.toMatchObject({ code: 'unavailable' });
+    c.client.sendFrame({ type: 'presence', thread: 'room:1', id: 1 });
+    await flush();
+    expect(c.client.framesOf('error').at(-1)).toMatchObject({ id: 1, code: 'forbidden' });
+    expect(() => testManager({ presence: { enabled: 'no' as never } })).toThrow(/presence.enabled/);
+    await m.close();
+    await on.close();
+  });
+});

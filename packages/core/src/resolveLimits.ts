@@ -18,6 +18,13 @@ function positive(name: string, value: number, allowZero = false): number {
   return value;
 }
 
+function presenceEnabled(value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new WsError('invalid_options', 'presence.enabled must be a boolean');
+  }
+  return value;
+}
+
 /** Validates options and fills in defaults; throws `WsError('invalid_options')`. */
 export function resolveLimits(o: ManagerOptions): ResolvedLimits {
   const d = managerDefaults;
@@ -60,6 +67,7 @@ export function resolveLimits(o: ManagerOptions): ResolvedLimits {
       timeoutMs: positive('drain.timeoutMs', drain.timeoutMs, true),
     },
     presence: {
+      enabled: presenceEnabled(presence.enabled),
       diffIntervalMs: positive('presence.diffIntervalMs', presence.diffIntervalMs),
       fullListMax: positive('presence.fullListMax', presence.fullListMax),
     },

@@ -63,15 +63,22 @@ export function unwatchPresence(state: ManagerState, id: ConnectionId, threadId:
   state.presence.countsOnly.delete(threadId);
 }
 
-/** True when the cluster adapter keeps presence. */
+/** True when presence is on and the cluster adapter keeps it. */
 export function hasPresence(state: ManagerState): boolean {
   const c = state.cluster;
   return (
+    state.limits.presence.enabled &&
     c.presence !== undefined &&
     c.presenceCount !== undefined &&
     c.presenceJoin !== undefined &&
     c.presenceLeave !== undefined
   );
+}
+
+function presenceOff(state: ManagerState): string {
+  return state.limits.presence.enabled
+    ? `cluster adapter ${state.cluster.name} keeps no presence`
+    : 'presence is off (presence.enabled: false)';
 }
 
 /** What `manager.presence` was given, unchecked. */
@@ -106,7 +113,7 @@ export async function readPresence(
   if (state.lifecycle === 'closed') throw new WsError('closed', 'the manager is closed');
   const { cluster } = state;
   if (cluster.presence === undefined || !hasPresence(state)) {
-    throw new WsError('unavailable', `cluster adapter ${state.cluster.name} keeps no presence`);
+    throw new WsError('unavailable', presenceOff(state));
   }
   try {
     return await cluster.presence(threadId, {
@@ -126,7 +133,7 @@ export async function readPresenceCount(state: ManagerState, threadId: ThreadId)
   if (state.lifecycle === 'closed') throw new WsError('closed', 'the manager is closed');
   const { cluster } = state;
   if (cluster.presenceCount === undefined || !hasPresence(state)) {
-    throw new WsError('unavailable', `cluster adapter ${state.cluster.name} keeps no presence`);
+    throw new WsError('unavailable', presenceOff(state));
   }
   try {
     return await cluster.presenceCount(threadId);
