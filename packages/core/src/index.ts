@@ -50,6 +50,9 @@ export type { WireErrorCode, WsErrorCode } from './errors.js';
 export { connectionId, isThreadId, isUserId, threadId, userId } from './ids.js';
 export type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from './ids.js';
 export { compareOffsets, isOffset, maxOffset } from './offsets.js';
+export { threadGlob } from './threadGlob.js';
+export type { ThreadGlob } from './threadGlob.js';
+export { threadGlobOverlap } from './threadGlobOverlap.js';
 
 export {
   ackFrame,
