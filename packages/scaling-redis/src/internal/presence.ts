@@ -23,6 +23,7 @@ export function createPresenceState(): PresenceState {
     repair: 'none',
     claimed: false,
     marker: '',
+    recovered: '',
     used: false,
     cursor: '0',
   };

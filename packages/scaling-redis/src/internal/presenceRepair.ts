@@ -3,7 +3,7 @@ import { CloseCode } from '@ws/core';
 import { presenceEnvelopeHead } from './envelope.js';
 import { presenceKeys } from './presence.js';
 import { notifySelf, scanAll } from './presencePurge.js';
-import { presenceRestoreScript } from './presenceScripts.js';
+import { dropIfScript, presenceRestoreScript } from './presenceScripts.js';
 import type { PresenceRepair, Shared } from './shared.js';
 
 /** Index entries the heartbeat sweep looks at per tick. */
@@ -39,7 +39,8 @@ export function onHeartbeat(s: Shared, hb: HeartbeatSignal): void {
   const p = s.presence;
   p.claimed = hb.claimed;
   if (hb.newEpoch) want(s, 'quiet');
-  if (hb.marker !== '') {
+  // One recovery per purge: the marker of a purge already recovered from asks nothing more.
+  if (hb.marker !== '' && hb.marker !== p.recovered) {
     p.marker = hb.marker;
     want(s, 'recover');
   }
@@ -139,6 +140,22 @@ async function repair(s: Shared, mode: Exclude<PresenceRepair, 'none'>): Promise
     });
   for (const c of close)
     if (s.ctx.evictLocal(c, CloseCode.serviceRestart)) s.m.presenceClosed.inc();
+  if (mode === 'recover' && s.presence.marker !== '') await dropMarker(s, s.presence.marker);
+}
+
+/**
+ * Drops the purge marker once recovered from (only that marker: a newer purge's stays), so later
+ * heartbeats ask no second recovery, which would close connections opened since. Never throws:
+ * a marker left behind expires, and `recovered` already keeps it from being acted on twice.
+ */
+async function dropMarker(s: Shared, marker: string): Promise<void> {
+  s.presence.recovered = marker;
+  s.presence.marker = '';
+  try {
+    await s.link.run(dropIfScript, [s.keys.purged(s.self)], [marker]);
+  } catch (err) {
+    s.ctx.logger.debug('purge marker drop failed (it expires)', { error: String(err) });
+  }
 }
 
 function heldThreads(s: Shared): Set<ThreadId> {
@@ -181,7 +198,8 @@ export async function presenceTick(s: Shared): Promise<void> {
     const mode = p.repair;
     p.repair = 'none';
     try {
-      await repair(s, mode);
+      // A recovery asked again while the last one ran, for the marker it dropped: done already.
+      if (mode !== 'recover' || p.marker !== '') await repair(s, mode);
     } catch (err) {
       want(s, mode);
       s.m.commandFailures.inc(1, { op: 'presence-repair' });

@@ -61,6 +61,8 @@ export interface PresenceState {
   claimed: boolean;
   /** The purge marker being recovered from ('' for none). */
   marker: string;
+  /** The last marker recovered from: a heartbeat that still sees it asks no second recovery. */
+  recovered: string;
   /** True once core wrote presence here (a core that never does has nothing to recover). */
   used: boolean;
   /** Where the index sweep continues (`SSCAN` cursor of this instance's thread set). */
