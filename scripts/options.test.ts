@@ -68,6 +68,12 @@ const calls: Record<FactoryId, Call> = {
     key: 'maxDeph',
     nearest: 'maxDepth',
   },
+  '@ws/core#defineContract': {
+    call: simple('@ws/core', 'defineContract'),
+    bogus: { thread: {} },
+    key: 'thread',
+    nearest: 'threads',
+  },
   '@ws/core#localCluster': {
     call: simple('@ws/core', 'localCluster'),
     bogus: { historySise: 4 },

@@ -7,5 +7,7 @@ export default defineProject({
     name: 'core',
     include: ['src/**/*.test.ts'],
     restoreMocks: true,
+    // Type tests (`*.test-d.ts`: expectTypeOf, @ts-expect-error) run with the others, through tsc.
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
 });

@@ -27,8 +27,12 @@ export function isUserId(value: unknown): value is UserId {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_USER_ID;
 }
 
-/** Brands and validates a thread id; throws `WsError('bad_request')` on a bad one. */
-export function threadId(value: string): ThreadId {
+/**
+ * Brands and validates a thread id; throws `WsError('bad_request')` on a bad one. Keeps a
+ * literal's type (`threadId('chat:1')` is `'chat:1' & ThreadId`), so a contract's typed sends
+ * can tell which glob it falls under.
+ */
+export function threadId<const S extends string>(value: S): S & ThreadId {
   if (!isThreadId(value)) {
     throw new WsError('bad_request', 'thread id must be 1-128 characters of A-Za-z0-9 : _ - . @');
   }

@@ -53,6 +53,24 @@ export { compareOffsets, isOffset, maxOffset } from './offsets.js';
 export { threadGlob } from './threadGlob.js';
 export type { ThreadGlob } from './threadGlob.js';
 export { threadGlobOverlap } from './threadGlobOverlap.js';
+export { defineContract } from './contract.js';
+export type { ContractOptions } from './contract.js';
+export type {
+  Contract,
+  ContractCheck,
+  ContractFailure,
+  ContractIssue,
+  ContractPass,
+  ContractSchemas,
+  ContractThread,
+  ContractThreadsOf,
+  DirectPayload,
+  PatternThread,
+  PayloadOf,
+  PayloadSide,
+  ThreadOf,
+} from './contractTypes.js';
+export type { StandardSchemaV1 } from './standardSchema.js';
 
 export {
   ackFrame,
