@@ -9,6 +9,7 @@ import type { Manager } from '@ws/core';
 import { createManager } from '@ws/core';
 import { dashboardHandler } from '@ws/dashboard';
 import { heartbeat } from '@ws/heartbeat';
+import { apiHandler } from '@ws/http-api';
 import { attach } from '@ws/protocols/ws';
 import express from 'express';
 
@@ -22,6 +23,8 @@ export interface ExampleOptions {
   readonly adminToken: string;
   /** Client credentials: token -> user id. Your application checks its own (JWT, session). */
   readonly users: ReadonlyMap<string, string>;
+  /** The HTTP API's key (at least 16 characters): `@ws/http-api` is mounted at `/api` with it. */
+  readonly apiKey: string;
 }
 
 /** A running example. */
@@ -44,6 +47,8 @@ export async function startServer(options: ExampleOptions): Promise<ExampleServe
   });
   // Answers /dashboard, /dashboard/* and /metrics; calls next() for every other path.
   app.use(dashboardHandler(manager, { auth: { token: options.adminToken } }));
+  // Answers /api/* (publish, send, broadcast, disconnect, reads), ahead of any body parser.
+  app.use(apiHandler(manager, { keys: [{ name: 'example', key: options.apiKey }] }));
 
   const http: Server = await new Promise((resolve) => {
     const s = app.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve(s));

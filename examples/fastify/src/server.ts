@@ -9,6 +9,7 @@ import type { Manager } from '@ws/core';
 import { createManager } from '@ws/core';
 import { dashboardHandler } from '@ws/dashboard';
 import { heartbeat } from '@ws/heartbeat';
+import { apiHandler } from '@ws/http-api';
 import { attach } from '@ws/protocols/ws';
 import Fastify from 'fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -23,6 +24,8 @@ export interface ExampleOptions {
   readonly adminToken: string;
   /** Client credentials: token -> user id. Your application checks its own (JWT, session). */
   readonly users: ReadonlyMap<string, string>;
+  /** The HTTP API's key (at least 16 characters): `@ws/http-api` is mounted at `/api` with it. */
+  readonly apiKey: string;
 }
 
 /** A running example. */
@@ -46,6 +49,12 @@ export async function startServer(options: ExampleOptions): Promise<ExampleServe
     reply.hijack(); // the handler writes the raw response itself
     dashboard(Object.assign(request.raw, { body: request.body }), reply.raw);
   };
+  // The HTTP API reads the body itself: handed the raw request before Fastify parses it.
+  const api = apiHandler(manager, { keys: [{ name: 'example', key: options.apiKey }] });
+  app.addHook('onRequest', (request, reply, done) => {
+    if (api(request.raw, reply.raw)) reply.hijack();
+    else done();
+  });
   app.all('/dashboard', toDashboard);
   app.all('/dashboard/*', toDashboard);
   app.get('/metrics', toDashboard);

@@ -6,6 +6,7 @@ import { startServer } from './server.js';
 import type { ExampleServer } from './server.js';
 
 const adminToken = 'admin-token-of-this-test';
+const apiKey = 'api-key-of-this-test';
 const users = new Map([
   ['alice-token', 'alice'],
   ['bob-token', 'bob'],
@@ -18,12 +19,13 @@ afterEach(async () => {
 
 describe('the stack on Hono (@hono/node-server)', () => {
   it('serves Express routes, the dashboard, /metrics and the WebSocket endpoint together', async () => {
-    const server = await startServer({ port: 0, adminToken, users });
+    const server = await startServer({ port: 0, adminToken, apiKey, users });
     running.push(server);
     await expectMountedStack({
       baseUrl: server.url,
       wsUrl: `${server.url.replace('http', 'ws')}/ws`,
       adminToken,
+      apiKey,
       userTokens: ['alice-token', 'bob-token'],
       ownRoute: { path: '/hello', contains: 'from hono' },
     });

@@ -13,6 +13,7 @@ import type { Manager } from '@ws/core';
 import { createManager } from '@ws/core';
 import { dashboardHandler } from '@ws/dashboard';
 import { heartbeat } from '@ws/heartbeat';
+import { apiHandler } from '@ws/http-api';
 import { attach } from '@ws/protocols/ws';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
@@ -27,6 +28,8 @@ export interface ExampleOptions {
   readonly adminToken: string;
   /** Client credentials: token -> user id. Your application checks its own (JWT, session). */
   readonly users: ReadonlyMap<string, string>;
+  /** The HTTP API's key (at least 16 characters): `@ws/http-api` is mounted at `/api` with it. */
+  readonly apiKey: string;
 }
 
 /** A running example. */
@@ -50,6 +53,12 @@ export async function startServer(options: ExampleOptions): Promise<ExampleServe
     dashboard(c.env.incoming, c.env.outgoing); // writes the raw response itself
     return RESPONSE_ALREADY_SENT;
   };
+  const api = apiHandler(manager, { keys: [{ name: 'example', key: options.apiKey }] });
+  const toApi = (c: Context<{ Bindings: HttpBindings }>): Response => {
+    api(c.env.incoming, c.env.outgoing); // reads the body and writes the raw response itself
+    return RESPONSE_ALREADY_SENT;
+  };
+  app.all('/api/*', toApi);
   app.all('/dashboard', toDashboard);
   app.all('/dashboard/*', toDashboard);
   app.get('/metrics', toDashboard);

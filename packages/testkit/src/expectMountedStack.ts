@@ -3,7 +3,8 @@
  * framework's own route still answers, the dashboard (page, config write, live events) and
  * `/metrics` answer behind their token, and a wire-protocol round trip works over the WebSocket
  * endpoint: two users join a thread and one's publish reaches the other, with the offset of the
- * publisher's `ack` and the publisher as `from`. (A raw `wsm.v1.json` client, not `@ws/client`:
+ * publisher's `ack` and the publisher as `from`; with an API key, `@ws/http-api` at `/api` answers
+ * 401 without it and a publish through it reaches the members with `from: null`. (A raw `wsm.v1.json` client, not `@ws/client`:
  * the client's own tests use this toolkit, so the toolkit cannot depend on it.)
  */
 import { WebSocket } from 'undici';
@@ -23,6 +24,33 @@ export interface MountedStack {
   readonly userTokens: readonly [string, string];
   /** A route of the framework's own, and a text its body contains. */
   readonly ownRoute: { readonly path: string; readonly contains: string };
+  /** The key of `@ws/http-api` mounted at `/api` (checked when given). */
+  readonly apiKey?: string;
+}
+
+/** `@ws/http-api` at `/api`: 401 without the key, the stats with it. */
+async function expectApi(stack: MountedStack, apiKey: string): Promise<void> {
+  const refused = await fetch(`${stack.baseUrl}/api/stats`);
+  expect(refused.status).toBe(401);
+  expect(await refused.json()).toMatchObject({ error: { code: 'unauthorized' } });
+  const stats = await fetch(`${stack.baseUrl}/api/stats`, {
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  expect(stats.status).toBe(200);
+  expect(await stats.json()).toMatchObject({ health: { status: 'ready' } });
+}
+
+/** Publishes through `/api/publish`; answers the offset the API gave. */
+async function apiPublish(stack: MountedStack, apiKey: string): Promise<unknown> {
+  const res = await fetch(`${stack.baseUrl}/api/publish`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ thread: 'lobby', data: { text: 'from the api' } }),
+  });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { ok: boolean; offset?: string };
+  expect(body.ok).toBe(true);
+  return body.offset;
 }
 
 async function expectHttp(stack: MountedStack): Promise<void> {
@@ -117,6 +145,15 @@ async function expectRoundTrip(stack: MountedStack): Promise<void> {
     );
     expect(got).toMatchObject({ thread: 'lobby', data: { text: 'hello' }, offset: ack['offset'] });
     expect(got['from']).toBe(alice.frames[0]?.['userId']);
+    if (stack.apiKey !== undefined) {
+      // A backend's publish through the HTTP API reaches the members as from the server.
+      const offset = await apiPublish(stack, stack.apiKey);
+      const fromApi = await waitFor(
+        () => bob.frames.find((f) => f['type'] === 'message' && f['from'] === null),
+        { message: "bob's copy of the API's message" },
+      );
+      expect(fromApi).toMatchObject({ thread: 'lobby', data: { text: 'from the api' }, offset });
+    }
   } finally {
     alice.ws.close();
     bob.ws.close();
@@ -126,5 +163,6 @@ async function expectRoundTrip(stack: MountedStack): Promise<void> {
 /** Asserts the whole mounted stack (see the file's comment); throws on the first difference. */
 export async function expectMountedStack(stack: MountedStack): Promise<void> {
   await expectHttp(stack);
+  if (stack.apiKey !== undefined) await expectApi(stack, stack.apiKey);
   await expectRoundTrip(stack);
 }
