@@ -215,8 +215,15 @@ export interface ClusterAdapter {
   /** Deregister; core has already drained or closed every connection. */
   stop(options: { readonly drain: boolean }): Promise<void>;
   admit(userId: UserId, connectionId: ConnectionId): Promise<AdmitResult>;
-  /** Called on every disconnect of an admitted connection. */
-  release(userId: UserId, connectionId: ConnectionId): Promise<void>;
+  /**
+   * Called on every disconnect of an admitted connection, with its close code and reason
+   * (`close` is optional: an adapter written before it ignores it).
+   */
+  release(
+    userId: UserId,
+    connectionId: ConnectionId,
+    close?: { readonly code: number; readonly reason: string },
+  ): Promise<void>;
   onLocalJoin(scope: LocalScope): Promise<void>;
   onLocalLeave(scope: LocalScope): Promise<void>;
   /**

@@ -57,7 +57,7 @@ export function removeRecord(state: ManagerState, rec: ConnRecord, info: Disconn
     }
   }
   state.cluster
-    .release(rec.userId, rec.id)
+    .release(rec.userId, rec.id, { code: info.code, reason: info.reason })
     .catch((err: unknown) => state.reportError(err, 'cluster-release', rec.id));
   saveSession(state, rec);
   state.m.closed.inc(1, { code: closeCodeLabel(info.code) });
