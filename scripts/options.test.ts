@@ -233,6 +233,12 @@ const calls: Record<FactoryId, Call> = {
     key: 'keyPrefx',
     nearest: 'keyPrefix',
   },
+  '@ws/scaling-redis#lifecycleStream': {
+    call: simple('@ws/scaling-redis', 'lifecycleStream'),
+    bogus: { bufferSzie: 10 },
+    key: 'bufferSzie',
+    nearest: 'bufferSize',
+  },
   '@ws/scaling-redis#createEmitter': {
     call: simple('@ws/scaling-redis', 'createEmitter'),
     bogus: { redis: untouchable, keyPrefix: 'x', commandTimeout: 100 },

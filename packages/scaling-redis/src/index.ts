@@ -5,3 +5,5 @@ export { createEmitter } from './emitter.js';
 export type { EmitResult, Emitter, EmitterDisconnectOptions } from './emitter.js';
 export { emitterDefaults } from './emitterOptions.js';
 export type { EmitterOptions, EmitterTarget } from './emitterOptions.js';
+export { lifecycleStream, lifecycleStreamDefaults } from './lifecycleStream.js';
+export type { LifecycleStream, LifecycleStreamOptions } from './lifecycleStream.js';

@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { OptionKeys, ThreadId } from '@ws/core';
 import { WsError, checkOptionKeys } from '@ws/core';
+import type { LifecycleStream } from './lifecycleStream.js';
 
 /** Options of {@link redisCluster}. */
 export interface RedisClusterOptions {
@@ -70,6 +71,12 @@ export interface RedisClusterOptions {
    * @default 6
    */
   readonly probeFailuresBeforeReconnect?: number;
+  /**
+   * Lifecycle events for backends (`connect`, `disconnect`, `join`, `leave`) appended to a Redis
+   * Stream: `lifecycleStream({ stream, maxLen, bufferSize })` (README, "Lifecycle events").
+   * @default undefined (no events written)
+   */
+  readonly lifecycle?: LifecycleStream;
 }
 
 /** Defaults of {@link RedisClusterOptions}. */
@@ -98,6 +105,7 @@ export interface ResolvedOptions {
   readonly startTimeoutMs: number;
   readonly reconnectMaxDelayMs: number;
   readonly probeFailuresBeforeReconnect: number;
+  readonly lifecycle: LifecycleStream | undefined;
 }
 
 function integer(name: string, value: number, min: number): number {
@@ -130,6 +138,15 @@ export function checkConnectionOptions(o: {
   }
 }
 
+/** The `lifecycle` option: only what `lifecycleStream()` made (its keys are checked there). */
+function lifecycleOption(l: LifecycleStream | undefined): LifecycleStream | undefined {
+  if (l === undefined) return undefined;
+  if (typeof l !== 'object' || l === null || l.kind !== 'lifecycle-stream') {
+    throw new WsError('invalid_options', 'lifecycle must be made by lifecycleStream()');
+  }
+  return l;
+}
+
 // The ioredis client is a third-party object: `true`, its own keys are not ours to check.
 const redisClusterOptionKeys = {
   redis: true,
@@ -144,6 +161,7 @@ const redisClusterOptionKeys = {
   startTimeoutMs: true,
   reconnectMaxDelayMs: true,
   probeFailuresBeforeReconnect: true,
+  lifecycle: true,
 } as const satisfies OptionKeys<RedisClusterOptions>;
 
 /**
@@ -177,5 +195,6 @@ export function resolveOptions(o: RedisClusterOptions): ResolvedOptions {
       o.probeFailuresBeforeReconnect ?? d.probeFailuresBeforeReconnect,
       0,
     ),
+    lifecycle: lifecycleOption(o.lifecycle),
   };
 }

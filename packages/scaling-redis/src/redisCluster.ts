@@ -7,7 +7,9 @@ import { createProbe } from './internal/health.js';
 import { disconnectUser, sendToConnection, serveRemote } from './internal/remoteOps.js';
 import { history, publishToThread, threadOffset } from './internal/history.js';
 import { createKeys } from './internal/keys.js';
+import { createLifecycleWriter } from './internal/lifecycle.js';
 import { admit, release } from './internal/limits.js';
+import type { Link } from './internal/link.js';
 import { createLink } from './internal/link.js';
 import {
   createPresenceState,
@@ -22,7 +24,7 @@ import { createRouting } from './internal/routing.js';
 import { saveSession, takeSession } from './internal/sessions.js';
 import type { Shared } from './internal/shared.js';
 import { registerMetrics } from './internal/shared.js';
-import type { RedisClusterOptions } from './options.js';
+import type { RedisClusterOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
 
 /** A paged read's limit, checked before it reaches Redis as a `COUNT`. */
@@ -39,6 +41,63 @@ interface Running {
   readonly routing: Routing;
   readonly probe: Probe;
   readonly timers: TimerHandle[];
+}
+
+/** The state shared by the adapter's parts, at `start`. */
+function createShared(o: ResolvedOptions, at: { ctx: ClusterContext; link: Link }): Shared {
+  const { ctx, link } = at;
+  return {
+    o,
+    keys: createKeys(o.keyPrefix),
+    link,
+    ctx,
+    self: ctx.instanceId,
+    m: registerMetrics(ctx),
+    admitted: new Map(),
+    pendingUsers: new Map(),
+    knownDead: new Set(),
+    dirty: false,
+    stopped: false,
+    registered: false,
+    epoch: undefined,
+    drainingAdvertised: false,
+    presence: createPresenceState(),
+    outage: false,
+    purgeAfter: 0,
+    lifecycle:
+      o.lifecycle === undefined
+        ? undefined
+        : createLifecycleWriter({ config: o.lifecycle, link, ctx, keyPrefix: o.keyPrefix }),
+  };
+}
+
+/** The port's methods that also write lifecycle events (when the `lifecycle` option is set). */
+function lifecycleMethods(
+  need: () => Running,
+): Pick<ClusterAdapter, 'admit' | 'release' | 'presenceJoin' | 'presenceLeave'> {
+  return {
+    admit: async (userId, connectionId) => {
+      const { s } = need();
+      const result = await admit(s, userId, connectionId);
+      if (result.admitted) s.lifecycle?.connect(userId, connectionId);
+      return result;
+    },
+    release: (userId, connectionId, close) => {
+      const { s } = need();
+      s.lifecycle?.disconnect(userId, connectionId, close);
+      return release(s, userId, connectionId);
+    },
+    presenceJoin: (threadId, userId, connectionId) => {
+      const { s } = need();
+      s.lifecycle?.join(threadId, userId, connectionId);
+      return presenceJoin(s, { threadId, userId, connectionId });
+    },
+    presenceLeave: (threadId, userId, connectionId) => {
+      const { s } = need();
+      s.lifecycle?.leave(threadId, userId, connectionId);
+      return presenceLeave(s, { threadId, userId, connectionId });
+    },
+  };
 }
 
 /**
@@ -63,25 +122,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
         new WsError('invalid_options', 'redis cluster adapter already started'),
       );
     const link = createLink(o, ctx.clock);
-    const s: Shared = {
-      o,
-      keys: createKeys(o.keyPrefix),
-      link,
-      ctx,
-      self: ctx.instanceId,
-      m: registerMetrics(ctx),
-      admitted: new Map(),
-      pendingUsers: new Map(),
-      knownDead: new Set(),
-      dirty: false,
-      stopped: false,
-      registered: false,
-      epoch: undefined,
-      drainingAdvertised: false,
-      presence: createPresenceState(),
-      outage: false,
-      purgeAfter: 0,
-    };
+    const s = createShared(o, { ctx, link });
     const control = createControl(s);
     serveRemote(control, ctx);
     const routing = createRouting(s, (env) => control.handle(env));
@@ -100,6 +141,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
       beating = true;
       try {
         await tick(s);
+        await s.lifecycle?.flush();
         if (s.registered) onRegistered?.();
         await routing.tick();
       } finally {
@@ -129,6 +171,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
       if (everReady) s.dirty = true;
       everReady = true;
       void beat();
+      void s.lifecycle?.flush();
     });
 
     r.timers.push(ctx.clock.setInterval(() => void beat(), o.heartbeatMs));
@@ -153,6 +196,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
       for (const t of r.timers) r.s.ctx.clock.clear(t);
       r.control.stop();
       if (r.s.link.cmdReady()) {
+        await r.s.lifecycle?.flush();
         try {
           await purgeInstance(r.s, r.s.self, true);
         } catch (err) {
@@ -161,8 +205,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
       }
       await r.s.link.close();
     },
-    admit: (userId, connectionId) => admit(need().s, userId, connectionId),
-    release: (userId, connectionId) => release(need().s, userId, connectionId),
+    ...lifecycleMethods(need),
     onLocalJoin: (scope) => need().routing.join(scope),
     onLocalLeave: (scope) => need().routing.leave(scope),
     publishToUser: (userId, frame) => need().routing.publishToUser(userId, frame),
@@ -184,10 +227,6 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     instances: () => instances(need().s),
     disconnectUser: (userId, close) => disconnectUser(need(), userId, close),
     sendToConnection: (target, frame) => sendToConnection(need(), target, frame),
-    presenceJoin: (threadId, userId, connectionId) =>
-      presenceJoin(need().s, { threadId, userId, connectionId }),
-    presenceLeave: (threadId, userId, connectionId) =>
-      presenceLeave(need().s, { threadId, userId, connectionId }),
     presence: (threadId, page) => presence(need().s, threadId, page),
     presenceCount: (threadId) => presenceCount(need().s, threadId),
     health: () =>

@@ -9,6 +9,7 @@ import type {
 } from '@ws/core';
 import type { ResolvedOptions } from '../options.js';
 import type { Keys } from './keys.js';
+import type { LifecycleWriter } from './lifecycle.js';
 import type { Link } from './link.js';
 
 /** The adapter's metrics (registered into the manager's registry). */
@@ -101,6 +102,8 @@ export interface Shared {
   /** The data epoch last seen (Redis ms), undefined before the first heartbeat. */
   epoch: string | undefined;
   readonly presence: PresenceState;
+  /** The lifecycle events' writer, when the `lifecycle` option is set. */
+  readonly lifecycle: LifecycleWriter | undefined;
 }
 
 /** The member of a user's connection set: `<instanceId>|<connectionId>`. */

@@ -1,0 +1,31 @@
+import { Redis } from 'ioredis';
+
+/** One lifecycle event as a consumer reads it: the stream's fields. */
+export type LifecycleEntry = Readonly<Record<string, string>>;
+
+/** Reads a whole lifecycle stream (XRANGE), oldest first. */
+export async function readLifecycle(port: number, key: string): Promise<LifecycleEntry[]> {
+  const r = new Redis({ port, host: '127.0.0.1' });
+  try {
+    const rows = (await r.xrange(key, '-', '+')) as [string, string[]][];
+    return rows.map(([, fields]) => {
+      const e: Record<string, string> = {};
+      for (let i = 0; i + 1 < fields.length; i += 2)
+        e[fields[i] as string] = fields[i + 1] as string;
+      return e;
+    });
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** De-duplicates by the event's own `id` field (a retried write may appear twice). */
+export function dedupe(entries: readonly LifecycleEntry[]): LifecycleEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    const id = e['id'] ?? '';
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
