@@ -46,9 +46,10 @@ interface Running {
 /** The state shared by the adapter's parts, at `start`. */
 function createShared(o: ResolvedOptions, at: { ctx: ClusterContext; link: Link }): Shared {
   const { ctx, link } = at;
+  const keys = createKeys(o.keyPrefix);
   return {
     o,
-    keys: createKeys(o.keyPrefix),
+    keys,
     link,
     ctx,
     self: ctx.instanceId,
@@ -67,7 +68,13 @@ function createShared(o: ResolvedOptions, at: { ctx: ClusterContext; link: Link 
     lifecycle:
       o.lifecycle === undefined
         ? undefined
-        : createLifecycleWriter({ config: o.lifecycle, link, ctx, keyPrefix: o.keyPrefix }),
+        : createLifecycleWriter({
+            config: o.lifecycle,
+            link,
+            ctx,
+            keyPrefix: o.keyPrefix,
+            connsKey: (i) => keys.lifecycleConns(i),
+          }),
   };
 }
 

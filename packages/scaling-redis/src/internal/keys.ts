@@ -39,6 +39,8 @@ export interface Keys {
   presenceOf(threadId: ThreadId, instanceId: InstanceId): string;
   /** SET of the threads an instance has (or had) presence entries in (a superset). */
   instanceThreads(instanceId: InstanceId): string;
+  /** Lifecycle events: HASH connectionId -> userId of an instance's connections with a `connect`. */
+  lifecycleConns(instanceId: InstanceId): string;
   /** The survivor purging a dead instance (expires: a claimer that dies is replaced). */
   purgeClaim(instanceId: InstanceId): string;
   /** Set by a purge's claim, until the instance (if it comes back) has recovered from it. */
@@ -70,6 +72,7 @@ export function createKeys(prefix: string): Keys {
     presenceUsers: (t) => `${p}{t:${t}}:pu`,
     presenceOf: (t, i) => `${p}{t:${t}}:pi:${i}`,
     instanceThreads: (i) => `${p}{i:${i}}:pthreads`,
+    lifecycleConns: (i) => `${p}{i:${i}}:lconns`,
     purgeClaim: (i) => `${p}{reg}:claim:${i}`,
     purged: (i) => `${p}{reg}:purged:${i}`,
     // Resume tokens are secrets: only their hash appears in key names.

@@ -1,3 +1,4 @@
+import { CloseCode } from '@ws/core';
 import type { ClusterContext, ConnectionId, Counter, InstanceId, ThreadId, UserId } from '@ws/core';
 import type { LifecycleStream } from '../lifecycleStream.js';
 import type { Link } from './link.js';
@@ -18,6 +19,13 @@ export interface LifecycleWriter {
   flush(): Promise<void>;
   /** Events buffered and not yet written. */
   pending(): number;
+  /**
+   * A dead instance's purge (by the survivor that claimed it): a `disconnect` (reason
+   * `instance_lost`) for each of its connections that had a `connect` and no `disconnect`,
+   * written at once (not buffered), then its list deleted. Throws when Redis fails: the purge
+   * is retried and writes them again (same ids).
+   */
+  lost(instanceId: InstanceId): Promise<number>;
 }
 
 /** What the writer needs of the adapter. */
@@ -26,11 +34,15 @@ export interface LifecycleDeps {
   readonly link: Link;
   readonly ctx: ClusterContext;
   readonly keyPrefix: string;
+  /** HASH connectionId -> userId of an instance's connections with a `connect` written. */
+  readonly connsKey: (instanceId: InstanceId) => string;
 }
 
 interface Pending {
   readonly seq: number;
   readonly fields: readonly string[];
+  /** The write to the instance's connection list that goes with the event (`HSET`/`HDEL`). */
+  readonly list?: readonly string[];
 }
 
 /** Events written per round of pipelined `XADD`s (ioredis keeps their order on one connection). */
@@ -52,6 +64,34 @@ function eventFields(e: {
   if (e.threadId !== undefined) f.push('thread', e.threadId);
   if (e.close !== undefined) f.push('code', String(e.close.code), 'reason', e.close.reason);
   return f;
+}
+
+/** Writes the `instance_lost` disconnects of a dead instance's listed connections. */
+async function writeLost(
+  w: { readonly d: LifecycleDeps; readonly key: string; readonly trim: readonly string[] },
+  instanceId: InstanceId,
+): Promise<number> {
+  const { d, key, trim } = w;
+  const list = d.connsKey(instanceId);
+  const flat = (await d.link.call('HGETALL', list)) as string[];
+  const time = d.ctx.clock.now();
+  const writes: Promise<unknown>[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const connectionId = flat[i] as ConnectionId;
+    const fields = eventFields({
+      id: `${connectionId}:disconnect`,
+      type: 'disconnect',
+      connectionId,
+      userId: flat[i + 1] as UserId,
+      instanceId,
+      time,
+      close: { code: CloseCode.abnormal, reason: 'instance_lost' },
+    });
+    writes.push(d.link.call('XADD', key, ...trim, '*', ...fields));
+  }
+  await Promise.all(writes);
+  await d.link.call('DEL', list);
+  return writes.length;
 }
 
 /** Creates the writer of one adapter (state hangs off it, none at module level). */
@@ -84,8 +124,8 @@ export function createLifecycleWriter(d: LifecycleDeps): LifecycleWriter {
     droppedInOutage = 0;
   };
 
-  const push = (fields: readonly string[]): void => {
-    queue.push({ seq: ++seq, fields });
+  const push = (fields: readonly string[], list?: readonly string[]): void => {
+    queue.push({ seq: ++seq, fields, ...(list === undefined ? {} : { list }) });
     if (queue.length > d.config.bufferSize) {
       queue.shift();
       dropped.inc();
@@ -97,11 +137,23 @@ export function createLifecycleWriter(d: LifecycleDeps): LifecycleWriter {
     void flush();
   };
 
+  // A connect is listed before its XADD and a disconnect unlisted after it, both sent in the same
+  // turn (in order on the connection): a crash between them never leaves a connect unanswered.
+  const write = async (p: Pending): Promise<void> => {
+    const [cmd, ...args] = p.list ?? [];
+    const xadd = (): Promise<unknown> => d.link.call('XADD', key, ...trim, '*', ...p.fields);
+    const calls =
+      cmd === undefined
+        ? [xadd()]
+        : cmd === 'HSET'
+          ? [d.link.call(cmd, ...args), xadd()]
+          : [xadd(), d.link.call(cmd, ...args)];
+    await Promise.all(calls);
+  };
+
   const writeBatch = async (): Promise<boolean> => {
     const batch = queue.slice(0, BATCH);
-    const results = await Promise.allSettled(
-      batch.map((p) => d.link.call('XADD', key, ...trim, '*', ...p.fields)),
-    );
+    const results = await Promise.allSettled(batch.map(write));
     let last = 0;
     for (const [i, r] of results.entries()) {
       if (r.status === 'rejected') {
@@ -157,6 +209,7 @@ export function createLifecycleWriter(d: LifecycleDeps): LifecycleWriter {
           type: 'connect',
           ...base(userId, connectionId),
         }),
+        ['HSET', d.connsKey(d.ctx.instanceId), connectionId, userId],
       ),
     disconnect: (userId, connectionId, close) =>
       push(
@@ -166,10 +219,12 @@ export function createLifecycleWriter(d: LifecycleDeps): LifecycleWriter {
           ...base(userId, connectionId),
           close: close ?? { code: 0, reason: '' },
         }),
+        ['HDEL', d.connsKey(d.ctx.instanceId), connectionId],
       ),
     join: membership('join'),
     leave: membership('leave'),
     flush,
     pending: () => queue.length,
+    lost: (instanceId) => writeLost({ d, key, trim }, instanceId),
   };
 }

@@ -108,6 +108,8 @@ export async function purgeInstance(
     for (const userId of users) await reconcileUser(s, { instanceId, userId, keep: [] });
     await s.link.call('DEL', index);
     await purgePresence(s, instanceId);
+    // Before the instance is forgotten: a failure leaves it dead, and the next sweep writes again.
+    if (!force && s.lifecycle !== undefined) await s.lifecycle.lost(instanceId);
     return (
       Number(
         await s.link.run(
