@@ -65,7 +65,11 @@ function currentMessages(data: unknown): string[] {
     evictEnvelope('inst-1', connectionId, 4100),
     controlEnvelope('inst-1', { request: { id: 'r|1', op: 'disconnect-user', args: { data } } }),
     controlEnvelope('inst-1', { reply: { id: 'r|1', result: { data } } }),
-    presenceEnvelope('inst-1', { threadId: 't|1', joins: ['a|b'], leaves: [String(data)] }),
+    presenceEnvelope('inst-1', {
+      threadId: 't|1',
+      joins: ['a|b'],
+      leaves: [JSON.stringify(data) ?? 'null'],
+    }),
     `${presenceEnvelopeHead('inst-1', 't|1')}[],["a\\u007cb"]]`,
   ];
 }
