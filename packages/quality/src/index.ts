@@ -36,4 +36,5 @@ export type {
   RejectRateAlertOptions,
   UserRejectsAlertOptions,
 } from './alerts.js';
-export type { StandardSchemaV1 } from './standardSchema.js';
+/** Core's Standard Schema v1 type (the one copy of the spec's interface in this repository). */
+export type { StandardSchemaV1 } from '@ws/core';

@@ -4,7 +4,7 @@ import type { Gate, GateInput, GateVerdict } from './gate.js';
 import { pass } from './gate.js';
 import { formatIssues } from './internal/formatIssues.js';
 import { isPromiseLike } from './internal/isPromiseLike.js';
-import type { StandardSchemaV1 } from './standardSchema.js';
+import type { StandardSchemaV1 } from '@ws/core';
 import type { ThreadPattern } from './threadPattern.js';
 import { compileThreadPattern } from './threadPattern.js';
 

@@ -1,4 +1,4 @@
-import type { StandardSchemaV1 } from '../standardSchema.js';
+import type { StandardSchemaV1 } from '@ws/core';
 
 function formatPath(prefix: string, path: StandardSchemaV1.Issue['path']): string {
   let out = prefix;

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { z } from 'zod';
-import type { StandardSchemaV1 } from '../standardSchema.js';
+import type { StandardSchemaV1 } from '@ws/core';
 
 /** The same schemas written with one library; tests run once per library. */
 export interface SchemaSet {
