@@ -5,17 +5,13 @@
 import { closeCodeTable, isWireErrorCode } from '@ws/core';
 import { ATTACKER, BYSTANDER_THREAD } from './fuzzActors.js';
 
-/**
- * Close codes an attacker may see: core's table, plus the transport's codes PROTOCOL.md lists
- * (1002 protocol error is sent by `ws` and is not in core's `CloseCode`).
- */
-export const allowedCloseCodes: ReadonlySet<number> = new Set([
-  ...closeCodeTable.map((row) => row.code),
-  1002,
-  1006,
-  1007,
-  1009,
-]);
+/** The transport's close codes PROTOCOL.md lists beside core's table (1002 is sent by `ws`). */
+const transportCloseCodes = Object.freeze([1002, 1006, 1007, 1009]);
+
+/** True for a close code an attacker may see: core's table, or a transport code PROTOCOL.md lists. */
+export function isAllowedCloseCode(code: number): boolean {
+  return transportCloseCodes.includes(code) || closeCodeTable.some((row) => row.code === code);
+}
 
 const field = (f: object, key: string): unknown => (f as Record<string, unknown>)[key];
 
