@@ -56,7 +56,8 @@ export interface RedisClusterOptions {
    */
   readonly probeIntervalMs?: number;
   /**
-   * How long `start` waits for Redis before the instance starts anyway (not ready), in ms.
+   * How long `start` waits for Redis (the instance registered and its subscriber ready with its
+   * channels subscribed) before the instance starts anyway (not ready), in ms.
    * @default 3000
    */
   readonly startTimeoutMs?: number;

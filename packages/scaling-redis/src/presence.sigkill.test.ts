@@ -45,10 +45,8 @@ async function sigkill(port: number | readonly number[], name: string): Promise<
       await n.join(w, 'k1', `${w}-c`);
       await n.join(w, 'k2', `${w}-c`);
     }
-    // s2's subscription to k1 and k2 is made in the background after its join: give it time to
-    // be in place, so s2 hears the joins that follow (on a Redis Cluster a sharded subscribe takes
-    // a slot lookup first).
-    await sleep(500);
+    // No wait here: a started adapter's subscriber is ready, so each join's subscription is in
+    // place when its presenceJoin resolves and both survivors hear every join that follows.
     await s1.join('shared', 'k1', 's1-shared');
     const ports = typeof port === 'number' ? String(port) : port.join(',');
     const child = await startChild('presenceChild.ts', [

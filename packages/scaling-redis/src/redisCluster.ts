@@ -186,7 +186,8 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
 
     return new Promise<void>((resolve) => {
       const timer = ctx.clock.setTimeout(resolve, o.startTimeoutMs);
-      void registered.then(() => {
+      // Started once registered and subscribed: a peer's publication after that reaches us.
+      void Promise.all([registered, routing.subscribed]).then(() => {
         ctx.clock.clear(timer);
         resolve();
       });

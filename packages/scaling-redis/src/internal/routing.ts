@@ -37,6 +37,12 @@ export interface Routing {
   receives(channel: string): boolean;
   /** Offset order of own and foreign thread publications (see `ownOrder.ts`). */
   readonly order: OwnOrder;
+  /**
+   * Settles when the subscriber first became ready and subscribed every channel routed by then
+   * (the control and broadcast channels, and the scopes joined meanwhile): from then on this
+   * instance hears what is published to it. Never rejects.
+   */
+  readonly subscribed: Promise<void>;
   /** Retries what failed while Redis was away (gap checks). Never throws. */
   tick(): Promise<void>;
 }
@@ -52,9 +58,13 @@ export function createRouting(s: Shared, onControl: (env: ControlEnvelope) => vo
     st.active.clear();
     if (st.wasReady) markGaps(st);
   });
+  let onSubscribed: (() => void) | undefined;
+  const subscribed = new Promise<void>((resolve) => (onSubscribed = resolve));
   s.link.onSubscriber('ready', () => {
     st.wasReady = true;
-    void resubscribe(st);
+    void resubscribe(st).then((ok) => {
+      if (ok) onSubscribed?.();
+    });
   });
   s.link.onMessage(createMessageHandler(st, onControl));
 
@@ -71,6 +81,7 @@ export function createRouting(s: Shared, onControl: (env: ControlEnvelope) => vo
     holds: (channel) => st.routes.has(channel) && s.link.subReady(),
     receives: (channel) => st.active.has(channel) && s.link.subReady(),
     order: st.order,
+    subscribed,
     async tick() {
       await runGapChecks(st);
       try {

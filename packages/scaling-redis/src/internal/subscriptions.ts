@@ -6,8 +6,11 @@ import { channelOf } from './routingState.js';
 /** How long a join may take between subscribing its thread and holding a member, in ms. */
 const UNCLAIMED_MS = 30_000;
 
-/** Subscribes every routed channel again (a new subscriber connection), then checks for gaps. */
-export async function resubscribe(st: RoutingState): Promise<void> {
+/**
+ * Subscribes every routed channel again (a new subscriber connection), then checks for gaps.
+ * False when the subscribe failed (the next reconnect tries again).
+ */
+export async function resubscribe(st: RoutingState): Promise<boolean> {
   const { s } = st;
   try {
     const channels = [...st.routes.keys()];
@@ -18,9 +21,10 @@ export async function resubscribe(st: RoutingState): Promise<void> {
     s.ctx.logger.debug('resubscribe failed; waiting for the next reconnect', {
       error: String(err),
     });
-    return;
+    return false;
   }
   await runGapChecks(st);
+  return true;
 }
 
 /** See `Routing.joinPoint`. */
