@@ -26,6 +26,12 @@ export interface LifecycleWriter {
    * is retried and writes them again (same ids).
    */
   lost(instanceId: InstanceId): Promise<number>;
+  /**
+   * Writes this instance's connection list anew from its admitted connections (after Redis lost
+   * its data, or a peer purged this instance): the missing ones listed, the ones no longer here
+   * unlisted. Throws when Redis fails (the registry's reconcile is retried).
+   */
+  relist(admitted: ReadonlyMap<ConnectionId, UserId>): Promise<void>;
 }
 
 /** What the writer needs of the adapter. */
@@ -92,6 +98,32 @@ async function writeLost(
   await Promise.all(writes);
   await d.link.call('DEL', list);
   return writes.length;
+}
+
+/** Pairs listed per `HSET` when a connection list is written anew. */
+const RELIST_CHUNK = 500;
+
+/** See `LifecycleWriter.relist`. */
+async function relist(
+  d: LifecycleDeps,
+  admitted: ReadonlyMap<ConnectionId, UserId>,
+): Promise<void> {
+  const list = d.connsKey(d.ctx.instanceId);
+  const listed = (await d.link.call('HKEYS', list)) as ConnectionId[];
+  // Checked against the live map now, after the read: a connection admitted meanwhile has its
+  // own HSET (listing it again is harmless), one released meanwhile its HDEL.
+  const stale = listed.filter((c) => !admitted.has(c));
+  const writes: Promise<unknown>[] = [];
+  if (stale.length > 0) writes.push(d.link.call('HDEL', list, ...stale));
+  let pairs: string[] = [];
+  for (const [connectionId, userId] of admitted) {
+    pairs.push(connectionId, userId);
+    if (pairs.length < 2 * RELIST_CHUNK) continue;
+    writes.push(d.link.call('HSET', list, ...pairs));
+    pairs = [];
+  }
+  if (pairs.length > 0) writes.push(d.link.call('HSET', list, ...pairs));
+  await Promise.all(writes);
 }
 
 /** Creates the writer of one adapter (state hangs off it, none at module level). */
@@ -226,5 +258,6 @@ export function createLifecycleWriter(d: LifecycleDeps): LifecycleWriter {
     flush,
     pending: () => queue.length,
     lost: (instanceId) => writeLost({ d, key, trim }, instanceId),
+    relist: (admitted) => relist(d, admitted),
   };
 }

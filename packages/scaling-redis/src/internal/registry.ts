@@ -140,6 +140,8 @@ export async function reconcile(s: Shared): Promise<void> {
   }
   const gone = indexed.filter((u) => !byUser.has(u));
   if (gone.length > 0) await s.link.call('SREM', index, ...gone);
+  // The list a survivor writes this instance's `instance_lost` disconnects from, were it to die.
+  await s.lifecycle?.relist(s.admitted);
 }
 
 /** One heartbeat tick: refresh, reconcile when needed, purge dead peers. Never throws. */
