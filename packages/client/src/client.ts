@@ -1,3 +1,4 @@
+import type { Contract, DirectPayload, PayloadOf, ThreadOf, UntypedContract } from './contract.js';
 import { ClientError } from './errors.js';
 import type {
   ClientEventName,
@@ -32,8 +33,11 @@ export interface ClientStats {
   readonly inFlight: number;
 }
 
-/** The client: one logical connection that survives reconnects. */
-export interface Client {
+/**
+ * The client: one logical connection that survives reconnects. With a contract
+ * (`createClient<typeof contract>()`), threads are the contract's and `data` its schemas' types.
+ */
+export interface Client<C extends Contract = UntypedContract> {
   readonly state: ClientState;
   /** The URL of the current (or next) socket, without token or resume token. */
   readonly url: string;
@@ -42,20 +46,23 @@ export interface Client {
   readonly userId: string | undefined;
   readonly instanceId: string | undefined;
   /** Joins a thread (through the server's `authorizeThread`); resolves on `ack`. */
-  join(thread: string): Promise<void>;
+  join(thread: ThreadOf<C>): Promise<void>;
   leave(thread: string): Promise<void>;
   /** Publishes to a joined thread; resolves with the offset the server assigned. */
-  publish(thread: string, data: unknown): Promise<{ readonly offset?: string }>;
+  publish<T extends ThreadOf<C>>(
+    thread: T,
+    data: PayloadOf<C, T>,
+  ): Promise<{ readonly offset?: string }>;
   /** Sends a direct message to a user (through the server's `authorizeDirect`). */
-  direct(to: string, data: unknown): Promise<void>;
+  direct(to: string, data: DirectPayload<C>): Promise<void>;
   /**
    * Fire-and-forget publish for high-rate, losable traffic (typing, cursors): sent without an
    * `id`, so the server writes no `ack`; a refusal still arrives as an `error` event. Sent only
    * while open, never queued: returns false (nothing sent) otherwise.
    */
-  publishVolatile(thread: string, data: unknown): boolean;
+  publishVolatile<T extends ThreadOf<C>>(thread: T, data: PayloadOf<C, T>): boolean;
   /** Fire-and-forget direct message: as {@link Client.publishVolatile}. */
-  directVolatile(to: string, data: unknown): boolean;
+  directVolatile(to: string, data: DirectPayload<C>): boolean;
   /**
    * Watches a thread's presence (joining it when needed, through the server's
    * `authorizePresence`): resolves with its users, then `presence` events follow its changes;
@@ -63,9 +70,15 @@ export interface Client {
    */
   presence(thread: string): Promise<ClientPresence>;
   /** Listens to one thread's messages, joining it when needed. */
-  subscribe(thread: string, listener: (message: ClientMessage) => void): Subscription;
-  on<E extends ClientEventName>(event: E, listener: (payload: ClientEvents[E]) => void): () => void;
-  off<E extends ClientEventName>(event: E, listener: (payload: ClientEvents[E]) => void): void;
+  subscribe<T extends ThreadOf<C>>(
+    thread: T,
+    listener: (message: ClientMessage<PayloadOf<C, T>, T>) => void,
+  ): Subscription;
+  on<E extends ClientEventName>(
+    event: E,
+    listener: (payload: ClientEvents<C>[E]) => void,
+  ): () => void;
+  off<E extends ClientEventName>(event: E, listener: (payload: ClientEvents<C>[E]) => void): void;
   /** The offset of the newest message delivered for a thread. */
   lastOffset(thread: string): string | undefined;
   /** The threads the client holds (joined, joining or restored). */
@@ -84,11 +97,16 @@ function requireThreadArg(thread: string): void {
 
 /**
  * Creates a client for the `wsm.v1` protocol. Connects at once unless `autoConnect: false`.
+ * `createClient<typeof contract>(options)` types it by a contract (types only: nothing of the
+ * contract is needed or checked at run time); without one, threads are strings and `data`
+ * `unknown`.
  *
  * The facade over the client's parts: the link (state and socket), the requests, the threads,
  * the subscriptions, the reconnect state machine, and the routing of inbound frames.
  */
-export function createClient(options: ClientOptions): Client {
+export function createClient<C extends Contract = UntypedContract>(
+  options: ClientOptions,
+): Client<C> {
   const o = resolveOptions(options);
   const emitter = createEmitter<ClientEvents>((err, event) => {
     if (event !== 'error')
@@ -183,7 +201,8 @@ export function createClient(options: ClientOptions): Client {
 
     subscribe(thread, listener) {
       requireThreadArg(thread);
-      return subscriptions.subscribe(thread, listener);
+      // Typed only for the caller: a message's data is whatever arrived.
+      return subscriptions.subscribe(thread, listener as (message: ClientMessage) => void);
     },
 
     on: (event, listener) => emitter.on(event, listener),
@@ -202,5 +221,6 @@ export function createClient(options: ClientOptions): Client {
   };
 
   if (o.autoConnect) void openSocket(connection);
-  return client;
+  // The contract only narrows the types (the untyped client takes every thread and data).
+  return client as unknown as Client<C>;
 }

@@ -1,6 +1,17 @@
 export { createClient } from './client.js';
 export type { Client, ClientStats } from './client.js';
 export type { Subscription } from './subscription.js';
+export type {
+  Contract,
+  ContractSchema,
+  ContractThread,
+  DirectPayload,
+  PatternThread,
+  PayloadOf,
+  PayloadSide,
+  ThreadOf,
+  UntypedContract,
+} from './contract.js';
 export { clientDefaults } from './options.js';
 export type { ClientOptions, ClientTimers, HeartbeatFigures } from './options.js';
 export type {
@@ -9,6 +20,7 @@ export type {
   ClientMessage,
   ClientPresence,
   ClientState,
+  MessageOf,
 } from './events.js';
 export { ClientError, isClientError } from './errors.js';
 export type { ClientErrorCode } from './errors.js';
