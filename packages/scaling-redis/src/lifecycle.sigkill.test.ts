@@ -4,33 +4,45 @@ import type { TestClient } from '../test/harness.js';
 import { connect, createNode, uniquePrefix } from '../test/harness.js';
 import { dedupe, readLifecycle } from '../test/lifecycleRead.js';
 import { lifecycleStream } from './lifecycleStream.js';
-import { createRedisServer, waitFor } from '@ws/testkit';
-import type { RedisServer } from '@ws/testkit';
+import { createLocalRedisCluster, createRedisServer, waitFor } from '@ws/testkit';
+import type { LocalRedisCluster, RedisServer } from '@ws/testkit';
 
 const HEARTBEAT_MS = 500;
 
 let server: RedisServer;
+let cluster: LocalRedisCluster;
 beforeAll(async () => {
   server = await createRedisServer();
-});
+  cluster = await createLocalRedisCluster();
+}, 90_000);
 afterAll(async () => {
-  await server.stop();
+  await Promise.all([server.stop(), cluster.stop()]);
 });
 
-describe('lifecycle events when an instance dies', () => {
-  it('SIGKILL of one of three instances: every connect has exactly one disconnect, the lost ones marked instance_lost', async () => {
-    const prefix = uniquePrefix('lc-kill');
-    const key = `${prefix}lc`;
-    const adapter = { heartbeatMs: HEARTBEAT_MS, lifecycle: lifecycleStream({ stream: 'lc' }) };
-    const survivors = ['lc-s0', 'lc-s1'].map((instanceId) =>
-      createNode(server.port, prefix, { instanceId, adapter }),
-    );
+/**
+ * Two survivors on the Redis at `port` (or the Redis Cluster at `port`, an array) and a child
+ * process (test/lifecycleChild.ts) with six connections in a thread, SIGKILLed: after the purge
+ * every connect has exactly one disconnect, the child's marked `instance_lost`.
+ */
+async function sigkill(port: number | readonly number[], name: string): Promise<void> {
+  const prefix = uniquePrefix(name);
+  const key = `${prefix}lc`;
+  const doomed = `${name}-doomed`;
+  const adapter = { heartbeatMs: HEARTBEAT_MS, lifecycle: lifecycleStream({ stream: 'lc' }) };
+  const survivors = [`${name}-s0`, `${name}-s1`].map((instanceId) =>
+    createNode(port, prefix, { instanceId, adapter }),
+  );
+  let closed = false;
+  try {
     for (const s of survivors)
-      await waitFor(async () => (await s.manager.health()).status === 'ready', { timeoutMs: 5000 });
+      await waitFor(async () => (await s.manager.health()).status === 'ready', {
+        timeoutMs: 15_000,
+        message: `survivor ${s.manager.instanceId} to be ready`,
+      });
     const child = await startChild('lifecycleChild.ts', [
-      String(server.port),
+      typeof port === 'number' ? String(port) : port.join(','),
       prefix,
-      'lc-doomed',
+      doomed,
       String(HEARTBEAT_MS),
       '6',
     ]);
@@ -43,20 +55,33 @@ describe('lifecycle events when an instance dies', () => {
         (await connect(s.manager, `gone-${i}`)).client.close(1000);
       }
       const connects = async (): Promise<number> =>
-        dedupe(await readLifecycle(server.port, key)).filter((e) => e['type'] === 'connect').length;
-      expect(await waitFor(async () => (await connects()) === 10, { timeoutMs: 5000 })).toBe(true);
+        dedupe(await readLifecycle(port, key)).filter((e) => e['type'] === 'connect').length;
+      expect(
+        await waitFor(async () => (await connects()) === 10, {
+          timeoutMs: 15_000,
+          intervalMs: 50,
+          message: 'the 10 connects in the stream',
+        }),
+      ).toBe(true);
       await child.kill();
       const lostWritten = async (): Promise<boolean> => {
-        const events = await readLifecycle(server.port, key);
+        const events = await readLifecycle(port, key);
         return lost.every((c) =>
           events.some((e) => e['connection'] === c && e['type'] === 'disconnect'),
         );
       };
-      expect(await waitFor(lostWritten, { timeoutMs: 3 * HEARTBEAT_MS + 5000 })).toBe(true);
+      expect(
+        await waitFor(lostWritten, {
+          timeoutMs: 3 * HEARTBEAT_MS + 15_000,
+          intervalMs: 50,
+          message: "the killed instance's disconnects in the stream",
+        }),
+      ).toBe(true);
       expect(kept).toHaveLength(2);
+      closed = true;
       await Promise.all(survivors.map((s) => s.close()));
 
-      const events = dedupe(await readLifecycle(server.port, key));
+      const events = dedupe(await readLifecycle(port, key));
       const connected = events.filter((e) => e['type'] === 'connect').map((e) => e['connection']);
       const disconnects = events.filter((e) => e['type'] === 'disconnect');
       expect(connected).toHaveLength(10);
@@ -68,7 +93,7 @@ describe('lifecycle events when an instance dies', () => {
           expect(mine[0]).toMatchObject({
             reason: 'instance_lost',
             code: '1006',
-            instance: 'lc-doomed',
+            instance: doomed,
           });
         } else expect(mine[0]?.['reason']).not.toBe('instance_lost');
       }
@@ -76,5 +101,17 @@ describe('lifecycle events when an instance dies', () => {
     } finally {
       await child.kill();
     }
+  } finally {
+    if (!closed) await Promise.all(survivors.map((s) => s.close()));
+  }
+}
+
+describe('lifecycle events when an instance dies', () => {
+  it('SIGKILL of one of three instances: every connect has exactly one disconnect, the lost ones marked instance_lost', async () => {
+    await sigkill(server.port, 'lc-kill');
+  });
+
+  it('the same on a Redis Cluster (the stream and the connection lists in different slots)', async () => {
+    await sigkill(cluster.ports, 'lc-kill-c');
   });
 });

@@ -5,15 +5,17 @@ import { connect, createNode, uniquePrefix } from '../test/harness.js';
 import type { LifecycleEntry } from '../test/lifecycleRead.js';
 import { dedupe, readLifecycle } from '../test/lifecycleRead.js';
 import { lifecycleStream } from './lifecycleStream.js';
-import { createRedisServer, waitFor } from '@ws/testkit';
-import type { RedisServer } from '@ws/testkit';
+import { createLocalRedisCluster, createRedisServer, waitFor } from '@ws/testkit';
+import type { LocalRedisCluster, RedisServer } from '@ws/testkit';
 
 let server: RedisServer;
+let cluster: LocalRedisCluster;
 beforeAll(async () => {
   server = await createRedisServer();
-});
+  cluster = await createLocalRedisCluster();
+}, 90_000);
 afterAll(async () => {
-  await server.stop();
+  await Promise.all([server.stop(), cluster.stop()]);
 });
 
 const room = 'room' as ThreadId;
@@ -29,15 +31,23 @@ function byConnection(entries: readonly LifecycleEntry[]): Map<string, Lifecycle
 }
 
 async function ready(node: TestNode): Promise<void> {
-  await waitFor(async () => (await node.manager.health()).status === 'ready', { timeoutMs: 5000 });
+  await waitFor(async () => (await node.manager.health()).status === 'ready', {
+    timeoutMs: 15_000,
+    message: `node ${node.manager.instanceId} to be ready`,
+  });
 }
 
-describe('lifecycle events in a Redis Stream', () => {
-  it('connect, join, leave and disconnect of several users on two instances appear in order per connection, with every field', async () => {
-    const prefix = uniquePrefix('lc-order');
-    const lifecycle = lifecycleStream({ stream: 'events' });
-    const a = createNode(server.port, prefix, { instanceId: 'lc-a', adapter: { lifecycle } });
-    const b = createNode(server.port, prefix, { instanceId: 'lc-b', adapter: { lifecycle } });
+/**
+ * Two instances on the Redis at `port` (or the Redis Cluster at `port`, an array): alice, bob,
+ * carol and alice again connect, join, leave and disconnect; the stream has every event of each
+ * connection, in order, with every field.
+ */
+async function order(port: number | readonly number[], name: string): Promise<void> {
+  const prefix = uniquePrefix(name);
+  const lifecycle = lifecycleStream({ stream: 'events' });
+  const a = createNode(port, prefix, { instanceId: `${name}-a`, adapter: { lifecycle } });
+  const b = createNode(port, prefix, { instanceId: `${name}-b`, adapter: { lifecycle } });
+  try {
     await Promise.all([ready(a), ready(b)]);
     const clients: { node: TestNode; user: string; c: TestClient }[] = [];
     for (const [i, user] of ['alice', 'bob', 'carol', 'alice'].entries()) {
@@ -49,11 +59,13 @@ describe('lifecycle events in a Redis Stream', () => {
     for (const { c } of clients) c.client.close(1000, 'bye');
     const key = `${prefix}events`;
     expect(
-      await waitFor(async () => (await readLifecycle(server.port, key)).length === 16, {
-        timeoutMs: 5000,
+      await waitFor(async () => (await readLifecycle(port, key)).length === 16, {
+        timeoutMs: 15_000,
+        intervalMs: 50,
+        message: 'the 16 events in the stream',
       }),
     ).toBe(true);
-    const per = byConnection(dedupe(await readLifecycle(server.port, key)));
+    const per = byConnection(dedupe(await readLifecycle(port, key)));
     expect(per.size).toBe(4);
     for (const { node, user, c } of clients) {
       const events = per.get(c.id) ?? [];
@@ -74,6 +86,17 @@ describe('lifecycle events in a Redis Stream', () => {
       expect(events[2]?.['thread']).toBe('room');
       expect(events[3]).toMatchObject({ code: '1000', reason: 'bye' });
     }
+  } finally {
     await Promise.all([a.close(), b.close()]);
+  }
+}
+
+describe('lifecycle events in a Redis Stream', () => {
+  it('connect, join, leave and disconnect of several users on two instances appear in order per connection, with every field', async () => {
+    await order(server.port, 'lc-order');
+  });
+
+  it('the same on a Redis Cluster (the stream in one slot, the connection lists in the instance slots)', async () => {
+    await order(cluster.ports, 'lc-order-c');
   });
 });

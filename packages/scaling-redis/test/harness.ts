@@ -2,7 +2,7 @@ import type { ConnectionId, Manager, ManagerOptions, ServerFrame, UserId, WsErro
 import { createManager, silentLogger } from '@ws/core';
 import { createMemorySocketPair } from '@ws/core/testing';
 import type { MemoryClient } from '@ws/core/testing';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { RedisClusterOptions } from '../src/options.js';
 import { redisCluster } from '../src/redisCluster.js';
 import { waitFor } from '@ws/testkit';
@@ -10,7 +10,7 @@ import { waitFor } from '@ws/testkit';
 /** One manager on the Redis adapter, with its application client and collected errors. */
 export interface TestNode {
   readonly manager: Manager;
-  readonly redis: Redis;
+  readonly redis: Redis | Cluster;
   readonly errors: { error: WsError; stage: string }[];
   close(drain?: boolean): Promise<void>;
 }
@@ -22,9 +22,22 @@ export interface TestNodeOptions {
   readonly manager?: Partial<ManagerOptions>;
 }
 
-/** A manager with the Redis adapter on `port`, fast heartbeats, everything authorized. */
-export function createNode(port: number, prefix: string, options: TestNodeOptions = {}): TestNode {
-  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+/**
+ * A manager with the Redis adapter on `port`, or on the Redis Cluster of the nodes at `port` (an
+ * array), fast heartbeats, everything authorized.
+ */
+export function createNode(
+  port: number | readonly number[],
+  prefix: string,
+  options: TestNodeOptions = {},
+): TestNode {
+  const redis =
+    typeof port === 'number'
+      ? new Redis({ port, host: '127.0.0.1', lazyConnect: true })
+      : new Cluster(
+          port.map((p) => ({ host: '127.0.0.1', port: p })),
+          { lazyConnect: true },
+        );
   const errors: { error: WsError; stage: string }[] = [];
   const manager = createManager({
     ...(options.instanceId === undefined ? {} : { instanceId: options.instanceId }),

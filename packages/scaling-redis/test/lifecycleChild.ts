@@ -1,14 +1,22 @@
 // A manager with lifecycle events in its own process, for the SIGKILL test.
-// argv: <redis port> <key prefix> <instance id> <heartbeat ms> <connections>
+// argv: <redis port, or the Redis Cluster's ports joined by commas> <key prefix> <instance id>
+// <heartbeat ms> <connections>
 import type { ThreadId, UserId } from '@ws/core';
 import { createManager, silentLogger } from '@ws/core';
 import { createMemorySocketPair } from '@ws/core/testing';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { lifecycleStream } from '../src/lifecycleStream.js';
 import { redisCluster } from '../src/redisCluster.js';
 
 const [port, prefix, instanceId, heartbeatMs, n] = process.argv.slice(2);
-const redis = new Redis({ port: Number(port), host: '127.0.0.1', lazyConnect: true });
+const ports = (port as string).split(',').map(Number);
+const redis =
+  ports.length === 1
+    ? new Redis({ port: ports[0] as number, host: '127.0.0.1', lazyConnect: true })
+    : new Cluster(
+        ports.map((p) => ({ host: '127.0.0.1', port: p })),
+        { lazyConnect: true },
+      );
 const manager = createManager({
   instanceId: instanceId as string,
   cluster: redisCluster({

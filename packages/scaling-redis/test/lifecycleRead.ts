@@ -1,11 +1,20 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 
 /** One lifecycle event as a consumer reads it: the stream's fields. */
 export type LifecycleEntry = Readonly<Record<string, string>>;
 
-/** Reads a whole lifecycle stream (XRANGE), oldest first. */
-export async function readLifecycle(port: number, key: string): Promise<LifecycleEntry[]> {
-  const r = new Redis({ port, host: '127.0.0.1' });
+/**
+ * Reads a whole lifecycle stream (XRANGE), oldest first: from the Redis at `port`, or from the
+ * Redis Cluster of the nodes at `port` (an array).
+ */
+export async function readLifecycle(
+  port: number | readonly number[],
+  key: string,
+): Promise<LifecycleEntry[]> {
+  const r =
+    typeof port === 'number'
+      ? new Redis({ port, host: '127.0.0.1' })
+      : new Cluster(port.map((p) => ({ host: '127.0.0.1', port: p })));
   try {
     const rows = (await r.xrange(key, '-', '+')) as [string, string[]][];
     return rows.map(([, fields]) => {
