@@ -7,12 +7,12 @@ import { connectUser } from './internal/connect.js';
 import { createState } from './internal/createState.js';
 import { disconnectUser } from './internal/disconnect.js';
 import { joinThread, leaveRecord } from './internal/join.js';
-import { settled } from './internal/maybePromise.js';
 import { createPluginContext } from './internal/pluginContext.js';
 import { readPresence, readPresenceCount, trackPresence } from './internal/presence.js';
 import { readHistory } from './internal/readHistory.js';
 import { requireRecord } from './internal/records.js';
 import { outgoing } from './internal/outbound.js';
+import { checkedSend } from './internal/checkedSend.js';
 import { broadcast, sendToConnection, sendToUser } from './internal/sendDirect.js';
 import { sendToThread, threadOutgoing } from './internal/sendThread.js';
 import { clusterStats, findUserPresence, managerHealth, managerStats } from './internal/stats.js';
@@ -46,14 +46,24 @@ export function createManager(options: ManagerOptions = {}): Manager {
       return Promise.resolve();
     },
 
-    sendToUser: (userId, data, o) => settled(() => sendToUser(state, userId, outgoing(data, o))),
+    sendToUser: (userId, data, o) =>
+      checkedSend(state.sendContract, { thread: undefined, data }, () =>
+        sendToUser(state, userId, outgoing(data, o)),
+      ),
     sendToThread: (threadId, data, o) => {
       asThreadId(threadId);
-      return settled(() => sendToThread(state, threadOutgoing(threadId, data, o)));
+      return checkedSend(state.sendContract, { thread: threadId, data }, () =>
+        sendToThread(state, threadOutgoing(threadId, data, o)),
+      );
     },
     sendToConnection: (connectionId, data, o) =>
-      settled(() => sendToConnection(state, connectionId, outgoing(data, o))),
-    broadcast: (data, o) => settled(() => broadcast(state, outgoing(data, o))),
+      checkedSend(state.sendContract, { thread: undefined, data }, () =>
+        sendToConnection(state, connectionId, outgoing(data, o)),
+      ),
+    broadcast: (data, o) =>
+      checkedSend(state.sendContract, { thread: undefined, data }, () =>
+        broadcast(state, outgoing(data, o)),
+      ),
 
     findUser: (userId) => findUserPresence(state, userId),
     history: (threadId, o) => readHistory(state, { threadId, options: o }, started),

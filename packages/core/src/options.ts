@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import type { ClusterAdapter, UserLimitPolicy } from './cluster.js';
 import type { Codec } from './codec.js';
+import type { Contract } from './contractTypes.js';
 import type { WsError } from './errors.js';
 import type { ConnectionId, ThreadId, UserId } from './ids.js';
 import type { Logger } from './logger.js';
@@ -149,6 +150,22 @@ export interface ManagerOptions {
    */
   readonly presence?: PresenceDiffOptions;
   /**
+   * The schemas of this application's messages (`defineContract`). With `validateSends`, server
+   * sends are checked against it; give the same contract to `quality({ contract })` to check
+   * what clients send.
+   * @default none
+   */
+  readonly contract?: Contract;
+  /**
+   * Check the `data` of every `sendToThread`, `sendToUser`, `sendToConnection` and `broadcast`
+   * against `contract` before sending: a thread outside every glob, a direct message without a
+   * direct schema, or data its schema refuses resolves to a failed `SendResult` with
+   * `error.code: 'invalid_message'` (the message names the path), sent to nobody. Needs
+   * `contract`. Off by default: a schema run per send costs CPU on the hot path.
+   * @default false
+   */
+  readonly validateSends?: boolean;
+  /**
    * Receives every background failure; never throws back.
    * @default logs to `logger.error`
    */
@@ -203,6 +220,8 @@ const managerOptionKeys = {
   authorizeDirect: true,
   authorizePresence: true,
   presence: presenceOptionKeys,
+  contract: true,
+  validateSends: true,
   onError: true,
   logger: true,
 } as const satisfies OptionKeys<ManagerOptions>;

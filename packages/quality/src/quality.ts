@@ -1,6 +1,7 @@
 import type { OptionKeys, Plugin, ThreadId } from '@ws/core';
 import { WsError, checkOptionKeys, threadId as toThreadId } from '@ws/core';
 import { checkAlertOptionKeys } from './alerts.js';
+import { contractGate } from './internal/contractGate.js';
 import type { Gate, GateDirection } from './gate.js';
 import { setupQuality } from './internal/setupQuality.js';
 import type { QualityHandle } from './qualityHandle.js';
@@ -32,6 +33,7 @@ function checkGates(gates: readonly Gate[], direction: GateDirection): readonly 
 
 const qualityOptionKeys = {
   inbound: true,
+  contract: true,
   outbound: true,
   operatorsThread: true,
   broadcastAlerts: true,
@@ -49,7 +51,16 @@ const qualityOptionKeys = {
 export function quality(options: QualityOptions = {}): Plugin<QualityHandle> {
   checkOptionKeys<QualityOptions>(options, qualityOptionKeys, 'quality options');
   checkAlertOptionKeys(options.alerts, 'quality options.alerts');
-  const inbound = checkGates(options.inbound ?? qualityDefaults.inbound, 'inbound');
+  const contract = options.contract;
+  if (contract !== undefined && typeof contract.check !== 'function')
+    throw new WsError('invalid_options', 'quality: contract is not one from defineContract');
+  const inbound = checkGates(
+    [
+      ...(contract === undefined ? [] : [contractGate(contract)]),
+      ...(options.inbound ?? qualityDefaults.inbound),
+    ],
+    'inbound',
+  );
   const outbound = checkGates(options.outbound ?? qualityDefaults.outbound, 'outbound');
   const operators: ThreadId | undefined =
     options.operatorsThread === undefined ? undefined : toThreadId(options.operatorsThread);

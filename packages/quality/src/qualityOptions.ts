@@ -1,5 +1,6 @@
 import { CloseCode } from '@ws/core';
 import type { AlertOptions } from './alerts.js';
+import type { Contract } from '@ws/core';
 import type { Gate } from './gate.js';
 
 /** Options of {@link quality}. */
@@ -10,6 +11,14 @@ export interface QualityOptions {
    * @default []
    */
   readonly inbound?: readonly Gate[];
+  /**
+   * The application's contract (`defineContract` from `@ws/core`): every inbound `publish` and
+   * `direct` is checked against it before the `inbound` gates (gate name `contract`); a refusal
+   * is an `invalid_message` error naming the path. The same contract the manager checks its own
+   * sends with (`validateSends`), so there is one list of schemas.
+   * @default none
+   */
+  readonly contract?: Contract;
   /**
    * Gates every outbound message passes, in order, once per send on the sending instance.
    * @default []

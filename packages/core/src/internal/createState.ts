@@ -10,6 +10,7 @@ import type { ManagerOptions } from '../options.js';
 import { checkManagerOptionKeys } from '../options.js';
 import { resolveLimits } from '../resolveLimits.js';
 import { createFrameValidator } from '../validateFrame.js';
+import { sendContract } from './checkedSend.js';
 import { registerCoreMetrics } from './coreMetrics.js';
 import type { ConnRecord, EmitterEvents, ManagerState } from './state.js';
 
@@ -53,6 +54,7 @@ export function createState(options: ManagerOptions): ManagerState {
     m: registerCoreMetrics({ metrics, connections, users, threads }),
     emitter,
     validator: createFrameValidator(),
+    sendContract: sendContract(options),
     connections,
     users,
     threads,

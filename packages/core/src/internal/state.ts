@@ -3,6 +3,7 @@ import type { RefreshCredentials } from '../api.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { ClusterAdapter } from '../cluster.js';
 import type { Codec } from '../codec.js';
+import type { Contract } from '../contractTypes.js';
 import type { WsError } from '../errors.js';
 import type { ManagerEvents } from '../events.js';
 import type { ClientFrame, ErrorFrame } from '../frames.js';
@@ -140,6 +141,8 @@ export interface ManagerState {
   readonly m: CoreMetrics;
   readonly emitter: EventEmitter<EmitterEvents>;
   readonly validator: FrameValidator;
+  /** The contract server sends are checked against (`validateSends`), or undefined. */
+  readonly sendContract: Contract | undefined;
   readonly connections: Map<ConnectionId, ConnRecord>;
   /**
    * Each user's connections here: the record itself while there is one (most users), a `Set`
