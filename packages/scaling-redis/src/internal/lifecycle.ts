@@ -1,6 +1,8 @@
 import { CloseCode } from '@ws/core';
 import type { ClusterContext, ConnectionId, Counter, InstanceId, ThreadId, UserId } from '@ws/core';
 import type { LifecycleStream } from '../lifecycleStream.js';
+import type { Pending } from './lifecycleBatch.js';
+import { writeBatch } from './lifecycleBatch.js';
 import type { Link } from './link.js';
 
 /** What a disconnect knows of its close (core passes it to `release`). */
@@ -42,13 +44,6 @@ export interface LifecycleDeps {
   readonly keyPrefix: string;
   /** HASH connectionId -> userId of an instance's connections with a `connect` written. */
   readonly connsKey: (instanceId: InstanceId) => string;
-}
-
-interface Pending {
-  readonly seq: number;
-  readonly fields: readonly string[];
-  /** The write to the instance's connection list that goes with the event (`HSET`/`HDEL`). */
-  readonly list?: readonly string[];
 }
 
 /** Events written per round of pipelined `XADD`s (ioredis keeps their order on one connection). */
@@ -169,34 +164,15 @@ export function createLifecycleWriter(d: LifecycleDeps): LifecycleWriter {
     void flush();
   };
 
-  // A connect is listed before its XADD and a disconnect unlisted after it, both sent in the same
-  // turn (in order on the connection): a crash between them never leaves a connect unanswered.
-  const write = async (p: Pending): Promise<void> => {
-    const [cmd, ...args] = p.list ?? [];
-    const xadd = (): Promise<unknown> => d.link.call('XADD', key, ...trim, '*', ...p.fields);
-    const calls =
-      cmd === undefined
-        ? [xadd()]
-        : cmd === 'HSET'
-          ? [d.link.call(cmd, ...args), xadd()]
-          : [xadd(), d.link.call(cmd, ...args)];
-    await Promise.all(calls);
-  };
-
-  const writeBatch = async (): Promise<boolean> => {
+  const target = { link: d.link, key, trim };
+  const flushBatch = async (): Promise<boolean> => {
     const batch = queue.slice(0, BATCH);
-    const results = await Promise.allSettled(batch.map(write));
-    let last = 0;
-    for (const [i, r] of results.entries()) {
-      if (r.status === 'rejected') {
-        startOutage(r.reason);
-        break;
-      }
-      last = (batch[i] as Pending).seq;
-    }
+    const { written, error } = await writeBatch(target, batch);
+    if (error !== undefined) startOutage(error);
+    const last = written > 0 ? (batch[written - 1] as Pending).seq : 0;
     // Drops may have shifted the queue meanwhile: remove by sequence, not by index.
     while (queue.length > 0 && (queue[0] as Pending).seq <= last) queue.shift();
-    return results.every((r) => r.status === 'fulfilled');
+    return error === undefined;
   };
 
   async function flush(): Promise<void> {
@@ -205,7 +181,7 @@ export function createLifecycleWriter(d: LifecycleDeps): LifecycleWriter {
     try {
       while (queue.length > 0) {
         if (!d.link.cmdReady()) return startOutage(new Error('redis not ready'));
-        if (!(await writeBatch())) return;
+        if (!(await flushBatch())) return;
       }
       endOutage();
     } catch (err) {
