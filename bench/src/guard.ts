@@ -132,3 +132,14 @@ export function exitCode(
   log(code === 0 ? 'done' : `exit ${code}`);
   return code;
 }
+
+/** Runs a runner's `main` and exits with its code (1, the error on stderr, if it threw). */
+export function runMain(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`${name} failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

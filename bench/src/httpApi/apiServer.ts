@@ -10,12 +10,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createManager, silentLogger, threadId } from '@ws/core';
 import { apiHandler } from '@ws/http-api';
-import { attach } from '@ws/protocols/ws';
 import type { Command } from '../servers/control.js';
-import { serveControl } from '../servers/control.js';
+import { serveManager } from '../servers/serveManager.js';
 import { stamped } from './clock.js';
 import type { PaceResult } from './pace.js';
 import { pace } from './pace.js';
@@ -53,13 +51,6 @@ async function main(): Promise<void> {
     res.end();
   });
   server.keepAliveTimeout = 60_000;
-  const endpoint = attach(manager, {
-    server,
-    path: '/ws',
-    logger: silentLogger(),
-    authenticate: (_req, token) => (token ? { userId: token } : null),
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const thread = threadId(benchThread);
 
   const publish = async (command: Command): Promise<PublishAnswer> => {
@@ -87,16 +78,7 @@ async function main(): Promise<void> {
     return { ...paced, failed, ...(firstError === undefined ? {} : { firstError }) };
   };
 
-  serveControl(
-    (server.address() as AddressInfo).port,
-    async () => {
-      await endpoint.close();
-      await manager.close({ drain: false });
-      server.closeAllConnections();
-      server.close();
-    },
-    { publish },
-  );
+  await serveManager(manager, { publish }, { server });
 }
 
 main().catch((err: unknown) => {

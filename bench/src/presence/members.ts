@@ -58,7 +58,11 @@ function countDiff(tally: Tally, text: string): void {
   } else tally.listDiffs += 1;
 }
 
-function connectMember(
+/**
+ * Connects member `index` (user `memberId(index)`): resolves on its welcome, rejects on an error,
+ * a close before it or after `timeoutMs`.
+ */
+export function connectMember(
   port: number,
   index: number,
   tally: Tally,

@@ -1,20 +1,17 @@
 /**
  * How the presence benchmark reports: medians (min-max) of each variant's figures over the
  * repetitions, side by side, with each presence variant's ratio to the baseline from the same
- * run; the Redis calls per command; each repetition's headline figures.
+ * run; the Redis calls per command; each repetition's headline figures. `summarizeRuns`, `ratio`,
+ * `cell`, `fmt` and `commandsTable` serve the lifecycle benchmark's report too.
  */
+import type { VariantRecord } from '../repetitions.js';
 import type { RunMeta } from '../report.js';
 import type { Figures } from '../scenarios.js';
 import type { Summary } from '../stats.js';
 import { summarize } from '../stats.js';
 import type { Variant } from './plan.js';
 
-export interface VariantRecord {
-  readonly variant: string;
-  readonly rep: number;
-  readonly figures?: Figures;
-  readonly error?: string;
-}
+export type { VariantRecord };
 
 interface Metric {
   readonly key: string;
@@ -60,7 +57,7 @@ export const metrics: readonly Metric[] = [
 export type Summaries = Record<string, Record<string, Summary | undefined>>;
 
 export function summarizeRuns(
-  variants: readonly Variant[],
+  variants: readonly { readonly id: string }[],
   runs: readonly VariantRecord[],
 ): Summaries {
   const out: Summaries = {};
@@ -81,13 +78,13 @@ export function variantLabel(v: Variant): string {
   return `presence, diffs on (${v.watchers.toLocaleString('en-US')} watching)`;
 }
 
-function fmt(v: number | undefined, digits: number): string {
+export function fmt(v: number | undefined, digits: number): string {
   if (v === undefined || !Number.isFinite(v)) return 'n/a';
   if (Math.abs(v) >= 10_000) return Math.round(v).toLocaleString('en-US');
   return v.toFixed(digits);
 }
 
-function cell(s: Summary | undefined, digits: number): string {
+export function cell(s: Summary | undefined, digits: number): string {
   if (!s) return 'n/a';
   if (s.samples.length === 1 || s.min === s.max) return fmt(s.median, digits);
   return `${fmt(s.median, digits)} (${fmt(s.min, digits)}-${fmt(s.max, digits)})`;
@@ -116,22 +113,33 @@ function figuresTable(variants: readonly Variant[], s: Summaries): string[] {
 /** Below this many calls per operation in every variant, a command is summed into "other". */
 const minorCalls = 0.01;
 
-function commandsTable(variants: readonly Variant[], s: Summaries): string[] {
+/** A column of a results table: a variant's id and its heading. */
+export interface Column {
+  readonly id: string;
+  readonly label: string;
+}
+
+/** Redis calls per operation by command, one row per command and phase, one column a variant. */
+export function commandsTable(
+  s: Summaries,
+  columns: readonly Column[],
+  phases: readonly string[],
+): string[] {
   const keys = new Set<string>();
-  for (const v of variants)
+  for (const v of columns)
     for (const k of Object.keys(s[v.id] ?? {})) if (k.includes('_cmd_')) keys.add(k);
-  const header = ['phase: command', ...variants.map(variantLabel)];
+  const header = ['phase: command', ...columns.map((c) => c.label)];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
-  const calls = (v: Variant, k: string): number => s[v.id]?.[k]?.median ?? 0;
-  for (const phase of ['join', 'leave']) {
+  const calls = (v: Column, k: string): number => s[v.id]?.[k]?.median ?? 0;
+  for (const phase of phases) {
     const mine = [...keys].filter((k) => k.startsWith(`${phase}_cmd_`)).sort();
-    const major = mine.filter((k) => variants.some((v) => calls(v, k) >= minorCalls));
+    const major = mine.filter((k) => columns.some((v) => calls(v, k) >= minorCalls));
     const minor = mine.filter((k) => !major.includes(k));
     for (const k of major) {
       const label = `${phase}: ${k.slice(phase.length + 5).toUpperCase()}`;
-      lines.push(`| ${[label, ...variants.map((v) => fmt(calls(v, k), 3))].join(' | ')} |`);
+      lines.push(`| ${[label, ...columns.map((v) => fmt(calls(v, k), 3))].join(' | ')} |`);
     }
-    const other = variants.map((v) =>
+    const other = columns.map((v) =>
       fmt(
         minor.reduce((sum, k) => sum + calls(v, k), 0),
         3,
@@ -143,26 +151,44 @@ function commandsTable(variants: readonly Variant[], s: Summaries): string[] {
   return lines;
 }
 
+/** The line under a report's title: when, how long, where, the load, the versions, the figures. */
+export function runLine(meta: RunMeta, figures: string): string {
+  const load = (l: readonly number[]): string => l.map((x) => x.toFixed(2)).join(' ');
+  return `${meta.startedAt}, ${meta.durationS.toFixed(0)} s; Node ${meta.node}; ${meta.cpus}; load average before ${load(meta.loadBefore)}, after ${load(meta.loadAfter)}. Redis ${meta.versions.redis ?? '?'}, ioredis ${meta.versions.ioredis ?? '?'}. Medians of ${meta.reps} interleaved repetitions, (min-max) in brackets; figures ${figures}.`;
+}
+
+/**
+ * The rows of a table of repetitions: `row` of each run's figures, or its error across
+ * `columns` cells (the rep and variant columns included).
+ */
+export function repRows(
+  runs: readonly VariantRecord[],
+  o: { readonly name: (id: string) => string; readonly columns: number },
+  row: (figures: Figures, prefix: string) => string,
+): string[] {
+  return runs.map((r) => {
+    const prefix = `| ${r.rep + 1} | ${o.name(r.variant)} |`;
+    if (r.figures) return row(r.figures, prefix);
+    const error = (r.error ?? '').split('\n')[0]!.slice(0, 200);
+    return `${prefix} error: ${error} |${' |'.repeat(Math.max(0, o.columns - 3))}`;
+  });
+}
+
 function repsTable(variants: readonly Variant[], runs: readonly VariantRecord[]): string[] {
-  const lines = [
+  const name = (id: string): string => {
+    const v = variants.find((x) => x.id === id);
+    return v ? variantLabel(v) : id;
+  };
+  return [
     '| rep | variant | join: server CPU us | leave: server CPU us | join: Redis calls | leave: Redis calls | heap B / member |',
     '|---|---|---|---|---|---|---|',
+    ...repRows(
+      runs,
+      { name, columns: 7 },
+      (f, prefix) =>
+        `${prefix} ${fmt(f.join_cpu_us, 1)} | ${fmt(f.leave_cpu_us, 1)} | ${fmt(f.join_redis_cmds, 2)} | ${fmt(f.leave_redis_cmds, 2)} | ${fmt(f.heap_b_per_member, 0)} |`,
+    ),
   ];
-  for (const r of runs) {
-    const f = r.figures;
-    const v = variants.find((x) => x.id === r.variant);
-    const name = v ? variantLabel(v) : r.variant;
-    if (!f) {
-      lines.push(
-        `| ${r.rep + 1} | ${name} | error: ${(r.error ?? '').split('\n')[0]!.slice(0, 200)} | | | | |`,
-      );
-      continue;
-    }
-    lines.push(
-      `| ${r.rep + 1} | ${name} | ${fmt(f.join_cpu_us, 1)} | ${fmt(f.leave_cpu_us, 1)} | ${fmt(f.join_redis_cmds, 2)} | ${fmt(f.leave_redis_cmds, 2)} | ${fmt(f.heap_b_per_member, 0)} |`,
-    );
-  }
-  return lines;
 }
 
 export function toMarkdown(
@@ -172,11 +198,10 @@ export function toMarkdown(
   runs: readonly VariantRecord[],
 ): string {
   const s = summarizeRuns(variants, runs);
-  const load = (l: readonly number[]): string => l.map((x) => x.toFixed(2)).join(' ');
   return [
     `# Presence benchmark results (${meta.mode})`,
     '',
-    `${meta.startedAt}, ${meta.durationS.toFixed(0)} s; Node ${meta.node}; ${meta.cpus}; load average before ${load(meta.loadBefore)}, after ${load(meta.loadAfter)}. Redis ${meta.versions.redis ?? '?'}, ioredis ${meta.versions.ioredis ?? '?'}. Medians of ${meta.reps} interleaved repetitions, (min-max) in brackets; figures per join, per leave, per member.`,
+    runLine(meta, 'per join, per leave, per member'),
     '',
     description,
     '',
@@ -186,7 +211,11 @@ export function toMarkdown(
     '',
     '## Redis calls per join / leave, by command (medians; INFO commandstats, scripts included)',
     '',
-    ...commandsTable(variants, s),
+    ...commandsTable(
+      s,
+      variants.map((v) => ({ id: v.id, label: variantLabel(v) })),
+      ['join', 'leave'],
+    ),
     '',
     '## Each repetition',
     '',

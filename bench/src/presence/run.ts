@@ -15,15 +15,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildServers } from '../build.js';
-import { exitCode, guardRun, runContext } from '../guard.js';
+import { exitCode, guardRun, runContext, runMain } from '../guard.js';
 import type { RedisHandle } from '../redis.js';
 import { startRedis } from '../redis.js';
 import { runMeta } from '../versions.js';
-import type { Sizes } from './plan.js';
+import type { Sizes, Variant } from './plan.js';
 import { fullSizes, quickSizes, variants } from './plan.js';
 import type { RedisStats } from './redisStats.js';
 import { redisStats } from './redisStats.js';
-import type { VariantRecord } from './results.js';
+import type { VariantRecord } from '../repetitions.js';
+import { runInterleaved } from '../repetitions.js';
+import type { Figures } from '../scenarios.js';
 import { toMarkdown, variantLabel } from './results.js';
 import { runVariant } from './runVariant.js';
 
@@ -109,29 +111,28 @@ async function main(): Promise<number> {
       redis = await startRedis(registry);
       stats = redisStats(redis.port);
       log(`redis-server on port ${redis.port}; ${sizes.members} members, ${plan.length} variants`);
-      for (let rep = 0; rep < sizes.reps && !guard.hit(); rep++) {
-        for (const v of plan) {
-          const profileDir = args.profile
-            ? `${resultsDir}profiles/presence/${rep}-${v.id}`
-            : undefined;
-          if (profileDir) mkdirSync(profileDir, { recursive: true });
-          try {
-            const f = await runVariant(
-              { registry, buildDir, redisPort: redis.port, redis: stats, sizes, profileDir },
-              v,
-            );
-            runs.push({ variant: v.id, rep, figures: f });
-            log(
-              `rep ${rep + 1}/${sizes.reps} ${variantLabel(v)}: per join ${f.join_cpu_us?.toFixed(1)} us CPU, ${f.join_redis_cmds?.toFixed(2)} Redis calls; per leave ${f.leave_cpu_us?.toFixed(1)} us, ${f.leave_redis_cmds?.toFixed(2)} calls; heap ${f.heap_b_per_member?.toFixed(0)} B / member; diffs ${f.join_diff_frames?.toFixed(2)} frames / join`,
-            );
-          } catch (err) {
-            const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-            runs.push({ variant: v.id, rep, error: message });
-            harnessErrors.push(`${v.id} rep ${rep + 1}: ${message}`);
-            log(`rep ${rep + 1} ${v.id}: ERROR ${message.split('\n')[0]}`);
-          }
-        }
-      }
+      const interleaving = {
+        reps: sizes.reps,
+        variants: plan,
+        hit: guard.hit,
+        runs,
+        harnessErrors,
+        log,
+        line: (v: Variant, f: Figures) =>
+          `${variantLabel(v)}: per join ${f.join_cpu_us?.toFixed(1)} us CPU, ${f.join_redis_cmds?.toFixed(2)} Redis calls; per leave ${f.leave_cpu_us?.toFixed(1)} us, ${f.leave_redis_cmds?.toFixed(2)} calls; heap ${f.heap_b_per_member?.toFixed(0)} B / member; diffs ${f.join_diff_frames?.toFixed(2)} frames / join`,
+      };
+      const port = redis.port;
+      const readings = stats;
+      await runInterleaved(interleaving, (v, rep) => {
+        const profileDir = args.profile
+          ? `${resultsDir}profiles/presence/${rep}-${v.id}`
+          : undefined;
+        if (profileDir) mkdirSync(profileDir, { recursive: true });
+        return runVariant(
+          { registry, buildDir, redisPort: port, redis: readings, sizes, profileDir },
+          v,
+        );
+      });
     },
     async () => {
       stats?.close();
@@ -163,12 +164,4 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(
-      `bench:presence failed: ${err instanceof Error ? err.stack : String(err)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runMain('bench:presence', main);

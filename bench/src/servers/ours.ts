@@ -3,13 +3,11 @@
  * @ws/scaling-redis when BENCH_REDIS_PORT is set. Limits are raised to benchmark sizes; the
  * defaults are production defaults, not benchmark ceilings.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ClusterAdapter } from '@ws/core';
 import { createManager, silentLogger } from '@ws/core';
 import { heartbeat } from '@ws/heartbeat';
-import { attach } from '@ws/protocols/ws';
-import { envNumber, serveControl } from './control.js';
+import { envNumber } from './control.js';
+import { serveManager } from './serveManager.js';
 
 async function main(): Promise<void> {
   const redisPort = envNumber('BENCH_REDIS_PORT', 0);
@@ -47,32 +45,8 @@ async function main(): Promise<void> {
     manager.use(heartbeat({ intervalMs, timeoutMs: Math.min(intervalMs * 0.9, 20_000) }));
   };
   if (heartbeatMs > 0) startHeartbeat(heartbeatMs);
-  const server = createServer();
-  const endpoint = attach(manager, {
-    server,
-    path: '/ws',
-    logger: silentLogger(),
-    authenticate: (_req, token) => (token ? { userId: token } : null),
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  if (cluster) {
-    // Wait (bounded) until the cluster adapter reports ready.
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const health = await manager.health();
-      if (health.status === 'ready') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  const port = (server.address() as AddressInfo).port;
-  serveControl(
-    port,
-    async () => {
-      await endpoint.close();
-      await manager.close({ drain: false });
-      server.close();
-      await quitRedis();
-    },
+  await serveManager(
+    manager,
     {
       heartbeat: (command) => {
         startHeartbeat(Number(command.intervalMs));
@@ -83,6 +57,7 @@ async function main(): Promise<void> {
         return { connections: s.connections };
       },
     },
+    { close: quitRedis },
   );
 }
 

@@ -4,11 +4,9 @@
  * Spawned by the runner like the benchmark servers (its own process, `--expose-gc`), answering
  * `gc-rss`, `heap-snapshot` and `stats` on the control channel.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createManager, localCluster, silentLogger } from '@ws/core';
-import { attach } from '@ws/protocols/ws';
-import { envNumber, serveControl } from '../servers/control.js';
+import { envNumber } from '../servers/control.js';
+import { serveManager } from '../servers/serveManager.js';
 
 async function main(): Promise<void> {
   const ttlMs = envNumber('SOAK_TTL_MS', 5_000);
@@ -20,34 +18,17 @@ async function main(): Promise<void> {
     onError: (err, info) => process.stderr.write(`soak onError ${info.stage}: ${err.message}\n`),
     cluster: localCluster({ historyTtlMs: ttlMs }),
   });
-  const server = createServer();
-  const endpoint = attach(manager, {
-    server,
-    path: '/ws',
-    logger: silentLogger(),
-    authenticate: (_req, token) => (token ? { userId: token } : null),
+  await serveManager(manager, {
+    stats: () => {
+      const s = manager.getStats();
+      return {
+        connections: s.connections,
+        users: s.users,
+        threads: s.threads,
+        rss: process.memoryUsage().rss,
+      };
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  serveControl(
-    port,
-    async () => {
-      await endpoint.close();
-      await manager.close({ drain: false });
-      server.close();
-    },
-    {
-      stats: () => {
-        const s = manager.getStats();
-        return {
-          connections: s.connections,
-          users: s.users,
-          threads: s.threads,
-          rss: process.memoryUsage().rss,
-        };
-      },
-    },
-  );
 }
 
 main().catch((err: unknown) => {
