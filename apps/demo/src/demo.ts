@@ -8,19 +8,13 @@ import { heartbeat } from '@ws/heartbeat';
 import { apiHandler } from '@ws/http-api';
 import type { ApiHandler } from '@ws/http-api';
 import { attach } from '@ws/protocols/ws';
-import {
-  memoryRateLimitStore,
-  quality,
-  rateLimitGate,
-  redisRateLimitStore,
-  schemaGate,
-} from '@ws/quality';
+import { memoryRateLimitStore, quality, rateLimitGate, redisRateLimitStore } from '@ws/quality';
 import { redisCluster } from '@ws/scaling-redis';
 import { Redis } from 'ioredis';
 import { createAccessRules } from './access.js';
 import type { DemoConfig } from './config.js';
+import { chatMessageProblem, contract } from './contract.js';
 import { createRoutes } from './http.js';
-import { chatDataProblem, frameSchemas } from './schemas.js';
 import { createTokenService } from './token.js';
 import { buildWebBundle } from './webBundle.js';
 
@@ -111,6 +105,9 @@ export async function startDemo(
 
   const rules = createAccessRules(config.adminUsers);
   const manager = createManager({
+    // What messages carry (src/contract.ts); the server's own sends are checked too.
+    contract,
+    validateSends: true,
     authorizeThread: rules.authorizeThread,
     authorizeDirect: rules.authorizeDirect,
     // Members see who is online in their threads (the page's "online:" line).
@@ -122,6 +119,8 @@ export async function startDemo(
   manager.use(heartbeat({ preset: config.heartbeatPreset }));
   manager.use(
     quality({
+      // Every `publish` and `direct` is checked against the contract first.
+      contract,
       inbound: [
         rateLimitGate({
           perConnection: { perSecond: 10, burst: 30 },
@@ -131,8 +130,6 @@ export async function startDemo(
               ? memoryRateLimitStore()
               : redisRateLimitStore({ client: redis, prefix: `${config.redisPrefix}rl:` }),
         }),
-        // A schema per client frame type; `publish` and `direct` carry `{ text }`.
-        schemaGate({ frames: frameSchemas }),
       ],
       operatorsThread: 'ops:quality',
     }),
@@ -148,7 +145,11 @@ export async function startDemo(
       : apiHandler(manager, {
           keys: config.apiKeys,
           path: API_PATH,
-          validate: { publish: chatDataProblem, send: chatDataProblem, broadcast: chatDataProblem },
+          validate: {
+            publish: chatMessageProblem,
+            send: chatMessageProblem,
+            broadcast: chatMessageProblem,
+          },
         });
   const tokens = createTokenService({ secret: config.secret, ttlMs: config.tokenTtlMs });
   let draining = false;

@@ -1,4 +1,5 @@
 import type { Client, ClientPresence } from '@ws/client';
+import type { ChatContract } from '../contract.js';
 
 /** One line of a conversation: a message, or a note from the page itself (`system`). */
 export interface ChatLine {
@@ -57,7 +58,7 @@ export interface ChatPage {
   /** By {@link Conversation.key}, in the order they were opened. */
   readonly conversations: Map<string, Conversation>;
   /** The client and user once signed in; the conversation shown. */
-  readonly session: { client?: Client; user?: string; active?: string };
+  readonly session: { client?: Client<ChatContract>; user?: string; active?: string };
 }
 
 /** Finds the page's elements (throws when one is missing); no conversation yet, nobody signed in. */

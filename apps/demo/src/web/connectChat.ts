@@ -1,6 +1,7 @@
 import { createClient } from '@ws/client';
 import type { Client, ClientOptions } from '@ws/client';
 import { msgpackCodec } from '@ws/client/msgpack';
+import type { ChatContract } from '../contract.js';
 import type { ChatPage } from './chatPage.js';
 import { append, conversation, describeError, notify, setState, showPresence } from './chatView.js';
 import { login } from './login.js';
@@ -24,7 +25,7 @@ function textOf(data: unknown): string {
 }
 
 /** Shows the client's connection states on the page. */
-function showStates(page: ChatPage, client: Client): void {
+function showStates(page: ChatPage, client: Client<ChatContract>): void {
   client.on('connecting', ({ url, attempt }) =>
     setState(page, 'connecting', `${new URL(url).host} (attempt ${attempt + 1})`),
   );
@@ -50,7 +51,7 @@ function showStates(page: ChatPage, client: Client): void {
 }
 
 /** Adds received messages to their conversations, and a note where a resume lost messages. */
-function showMessages(page: ChatPage, client: Client): void {
+function showMessages(page: ChatPage, client: Client<ChatContract>): void {
   client.on('message', (m) => {
     const text = textOf(m.data);
     if (m.thread !== undefined) {
@@ -77,7 +78,7 @@ function showMessages(page: ChatPage, client: Client): void {
  * Connects to this page's `/ws` as `chatLogin.user`; the client signs in again by itself when the
  * token expires, and its states, messages and errors show on the page.
  */
-export function connectChat(page: ChatPage, chatLogin: ChatLogin): Client {
+export function connectChat(page: ChatPage, chatLogin: ChatLogin): Client<ChatContract> {
   const { user, token, protocol } = chatLogin;
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const options: ClientOptions = {
@@ -87,7 +88,8 @@ export function connectChat(page: ChatPage, chatLogin: ChatLogin): Client {
     protocol,
     ...(protocol === 'msgpack' ? { codec: msgpackCodec() } : {}),
   };
-  const client = createClient(options);
+  // Typed by the server's contract (a type-only import: none of it is bundled).
+  const client = createClient<ChatContract>(options);
   showStates(page, client);
   showMessages(page, client);
   // Who is online in each open thread: kept by the client from the server's diffs.
