@@ -10,7 +10,9 @@ let cluster: LocalRedisCluster;
 let admin: Redis;
 beforeAll(async () => {
   cluster = await createLocalRedisCluster();
-  admin = new Redis({ port: cluster.ports[0], host: '127.0.0.1' });
+  const [port] = cluster.ports;
+  if (port === undefined) throw new Error('the local Redis Cluster has no node');
+  admin = new Redis({ port, host: '127.0.0.1' });
 }, 90_000);
 afterAll(async () => {
   admin.disconnect();
