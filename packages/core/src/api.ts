@@ -6,31 +6,14 @@ import type { Clock } from './clock.js';
 import type { ClusterHealth, InstanceInfo, MaybePromise, ThreadPresence } from './cluster.js';
 import type { Codec } from './codec.js';
 import type { Connection, InboundMiddleware, OutboundMiddleware } from './connection.js';
+import type { Contract } from './contractTypes.js';
 import type { ManagerEventName, ManagerListener } from './events.js';
 import type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from './ids.js';
 import type { Logger } from './logger.js';
+import type { ManagerSends } from './managerSends.js';
 import type { MetricsRegistry } from './metrics.js';
 import type { ResolvedLimits } from './options.js';
-import type { SendResult } from './sendResult.js';
 import type { SocketLike } from './socket.js';
-
-/** Options of a send. */
-export interface SendOptions {
-  /**
-   * The sender shown in `from`; `null` for messages the application sends itself.
-   * @default null
-   */
-  readonly from?: UserId | null;
-}
-
-/** Options of a thread send. */
-export interface ThreadSendOptions extends SendOptions {
-  /**
-   * Connections that must not receive this message (e.g. the one that sent it).
-   * @default none
-   */
-  readonly except?: ConnectionId | readonly ConnectionId[];
-}
 
 /** Options of `connectUser`. */
 export interface ConnectOptions {
@@ -209,8 +192,13 @@ export interface ManagerHealth {
   readonly connections: number;
 }
 
-/** The one source of truth for connections, users, threads and message semantics. */
-export interface Manager {
+/**
+ * The one source of truth for connections, users, threads and message semantics. `C` is the
+ * contract its sends and `message` event are typed by (`createManager({ contract })`); the
+ * default, `Contract` itself (no contract), takes any thread id and any data, as without
+ * contracts. A typed manager is a `Manager`: pass it wherever one is expected.
+ */
+export interface Manager<C extends Contract = Contract> extends ManagerSends<C> {
   readonly instanceId: InstanceId;
   readonly state: 'running' | 'draining' | 'closed';
   readonly metrics: MetricsRegistry;
@@ -221,14 +209,6 @@ export interface Manager {
   /** Joins a connection to a thread (server side: no `authorizeThread`). */
   joinThread(connectionId: ConnectionId, threadId: ThreadId): Promise<void>;
   leaveThread(connectionId: ConnectionId, threadId: ThreadId): Promise<void>;
-  sendToUser(userId: UserId, data: unknown, options?: SendOptions): Promise<SendResult>;
-  sendToThread(threadId: ThreadId, data: unknown, options?: ThreadSendOptions): Promise<SendResult>;
-  sendToConnection(
-    connectionId: ConnectionId,
-    data: unknown,
-    options?: SendOptions,
-  ): Promise<SendResult>;
-  broadcast(data: unknown, options?: SendOptions): Promise<SendResult>;
   findUser(userId: UserId): Promise<UserPresence | null>;
   /**
    * A page of the thread's kept messages after `after` (or from the oldest kept), oldest first,
@@ -255,9 +235,9 @@ export interface Manager {
    */
   disconnectUser(userId: UserId, options?: DisconnectOptions): Promise<number>;
   health(): Promise<ManagerHealth>;
-  on<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): () => void;
-  once<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): () => void;
-  off<E extends ManagerEventName>(event: E, listener: ManagerListener<E>): void;
+  on<E extends ManagerEventName>(event: E, listener: ManagerListener<E, C>): () => void;
+  once<E extends ManagerEventName>(event: E, listener: ManagerListener<E, C>): () => void;
+  off<E extends ManagerEventName>(event: E, listener: ManagerListener<E, C>): void;
   use<H>(plugin: Plugin<H>): H;
   close(options?: CloseOptions): Promise<void>;
 }

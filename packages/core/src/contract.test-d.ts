@@ -14,7 +14,8 @@ import type { ThreadId } from './ids.js';
 import { threadId } from './ids.js';
 import type { StandardSchemaV1 } from './standardSchema.js';
 
-const contract = defineContract({
+/** The contract of these type tests; manager.contract.test-d.ts types a manager with it. */
+export const contract = defineContract({
   threads: {
     'chat:*': z.object({ text: z.string() }),
     'chat:*:typing': z.boolean(),

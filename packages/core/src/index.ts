@@ -16,10 +16,9 @@ export type {
   RefreshCredentials,
   RefreshedCredentials,
   WelcomeFields,
-  SendOptions,
-  ThreadSendOptions,
   UserPresence,
 } from './api.js';
+export type { ManagerSends, SendOptions, ThreadSendOptions } from './managerSends.js';
 export { historyDefaults, managerDefaults } from './options.js';
 export { presenceDefaults, presencePageDefaults } from './presenceOptions.js';
 export type { PresenceDiffOptions } from './presenceOptions.js';
@@ -31,6 +30,7 @@ export type {
 } from './options.js';
 export type { SendResult, DropCause } from './sendResult.js';
 export type {
+  ClientFrameOf,
   DisconnectInfo,
   DroppedInfo,
   ErrorInfo,

@@ -17,10 +17,17 @@ import { broadcast, sendToConnection, sendToUser } from './internal/sendDirect.j
 import { sendToThread, threadOutgoing } from './internal/sendThread.js';
 import { clusterStats, findUserPresence, managerHealth, managerStats } from './internal/stats.js';
 import { startSweep } from './internal/sweep.js';
+import type { Contract } from './contractTypes.js';
 import type { ManagerOptions } from './options.js';
 
-/** Creates a manager: one isolated registry of connections, with its own timers and metrics. */
-export function createManager(options: ManagerOptions = {}): Manager {
+/**
+ * Creates a manager: one isolated registry of connections, with its own timers and metrics.
+ * With `contract`, the manager is typed by it (`Manager<typeof contract>`: its sends and
+ * `message` event); without, it is a plain `Manager`.
+ */
+export function createManager<C extends Contract = Contract>(
+  options: ManagerOptions<C> = {},
+): Manager<C> {
   const state = createState(options);
   const { emitter } = state;
   trackPresence(state);
@@ -99,5 +106,7 @@ export function createManager(options: ManagerOptions = {}): Manager {
       return closing;
     },
   };
+  // The one implementation takes any data, so it is every Manager<C>: the contract only narrows
+  // what callers may pass.
   return manager;
 }

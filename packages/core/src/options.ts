@@ -21,8 +21,11 @@ export interface AuthorizeContext {
   readonly restoring?: boolean;
 }
 
-/** Options of `createManager`. Every limit has a documented default in {@link managerDefaults}. */
-export interface ManagerOptions {
+/**
+ * Options of `createManager`. Every limit has a documented default in {@link managerDefaults}.
+ * `C` is the type of `contract`, which types the manager (`Manager<C>`).
+ */
+export interface ManagerOptions<C extends Contract = Contract> {
   /**
    * This instance's id; embedded in every connection id. Must be unique in a cluster.
    * @default a random 64-bit hex id
@@ -152,10 +155,10 @@ export interface ManagerOptions {
   /**
    * The schemas of this application's messages (`defineContract`). With `validateSends`, server
    * sends are checked against it; give the same contract to `quality({ contract })` to check
-   * what clients send.
+   * what clients send. Its type types the manager's sends and `message` event.
    * @default none
    */
-  readonly contract?: Contract;
+  readonly contract?: C;
   /**
    * Check the `data` of every `sendToThread`, `sendToUser`, `sendToConnection` and `broadcast`
    * against `contract` before sending: a thread outside every glob, a direct message without a

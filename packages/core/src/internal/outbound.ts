@@ -1,4 +1,4 @@
-import type { SendOptions } from '../api.js';
+import type { SendOptions } from '../managerSends.js';
 import type { DeliveryTarget } from '../cluster.js';
 import { WsError } from '../errors.js';
 import type { ServerFrame } from '../frames.js';

@@ -1,4 +1,4 @@
-import type { ThreadSendOptions } from '../api.js';
+import type { ThreadSendOptions } from '../managerSends.js';
 import type { MaybePromise, ThreadPublishOutcome } from '../cluster.js';
 import { toWsError } from '../errors.js';
 import type { MessageFrame } from '../frames.js';
