@@ -30,6 +30,8 @@ declare const client: Client<C>;
 declare const untyped: Client;
 /** A thread id known only as a string. */
 declare const someThread: string;
+/** Data that fits every payload type, so a case with it checks the thread alone. */
+declare const anyData: never;
 
 /** Compiles only when A and B are assignable to each other. */
 type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -76,6 +78,16 @@ describe('a typed client', () => {
   });
 
   it('refuses a thread outside every pattern', () => {
+    // `never` data fits any payload: only the thread is checked here.
+    // @ts-expect-error: no pattern matches dm:1
+    void client.publish('dm:1', anyData);
+    // @ts-expect-error: 'chat' is not 'chat:' plus anything
+    client.publishVolatile('chat', anyData);
+    // @ts-expect-error: a plain string could be any thread
+    void client.publish(someThread, anyData);
+    // @ts-expect-error: a ThreadId built from a plain string too
+    client.publishVolatile(threadId(someThread), anyData);
+    // The same threads with data: the payload (never outside every glob) fails too.
     // @ts-expect-error: no pattern matches dm:1
     void client.publish('dm:1', { text: 'hi' });
     // @ts-expect-error: 'chat' is not 'chat:' plus anything

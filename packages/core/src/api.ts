@@ -238,13 +238,22 @@ export interface Manager<C extends Contract = Contract> extends ManagerSends<C> 
   on<E extends ManagerEventName>(event: E, listener: ManagerListener<E, C>): () => void;
   once<E extends ManagerEventName>(event: E, listener: ManagerListener<E, C>): () => void;
   off<E extends ManagerEventName>(event: E, listener: ManagerListener<E, C>): void;
-  use<H>(plugin: Plugin<H>): H;
+  /**
+   * Runs a plugin's `setup` once and returns its handle. A plugin written inline gets a
+   * `PluginContext<C>` (its middleware and `manager` typed by the contract); a generic
+   * `Plugin<H>` (written for any manager) fits too.
+   */
+  use<H>(plugin: Plugin<H, C>): H;
   close(options?: CloseOptions): Promise<void>;
 }
 
-/** What a plugin's `setup` receives. */
-export interface PluginContext {
-  readonly manager: Manager;
+/**
+ * What a plugin's `setup` receives, from a manager typed by contract `C`: `manager` is that
+ * `Manager<C>`, `inbound` and `outbound` middleware see frames typed by `C`. The default,
+ * `Contract` (untyped), is what a generic plugin (`Plugin<H>`) gets.
+ */
+export interface PluginContext<C extends Contract = Contract> {
+  readonly manager: Manager<C>;
   readonly metrics: MetricsRegistry;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -252,8 +261,8 @@ export interface PluginContext {
     err: unknown,
     info: { readonly stage: string; readonly connectionId?: ConnectionId },
   ): void;
-  inbound(middleware: InboundMiddleware): void;
-  outbound(middleware: OutboundMiddleware): void;
+  inbound(middleware: InboundMiddleware<C>): void;
+  outbound(middleware: OutboundMiddleware<C>): void;
   connections(): IterableIterator<Connection>;
   getConnection(id: ConnectionId): Connection | undefined;
   /** Emits a plugin event on the manager; names carry the plugin's prefix (`heartbeat:timeout`). */
@@ -271,8 +280,11 @@ export interface PluginContext {
 /** Fields a plugin adds to the `welcome` frame: values the connection's codec can encode. */
 export type WelcomeFields = Readonly<Record<string, unknown>>;
 
-/** A plugin: `manager.use(plugin)` runs `setup` once and returns its handle. */
-export interface Plugin<Handle = void> {
+/**
+ * A plugin: `manager.use(plugin)` runs `setup` once and returns its handle. `C` is the contract
+ * its context is typed by; the default, `Contract`, makes a plugin for any manager, typed or not.
+ */
+export interface Plugin<Handle = void, C extends Contract = Contract> {
   readonly name: string;
-  setup(ctx: PluginContext): Handle;
+  setup(ctx: PluginContext<C>): Handle;
 }

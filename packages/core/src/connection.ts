@@ -1,8 +1,10 @@
 /** What plugins and listeners see of a connection, and the middleware types that receive it. */
 import type { DeliveryTarget } from './cluster.js';
+import type { Contract } from './contractTypes.js';
 import type { WireErrorCode } from './errors.js';
 import type { ClientFrame, RequestId, ServerFrame } from './frames.js';
 import type { ConnectionId, ThreadId, UserId } from './ids.js';
+import type { ClientFrameOf, ServerFrameOf } from './contractFrames.js';
 
 /**
  * A read-only view of one connection, given to plugins and event listeners. Per-connection plugin
@@ -36,16 +38,47 @@ export interface Connection {
   ping(): void;
 }
 
-/** Inbound middleware: call (and return or await) `next()` to pass the frame on; return without it to consume it. */
-export type InboundMiddleware = (
-  connection: Connection,
-  frame: ClientFrame,
-  next: (frame?: ClientFrame) => void | Promise<void>,
-) => void | Promise<void>;
+/**
+ * Inbound middleware: call (and return or await) `next()` to pass the frame on; return without it
+ * to consume it. On a manager typed by contract `C` its frames are `ClientFrameOf<C>` (what the
+ * `message` event gets; they hold once `quality({ contract })` has checked them, so register
+ * after it). `next` takes any `ClientFrame`, typed or not: a replacement frame is not checked
+ * against the contract. `C` = `Contract`: any `ClientFrame`, as before.
+ */
+export type InboundMiddleware<C extends Contract = Contract> = FrameMiddleware<
+  Connection,
+  ClientFrameOf<Measured<C>>,
+  ClientFrame
+>;
 
-/** Outbound middleware: runs once per send, on the sending instance, before encoding. */
-export type OutboundMiddleware = (
-  target: DeliveryTarget,
-  frame: ServerFrame,
-  next: (frame?: ServerFrame) => void | Promise<void>,
+/**
+ * Outbound middleware: runs once per send, on the sending instance, before encoding. On a
+ * manager typed by contract `C` its frames are `ServerFrameOf<C>` (`message` data typed by the
+ * thread's glob or the direct schema); `next` takes any `ServerFrame`. `C` = `Contract`: any
+ * `ServerFrame`, as before.
+ */
+export type OutboundMiddleware<C extends Contract = Contract> = FrameMiddleware<
+  DeliveryTarget,
+  ServerFrameOf<Measured<C>>,
+  ServerFrame
+>;
+
+/**
+ * `C` itself, as a mapped type. `ClientFrameOf` and `ServerFrameOf` test `[Contract] extends [C]`,
+ * which TypeScript's variance measurement takes for invariant, so a middleware of `Contract` would
+ * never be compared with one of a typed contract member by member (and a generic `Plugin` would
+ * not fit a typed manager). Through a mapped type the measurement is marked unreliable and
+ * TypeScript compares the frames themselves.
+ */
+type Measured<C extends Contract> = { readonly [K in keyof C]: C[K] };
+
+/**
+ * A middleware over frames `F` of a wire type `W`: `next` takes any `W` (the pipeline does), so
+ * middleware typed by a contract and untyped middleware stay comparable, which keeps a typed
+ * manager a `Manager` and a generic `Plugin` usable on one.
+ */
+type FrameMiddleware<T, F extends W, W> = (
+  to: T,
+  frame: F,
+  next: (frame?: W) => void | Promise<void>,
 ) => void | Promise<void>;

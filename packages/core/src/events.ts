@@ -1,11 +1,10 @@
 import type { PresenceChange } from './cluster.js';
 import type { WsError } from './errors.js';
-import type { Contract, ContractThread, DirectPayload, PatternThread } from './contractTypes.js';
-import type { ClientFrame, DirectFrame, PublishFrame } from './frames.js';
+import type { ClientFrameOf } from './contractFrames.js';
+import type { Contract } from './contractTypes.js';
 import type { ConnectionId, ThreadId, UserId } from './ids.js';
 import type { Connection } from './connection.js';
 import type { DropCause } from './sendResult.js';
-import type { StandardSchemaV1 } from './standardSchema.js';
 
 /** Why and by whom a connection ended. */
 export interface DisconnectInfo {
@@ -34,33 +33,6 @@ export interface ErrorInfo {
   readonly stage: string;
   readonly connectionId?: ConnectionId;
 }
-
-/** A `publish` frame of one glob's entry: its thread type and its schema's (input) type. */
-type PublishOf<E> = E extends ContractThread
-  ? Omit<PublishFrame, 'thread' | 'data'> & {
-      readonly thread: PatternThread<E['pattern']>;
-      readonly data: StandardSchemaV1.InferInput<E['schema']>;
-    }
-  : never;
-
-/** A `direct` frame of a contract with a `direct` schema (none without one). */
-type DirectOf<C extends Contract> = [DirectPayload<C>] extends [never]
-  ? never
-  : Omit<DirectFrame, 'data'> & { readonly data: DirectPayload<C> };
-
-/**
- * A client frame as the `message` event gives it under contract `C`: `publish` frames one
- * member per glob (narrow on `frame.thread` or the `data`), `direct` frames with the direct
- * schema's type (none without one), the other frames as they are. `ClientFrame` itself for an
- * untyped manager. The types hold when inbound frames are checked against the same contract
- * (`quality({ contract })` from `@ws/quality`, a gate that runs before this event); without
- * that check clients can send anything.
- */
-export type ClientFrameOf<C extends Contract> = [Contract] extends [C]
-  ? ClientFrame
-  : | Exclude<ClientFrame, PublishFrame | DirectFrame>
-    | PublishOf<C['threads'][number]>
-    | DirectOf<C>;
 
 /**
  * The manager's events and their arguments, with `message` typed by contract `C`. Plugins emit

@@ -30,7 +30,6 @@ export type {
 } from './options.js';
 export type { SendResult, DropCause } from './sendResult.js';
 export type {
-  ClientFrameOf,
   DisconnectInfo,
   DroppedInfo,
   ErrorInfo,
@@ -148,6 +147,7 @@ export { memoryHubDefaults } from './memoryHub.js';
 export type { MemoryHubOptions, MemoryAdapterOptions } from './memoryHub.js';
 
 export type { Connection, InboundMiddleware, OutboundMiddleware } from './connection.js';
+export type { ClientFrameOf, ServerFrameOf } from './contractFrames.js';
 
 export { createMetricsRegistry } from './metricsRegistry.js';
 export { defaultBuckets } from './metrics.js';

@@ -13,7 +13,8 @@ import { defineContract } from './contract.js';
 // chat:* { text }, chat:*:typing boolean, ops:** { level, at? }, lobby string; direct { to }.
 import { contract } from './contract.test-d.js';
 import type { Contract, ThreadOf } from './contractTypes.js';
-import type { ClientFrameOf, ManagerListener } from './events.js';
+import type { ClientFrameOf } from './contractFrames.js';
+import type { ManagerListener } from './events.js';
 import type { ClientFrame, PublishFrame } from './frames.js';
 import type { ConnectionId, ThreadId, UserId } from './ids.js';
 import { threadId } from './ids.js';
