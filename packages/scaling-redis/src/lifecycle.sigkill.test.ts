@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startChild } from '../test/childProcess.js';
 import type { TestClient } from '../test/harness.js';
 import { connect, createNode, uniquePrefix } from '../test/harness.js';
 import { dedupe, readLifecycle } from '../test/lifecycleRead.js';
+import { useRedisTargets } from '../test/redisTargets.js';
 import { lifecycleStream } from './lifecycleStream.js';
-import { createLocalRedisCluster, createRedisServer, waitFor } from '@ws/testkit';
-import type { LocalRedisCluster, RedisServer } from '@ws/testkit';
+import { waitFor } from '@ws/testkit';
 
 const HEARTBEAT_MS = 500;
 
-let server: RedisServer;
-let cluster: LocalRedisCluster;
-beforeAll(async () => {
-  server = await createRedisServer();
-  cluster = await createLocalRedisCluster();
-}, 90_000);
-afterAll(async () => {
-  await Promise.all([server.stop(), cluster.stop()]);
-});
+const redis = useRedisTargets();
 
 /**
  * Two survivors on the Redis at `port` (or the Redis Cluster at `port`, an array) and a child
@@ -108,10 +100,10 @@ async function sigkill(port: number | readonly number[], name: string): Promise<
 
 describe('lifecycle events when an instance dies', () => {
   it('SIGKILL of one of three instances: every connect has exactly one disconnect, the lost ones marked instance_lost', async () => {
-    await sigkill(server.port, 'lc-kill');
+    await sigkill(redis.server().port, 'lc-kill');
   });
 
   it('the same on a Redis Cluster (the stream and the connection lists in different slots)', async () => {
-    await sigkill(cluster.ports, 'lc-kill-c');
+    await sigkill(redis.cluster().ports, 'lc-kill-c');
   });
 });

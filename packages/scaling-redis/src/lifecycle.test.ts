@@ -1,22 +1,14 @@
 import type { ThreadId } from '@ws/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestClient, TestNode } from '../test/harness.js';
 import { connect, createNode, uniquePrefix } from '../test/harness.js';
 import type { LifecycleEntry } from '../test/lifecycleRead.js';
 import { dedupe, readLifecycle } from '../test/lifecycleRead.js';
+import { useRedisTargets } from '../test/redisTargets.js';
 import { lifecycleStream } from './lifecycleStream.js';
-import { createLocalRedisCluster, createRedisServer, waitFor } from '@ws/testkit';
-import type { LocalRedisCluster, RedisServer } from '@ws/testkit';
+import { waitFor } from '@ws/testkit';
 
-let server: RedisServer;
-let cluster: LocalRedisCluster;
-beforeAll(async () => {
-  server = await createRedisServer();
-  cluster = await createLocalRedisCluster();
-}, 90_000);
-afterAll(async () => {
-  await Promise.all([server.stop(), cluster.stop()]);
-});
+const redis = useRedisTargets();
 
 const room = 'room' as ThreadId;
 const FIELDS = ['id', 'type', 'connection', 'user', 'instance', 'time'];
@@ -93,10 +85,10 @@ async function order(port: number | readonly number[], name: string): Promise<vo
 
 describe('lifecycle events in a Redis Stream', () => {
   it('connect, join, leave and disconnect of several users on two instances appear in order per connection, with every field', async () => {
-    await order(server.port, 'lc-order');
+    await order(redis.server().port, 'lc-order');
   });
 
   it('the same on a Redis Cluster (the stream in one slot, the connection lists in the instance slots)', async () => {
-    await order(cluster.ports, 'lc-order-c');
+    await order(redis.cluster().ports, 'lc-order-c');
   });
 });

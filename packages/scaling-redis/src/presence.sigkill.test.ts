@@ -1,24 +1,16 @@
 import type { ThreadId, UserId } from '@ws/core';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startChild } from '../test/childProcess.js';
 import { uniquePrefix } from '../test/harness.js';
 import type { PresenceNode } from '../test/presenceNode.js';
 import { counter, presenceNode } from '../test/presenceNode.js';
-import { createLocalRedisCluster, createRedisServer, sleep, waitFor } from '@ws/testkit';
-import type { LocalRedisCluster, RedisServer } from '@ws/testkit';
+import { useRedisTargets } from '../test/redisTargets.js';
+import { sleep, waitFor } from '@ws/testkit';
 
 const HEARTBEAT_MS = 300;
 
-let server: RedisServer;
-let cluster: LocalRedisCluster;
-beforeAll(async () => {
-  server = await createRedisServer();
-  cluster = await createLocalRedisCluster();
-}, 90_000);
-afterAll(async () => {
-  await Promise.all([server.stop(), cluster.stop()]);
-});
+const redis = useRedisTargets();
 
 /** Every leave a context heard for a thread, sorted (duplicates kept). */
 function leaves(node: PresenceNode, threadId: string): string[] {
@@ -115,11 +107,11 @@ async function sigkill(port: number | readonly number[], name: string): Promise<
 
 describe('presence: an instance killed with SIGKILL', () => {
   it("has its users' leaves published once by the survivor that claims the purge, heard once by each survivor; presence keeps only live connections", async () => {
-    await sigkill(server.port, 'psk');
+    await sigkill(redis.server().port, 'psk');
   });
 
   it('the same on a Redis Cluster (sharded pub/sub, the thread set in the instance slot)', async () => {
-    await sigkill(cluster.ports, 'pskc');
+    await sigkill(redis.cluster().ports, 'pskc');
   });
 });
 
@@ -127,9 +119,12 @@ describe('presence on a Redis Cluster', () => {
   it('a join sends one EVALSHA and one SADD, a leave one EVALSHA (MONITOR on every node)', async () => {
     const prefix = uniquePrefix('pcmds');
     const quiet = { heartbeatMs: 60_000, probeIntervalMs: 60_000 };
-    const a = await presenceNode(cluster.ports, prefix, { instanceId: 'pcmds-a', adapter: quiet });
+    const a = await presenceNode(redis.cluster().ports, prefix, {
+      instanceId: 'pcmds-a',
+      adapter: quiet,
+    });
     const monitors = await Promise.all(
-      cluster.ports.map((port) => new Redis({ port, host: '127.0.0.1' }).monitor()),
+      redis.cluster().ports.map((port) => new Redis({ port, host: '127.0.0.1' }).monitor()),
     );
     const sent: string[] = [];
     for (const m of monitors)

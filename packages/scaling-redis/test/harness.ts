@@ -2,7 +2,8 @@ import type { ConnectionId, Manager, ManagerOptions, ServerFrame, UserId, WsErro
 import { createManager, silentLogger } from '@ws/core';
 import { createMemorySocketPair } from '@ws/core/testing';
 import type { MemoryClient } from '@ws/core/testing';
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { redisClient } from './redisClient.js';
 import type { RedisClusterOptions } from '../src/options.js';
 import { redisCluster } from '../src/redisCluster.js';
 import { waitFor } from '@ws/testkit';
@@ -31,13 +32,7 @@ export function createNode(
   prefix: string,
   options: TestNodeOptions = {},
 ): TestNode {
-  const redis =
-    typeof port === 'number'
-      ? new Redis({ port, host: '127.0.0.1', lazyConnect: true })
-      : new Cluster(
-          port.map((p) => ({ host: '127.0.0.1', port: p })),
-          { lazyConnect: true },
-        );
+  const redis = redisClient(port, { lazyConnect: true });
   const errors: { error: WsError; stage: string }[] = [];
   const manager = createManager({
     ...(options.instanceId === undefined ? {} : { instanceId: options.instanceId }),

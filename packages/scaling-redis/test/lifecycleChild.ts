@@ -4,19 +4,15 @@
 import type { ThreadId, UserId } from '@ws/core';
 import { createManager, silentLogger } from '@ws/core';
 import { createMemorySocketPair } from '@ws/core/testing';
-import { Cluster, Redis } from 'ioredis';
+import { redisClient } from './redisClient.js';
 import { lifecycleStream } from '../src/lifecycleStream.js';
 import { redisCluster } from '../src/redisCluster.js';
 
 const [port, prefix, instanceId, heartbeatMs, n] = process.argv.slice(2);
 const ports = (port as string).split(',').map(Number);
-const redis =
-  ports.length === 1
-    ? new Redis({ port: ports[0] as number, host: '127.0.0.1', lazyConnect: true })
-    : new Cluster(
-        ports.map((p) => ({ host: '127.0.0.1', port: p })),
-        { lazyConnect: true },
-      );
+const redis = redisClient(ports.length === 1 ? (ports[0] as number) : ports, {
+  lazyConnect: true,
+});
 const manager = createManager({
   instanceId: instanceId as string,
   cluster: redisCluster({

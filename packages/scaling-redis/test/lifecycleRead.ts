@@ -1,4 +1,4 @@
-import { Cluster, Redis } from 'ioredis';
+import { redisClient } from './redisClient.js';
 
 /** One lifecycle event as a consumer reads it: the stream's fields. */
 export type LifecycleEntry = Readonly<Record<string, string>>;
@@ -11,10 +11,7 @@ export async function readLifecycle(
   port: number | readonly number[],
   key: string,
 ): Promise<LifecycleEntry[]> {
-  const r =
-    typeof port === 'number'
-      ? new Redis({ port, host: '127.0.0.1' })
-      : new Cluster(port.map((p) => ({ host: '127.0.0.1', port: p })));
+  const r = redisClient(port);
   try {
     const rows = (await r.xrange(key, '-', '+')) as [string, string[]][];
     return rows.map(([, fields]) => {

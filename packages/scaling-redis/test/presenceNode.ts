@@ -6,7 +6,7 @@ import type {
   ThreadId,
   UserId,
 } from '@ws/core';
-import { Cluster, Redis } from 'ioredis';
+import { redisClient } from './redisClient.js';
 import type { RedisClusterOptions } from '../src/options.js';
 import { redisCluster } from '../src/redisCluster.js';
 import type { FakeContext } from './fakeContext.js';
@@ -44,13 +44,7 @@ export async function presenceNode(
   prefix: string,
   options: { instanceId: string; adapter?: Partial<Omit<RedisClusterOptions, 'redis'>> },
 ): Promise<PresenceNode> {
-  const redis =
-    typeof port === 'number'
-      ? new Redis({ port, host: '127.0.0.1', lazyConnect: true })
-      : new Cluster(
-          port.map((p) => ({ host: '127.0.0.1', port: p })),
-          { lazyConnect: true },
-        );
+  const redis = redisClient(port, { lazyConnect: true });
   const adapter = redisCluster({
     redis,
     keyPrefix: prefix,
