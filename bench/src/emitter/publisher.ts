@@ -2,7 +2,8 @@
  * The emitter benchmark's publisher: a process with no sockets that publishes through Redis to
  * the instances, as a job worker would. BENCH_EMITTER_KIND `ours`: `createEmitter` from
  * `@ws/scaling-redis` (thread messages appended to history with an offset, as an instance's);
- * `sio`: `@socket.io/redis-emitter` (`emitter.to(room).emit(...)`, fire and forget). Same control
+ * `sio`: `@socket.io/redis-emitter` (`emitter.to(room).emit(...)`, fire and forget); `raw`: a bare
+ * ioredis `PUBLISH` to the raw ws servers' relay channel. Same control
  * channel as the servers (`cpu-start` / `cpu-stop` measure this process), plus `send` (one
  * phase, answered once every send of it went out and Redis answered).
  */
@@ -74,6 +75,33 @@ async function sioSender(redis: Redis, keyPrefix: string, layout: Layout): Promi
   };
 }
 
+/**
+ * The bare baseline: one fire-and-forget `PUBLISH` per send on the raw ws servers' one relay
+ * channel (no history, no offset, no checks), the frame built with one `JSON.stringify`.
+ */
+function rawSender(redis: Redis, keyPrefix: string, layout: Layout): Sender {
+  const channel = `${keyPrefix}:relay`;
+  return {
+    send(phase, seq) {
+      const data = payloadOf(seq);
+      if (phase.target === 'users') {
+        const frame = JSON.stringify({ type: 'message', from: null, data });
+        void redis.publish(channel, `emitter\n@${userName(userOf(layout, seq))}\n${frame}`);
+      } else {
+        const thread = threadName(threadOf(layout, seq));
+        const frame = JSON.stringify({ type: 'message', thread, from: null, data });
+        void redis.publish(channel, `emitter\n${thread}\n${frame}`);
+      }
+    },
+    async flush() {
+      // Redis answers in order: this PING comes back after every publish before it.
+      await redis.ping();
+      return { failed: 0, unheard: 0 };
+    },
+    close: async () => {},
+  };
+}
+
 async function runPhase(sender: Sender, phase: Phase): Promise<Record<string, unknown>> {
   let failed = 0;
   let unheard = 0;
@@ -125,8 +153,10 @@ async function main(): Promise<void> {
       ? await oursSender(redis, keyPrefix, layout)
       : kind === 'sio'
         ? await sioSender(redis, keyPrefix, layout)
-        : undefined;
-  if (!sender) throw new Error(`BENCH_EMITTER_KIND must be ours or sio, not ${String(kind)}`);
+        : kind === 'raw'
+          ? rawSender(redis, keyPrefix, layout)
+          : undefined;
+  if (!sender) throw new Error(`BENCH_EMITTER_KIND must be ours, raw or sio, not ${String(kind)}`);
   let busy = false;
   serveControl(
     0,

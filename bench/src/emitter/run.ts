@@ -1,12 +1,13 @@
 /**
  * `pnpm bench:emitter [--quick] [--reps N] [--profile]`
  *
- * A publisher process with no sockets (ours: `createEmitter`; Socket.IO: `@socket.io/redis-emitter`)
- * publishes to users and to threads (rooms) of N clients spread over two server instances (ours
- * + `@ws/scaling-redis`; Socket.IO + `@socket.io/redis-adapter`), each its own process, over one
+ * A publisher process with no sockets (ours: `createEmitter`; Socket.IO: `@socket.io/redis-emitter`;
+ * the raw baseline: a bare ioredis `PUBLISH`) publishes to users and to threads (rooms) of N
+ * clients spread over two server instances (ours + `@ws/scaling-redis`; Socket.IO +
+ * `@socket.io/redis-adapter`; raw ws + one ioredis relay channel), each its own process, over one
  * redis-server this runner starts on a free 127.0.0.1 port. Figure: total CPU of the two
  * instances and the publisher per delivered message (Redis reported beside it), paced (one send
- * per timer turn) and in bursts, stacks interleaved (ours, Socket.IO, ours, ...). Every client
+ * per timer turn) and in bursts, stacks interleaved (ours, raw, Socket.IO, ours, ...). Every client
  * counts every sequence number: a lost, duplicated or misdelivered message is reported and makes
  * the run exit 3 (for ours). Writes results/emitter.{md,json} (quick: results/quick.emitter.*).
  */
@@ -28,7 +29,7 @@ import { runMeta } from '../versions.js';
 import type { Layout, Phase } from './plan.js';
 import { memberOf, threadName, threadOf, userOf, wallMs } from './plan.js';
 
-type Kind = 'ours' | 'sio';
+type Kind = 'ours' | 'raw' | 'sio';
 
 interface Sizes {
   readonly reps: number;
@@ -67,7 +68,8 @@ const fullSizes: Sizes = {
       name: 'threads_paced',
       target: 'threads',
       mode: 'paced',
-      count: 200,
+      // 5 s: at 2 s the per-repetition ratio ranged 0.93-1.24 (wake-ups dominate a paced phase).
+      count: 500,
       batch: 1,
       intervalMs: 10,
     },
@@ -123,6 +125,22 @@ function procCpuUs(pid: number | undefined): number {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after "pid (comm) ".
     return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Voluntary context switches of a process's main thread (/proc/<pid>/status): one per time the
+ * event loop went to sleep and was woken, the fixed cost that dominates a paced phase.
+ */
+function procWakeups(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const m = /^voluntary_ctxt_switches:\s+(\d+)$/m.exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
+    return m ? Number(m[1]) : Number.NaN;
   } catch {
     return Number.NaN;
   }
@@ -227,11 +245,13 @@ async function measure(kind: Kind, stack: Stack, sizes: Sizes): Promise<Figures>
       });
       await Promise.all(measured.map((s) => s.cpuStart()));
       const redis0 = procCpuUs(stack.redisPid);
+      const wakeups0 = measured.map((s) => procWakeups(s.pid));
       const t0 = performance.now();
       const answer = await stack.publisher.request('send', { phase }, 120_000);
       await done;
       const [pub, ...inst] = await Promise.all(measured.map((s) => s.cpuStop()));
       const redisUs = procCpuUs(stack.redisPid) - redis0;
+      const wakeups = measured.map((s, k) => procWakeups(s.pid) - wakeups0[k]!);
       onDelivered = () => {};
       const got = delivered - before;
       const sent = answer.value as { failed: number; unheard: number; firstError?: string };
@@ -247,6 +267,9 @@ async function measure(kind: Kind, stack: Stack, sizes: Sizes): Promise<Figures>
       figures[`${name}_inst_us_per_msg`] = instUs / per;
       figures[`${name}_emitter_us_per_msg`] = pub!.cpuUs / per;
       figures[`${name}_redis_us_per_msg`] = redisUs / per;
+      figures[`${name}_emitter_wakeups_per_send`] = wakeups[0]! / phase.count;
+      figures[`${name}_inst_wakeups_per_send`] =
+        wakeups.slice(1).reduce((s, n) => s + n, 0) / phase.count;
       figures[`${name}_msgs_per_s`] =
         got / (((lastAt > t0 ? lastAt : performance.now()) - t0) / 1000);
       figures[`${name}_p50_ms`] = lat.p(50) / 1000;
@@ -293,6 +316,18 @@ function metricsFor(sizes: Sizes): MetricDef[] {
         ratio: true,
         digits: 2,
       },
+      {
+        key: `${p.name}_inst_wakeups_per_send`,
+        label: `${what}: event-loop wake-ups per send (2 instances)`,
+        ratio: true,
+        digits: 2,
+      },
+      {
+        key: `${p.name}_emitter_wakeups_per_send`,
+        label: `${what}: event-loop wake-ups per send (emitter)`,
+        ratio: true,
+        digits: 2,
+      },
       { key: `${p.name}_msgs_per_s`, label: `${what}: delivered msgs/s`, ratio: true, digits: 0 },
       { key: `${p.name}_p50_ms`, label: `${what}: latency p50 ms`, digits: 2 },
       { key: `${p.name}_p99_ms`, label: `${what}: latency p99 ms`, digits: 2 },
@@ -327,12 +362,12 @@ function targetsFor(sizes: Sizes): TargetDef[] {
   ];
 }
 
-/** ours / Socket.IO of each repetition (the two runs of one repetition are neighbours in time). */
-function pairRatios(runs: readonly RunRecord[], key: string): number[] {
+/** ours / `against` of each repetition (the runs of one repetition are neighbours in time). */
+function pairRatios(runs: readonly RunRecord[], key: string, against: Kind): number[] {
   const out: number[] = [];
   for (const r of runs) {
     if (r.server !== 'ours' || !r.figures) continue;
-    const s = runs.find((x) => x.server === 'sio' && x.rep === r.rep && x.figures);
+    const s = runs.find((x) => x.server === against && x.rep === r.rep && x.figures);
     const a = r.figures[key];
     const b = s?.figures?.[key];
     if (a !== undefined && b !== undefined && b > 0) out.push(a / b);
@@ -355,7 +390,7 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const base = args.quick ? quickSizes : fullSizes;
   const sizes: Sizes = { ...base, reps: args.reps ?? base.reps };
-  const kinds: readonly Kind[] = ['ours', 'sio'];
+  const kinds: readonly Kind[] = ['ours', 'raw', 'sio'];
   const { resultsDir, registry, started, loadBefore, harnessErrors, runs, log } =
     runContext('emitter');
   const outName = args.quick ? 'quick.emitter' : 'emitter';
@@ -363,11 +398,11 @@ async function main(): Promise<number> {
   const def: ScenarioMeta = {
     id: 'emitter',
     title: `Emitter to ${users} clients over 2 instances + Redis`,
-    description: `A publisher process with no sockets (ours: \`createEmitter\`, thread messages appended to history with an offset; Socket.IO: \`@socket.io/redis-emitter\`) sends ~100-byte messages to single users (one delivery each, alternating between the instances) and to ${threads} threads / rooms of ${users / threads} members each (half on each instance). Paced: one send per timer turn; burst: a batch of sends in one event-loop turn, then wait for Redis to answer them. CPU: \`process.cpuUsage()\` of both instances and the publisher, per delivered message; redis-server's CPU (from /proc) is shown beside it, not in the total.`,
+    description: `A publisher process with no sockets (ours: \`createEmitter\`, thread messages appended to history with an offset; raw: one fire-and-forget \`PUBLISH\` per send on the one channel every raw ws instance hears, no history; Socket.IO: \`@socket.io/redis-emitter\`) sends ~100-byte messages to single users (one delivery each, alternating between the instances) and to ${threads} threads / rooms of ${users / threads} members each (half on each instance). Paced: one send per timer turn; burst: a batch of sends in one event-loop turn, then wait for Redis to answer them. CPU: \`process.cpuUsage()\` of both instances and the publisher, per delivered message; redis-server's CPU (from /proc) is shown beside it, not in the total.`,
     servers: kinds,
     labels: {
       ours: 'ours: scaling-redis + createEmitter',
-      raw: '-',
+      raw: 'raw ws + ioredis relay (no history)',
       sio: 'Socket.IO: redis-adapter + redis-emitter',
     },
     metrics: metricsFor(sizes),
@@ -386,20 +421,25 @@ async function main(): Promise<number> {
     });
     const pairs = sizes.phases.map((p) => {
       const key = `${p.name}_cpu_us_per_msg`;
+      const ratios = pairRatios(runs, key, 'sio');
+      const rawRatios = pairRatios(runs, key, 'raw');
       return {
         phase: p.name,
-        ratios: pairRatios(runs, key),
-        median: summarize(pairRatios(runs, key)),
+        ratios,
+        median: summarize(ratios),
+        rawRatios,
+        rawMedian: summarize(rawRatios),
       };
     });
+    const cell = (m: ReturnType<typeof summarize>, ratios: readonly number[]): string =>
+      `${m ? `${m.median.toFixed(2)}x (${m.min.toFixed(2)}-${m.max.toFixed(2)})` : 'n/a'} | ${ratios.map((r) => r.toFixed(2)).join(', ')}`;
     const lines = [
-      '## Ours / Socket.IO per repetition (total CPU per delivered message)',
+      '## Ours / Socket.IO and ours / raw per repetition (total CPU per delivered message)',
       '',
-      '| phase | median of the per-repetition ratios (min-max) | each repetition |',
-      '|---|---|---|',
+      '| phase | ours / Socket.IO: median of the per-repetition ratios (min-max) | each repetition | ours / raw: median (min-max) | each repetition |',
+      '|---|---|---|---|---|',
       ...pairs.map(
-        (x) =>
-          `| ${x.phase} | ${x.median ? `${x.median.median.toFixed(2)}x (${x.median.min.toFixed(2)}-${x.median.max.toFixed(2)})` : 'n/a'} | ${x.ratios.map((r) => r.toFixed(2)).join(', ')} |`,
+        (x) => `| ${x.phase} | ${cell(x.median, x.ratios)} | ${cell(x.rawMedian, x.rawRatios)} |`,
       ),
       '',
     ];
@@ -416,7 +456,9 @@ async function main(): Promise<number> {
       log(`${mark} ${t.name}: ${t.value === undefined ? 'n/a' : t.value.toFixed(2)} (${t.limit})`);
     }
     for (const x of pairs)
-      log(`${x.phase}: per-repetition ratios ${x.ratios.map((r) => r.toFixed(2)).join(' ')}`);
+      log(
+        `${x.phase}: per-repetition ours/sio ${x.ratios.map((r) => r.toFixed(2)).join(' ')}, ours/raw ${x.rawRatios.map((r) => r.toFixed(2)).join(' ')}`,
+      );
   };
 
   const guard = guardRun({ registry, deadlineMs: sizes.deadlineMs, harnessErrors, log, write });

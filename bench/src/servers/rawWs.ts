@@ -3,7 +3,9 @@
  * `JSON.parse` per inbound frame, one `JSON.stringify` per outbound message and one `ws.send`
  * per recipient. Heartbeat: the classic `ws` ping sweep (terminate who did not answer the last
  * ping, then ping everyone). With BENCH_REDIS_PORT set it relays publications through Redis
- * pub/sub (ioredis) to the other instances.
+ * pub/sub (ioredis) to the other instances, on one channel every instance hears: a message is
+ * `origin \n target \n frame`, the target a thread or `@user` (the emitter benchmark's raw
+ * publisher sends to users that way).
  */
 import { createServer } from 'node:http';
 import type { Buffer } from 'node:buffer';
@@ -53,7 +55,10 @@ async function main(): Promise<void> {
       const a = message.indexOf('\n');
       const b = message.indexOf('\n', a + 1);
       if (message.slice(0, a) === origin) return;
-      deliverLocal(message.slice(a + 1, b), message.slice(b + 1));
+      const target = message.slice(a + 1, b);
+      if (target.charCodeAt(0) === 64 /* @ */)
+        users.get(target.slice(1))?.ws.send(message.slice(b + 1));
+      else deliverLocal(target, message.slice(b + 1));
     });
     relay = (thread, text) => {
       void pub.publish(channel, `${origin}\n${thread}\n${text}`);
