@@ -3,8 +3,7 @@
  * share. Types only; `createManager` (manager.ts) builds the one implementation.
  */
 import type { Clock } from './clock.js';
-import type { ClusterHealth, InstanceInfo, MaybePromise, ThreadPresence } from './cluster.js';
-import type { Codec } from './codec.js';
+import type { ClusterHealth, InstanceInfo, ThreadPresence } from './cluster.js';
 import type { Connection, InboundMiddleware, OutboundMiddleware } from './connection.js';
 import type { Contract } from './contractTypes.js';
 import type { ManagerEventName, ManagerListener } from './events.js';
@@ -13,57 +12,11 @@ import type { Logger } from './logger.js';
 import type { ManagerSends } from './managerSends.js';
 import type { MetricsRegistry } from './metrics.js';
 import type { ResolvedLimits } from './options.js';
+import type { ReceiveRequest, ReceiveResult } from './remoteTypes.js';
+import type { ConnectOptions } from './connectOptions.js';
 import type { SocketLike } from './socket.js';
 
-/** Options of `connectUser`. */
-export interface ConnectOptions {
-  /**
-   * The connection's codec (chosen from the negotiated subprotocol).
-   * @default the manager's codec (JSON)
-   */
-  readonly codec?: Codec;
-  /**
-   * Application context, visible to plugins and authorization callbacks.
-   * @default {}
-   */
-  readonly context?: Readonly<Record<string, unknown>>;
-  /**
-   * When the credentials expire (ms since epoch); the connection is then closed with 4102.
-   * @default never
-   */
-  readonly expiresAt?: number;
-  /**
-   * A resume token from an earlier `welcome`, to restore that session's thread memberships.
-   * @default none
-   */
-  readonly resumeToken?: string;
-  /**
-   * Checks the token of a client's `refresh` frame. Without it, `refresh` is answered `forbidden`
-   * and the connection keeps its expiry.
-   * @default none (refresh refused)
-   */
-  readonly refresh?: RefreshCredentials;
-}
-
-/** New credentials accepted by {@link RefreshCredentials}. */
-export interface RefreshedCredentials {
-  /** Must be the connection's user, else the refresh is refused (`forbidden`). */
-  readonly userId: string;
-  /**
-   * The new expiry (ms since epoch), later than now; the 4102 deadline moves there.
-   * @default never expires
-   */
-  readonly expiresAt?: number;
-}
-
-/**
- * Checks a `refresh` frame's token for an open connection: the new credentials, or a refusal
- * (`null`, `undefined`, `false`, or a throw) that keeps the old expiry.
- */
-export type RefreshCredentials = (
-  token: string,
-  connection: Connection,
-) => MaybePromise<RefreshedCredentials | null | undefined | false>;
+export type { ConnectOptions, RefreshCredentials, RefreshedCredentials } from './connectOptions.js';
 
 /** Options of `disconnectUser`. */
 export interface DisconnectOptions {
@@ -234,6 +187,16 @@ export interface Manager<C extends Contract = Contract> extends ManagerSends<C> 
    * within the adapter's command timeout.
    */
   disconnectUser(userId: UserId, options?: DisconnectOptions): Promise<number>;
+  /**
+   * Frames for a connection, from outside its socket (an HTTP transport's POST, which may land
+   * on any instance): for a connection here, checks the credential (constant time) and the
+   * sequence number, then hands the frames to its inbound path in order, as if they had come on
+   * its socket; for a connection of another instance, the cluster adapter forwards the request
+   * to the owner and answers what it did. Rejects only for a malformed request
+   * (`WsError('bad_request')`: a seq that is not a positive safe integer, frames not an array of
+   * strings or bytes).
+   */
+  receive(connectionId: ConnectionId, request: ReceiveRequest): Promise<ReceiveResult>;
   health(): Promise<ManagerHealth>;
   on<E extends ManagerEventName>(event: E, listener: ManagerListener<E, C>): () => void;
   once<E extends ManagerEventName>(event: E, listener: ManagerListener<E, C>): () => void;

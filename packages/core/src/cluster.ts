@@ -3,6 +3,15 @@ import type { ServerFrame, MessageFrame } from './frames.js';
 import type { ConnectionId, InstanceId, Offset, ThreadId, UserId } from './ids.js';
 import type { Logger } from './logger.js';
 import type { MetricsRegistry } from './metrics.js';
+import type {
+  ConnectionSendOutcome,
+  ReceiveRequest,
+  ReceiveResult,
+  RemoteConnection,
+  UserClose,
+} from './remoteTypes.js';
+
+export type { ConnectionSendOutcome, RemoteConnection, UserClose } from './remoteTypes.js';
 
 /** Whom a delivery is for: a user's connections, a thread's members, one connection, or all. */
 export type DeliveryTarget =
@@ -99,26 +108,6 @@ export interface LocalConnectionInfo {
   readonly threads: ReadonlySet<ThreadId>;
 }
 
-/** How a cluster-wide disconnect closes a user's connections (see `disconnectUser`). */
-export interface UserClose {
-  /** 4000-4099 or 4103 (`CloseCode.revoked`), checked by the manager. */
-  readonly code: number;
-  readonly reason: string;
-}
-
-/** A connection of another instance: the instance its id names, and the id. */
-export interface RemoteConnection {
-  readonly instanceId: InstanceId;
-  readonly connectionId: ConnectionId;
-}
-
-/**
- * What the owner of a connection did with a frame sent to it from another instance: written,
- * not there (`not_found`), there but not written (`dropped`: closed or slow), or no answer from
- * it within the adapter's bound (`no_answer`).
- */
-export type ConnectionSendOutcome = 'delivered' | 'not_found' | 'dropped' | 'no_answer';
-
 /** A user present in a thread: their connections to it, on every instance. */
 export interface PresenceMember {
   readonly userId: UserId;
@@ -181,6 +170,13 @@ export interface ClusterContext {
     connectionId: ConnectionId,
     frame: ServerFrame,
   ) => Exclude<ConnectionSendOutcome, 'no_answer'>;
+  /**
+   * Hands frames from a peer's `receive` (a POST of an HTTP transport that landed there) to one
+   * local connection, after its credential and sequence checks. Optional for adapters written
+   * against older cores: without it an adapter does not serve remote receives (the asking
+   * instance gets `no_answer`).
+   */
+  readonly receiveLocal?: (connectionId: ConnectionId, request: ReceiveRequest) => ReceiveResult;
   /** The manager's per-user limit, for cluster-wide enforcement. */
   readonly limits: {
     readonly maxConnectionsPerUser: number;
@@ -275,6 +271,13 @@ export interface ClusterAdapter {
    * a connection of another instance stays local-only, as before (`dropped: { not_found: 1 }`).
    */
   sendToConnection?(target: RemoteConnection, frame: ServerFrame): Promise<ConnectionSendOutcome>;
+  /**
+   * Optional. Hands a `receive` for a connection of another instance to its owner (its
+   * `ClusterContext.receiveLocal`); answers what the owner did, `no_answer` past the adapter's
+   * bound, `unknown` when the owner is gone. Never rejects for a slow or silent peer. Absent:
+   * such a `receive` answers `no_answer` (HTTP transports then need sticky sessions).
+   */
+  receive?(target: RemoteConnection, request: ReceiveRequest): Promise<ReceiveResult>;
   /**
    * Optional (presence, with the three members below). Counts a local connection into a
    * thread's presence, in O(1) work; answers true when it is the user's first connection to the

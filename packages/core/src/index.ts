@@ -111,6 +111,7 @@ export type { FrameCheck, FrameValidator } from './validateFrame.js';
 
 export { ReadyState } from './socket.js';
 export type { SocketLike } from './socket.js';
+export type { ReceiveOutcome, ReceiveRequest, ReceiveResult } from './remoteTypes.js';
 export { createJsonCodec, jsonCodecDefaults, jsonDepthExceeds } from './codec.js';
 export type { Codec, JsonCodecOptions } from './codec.js';
 export { toWireData } from './serialize.js';

@@ -10,6 +10,7 @@ import { joinThread, leaveRecord } from './internal/join.js';
 import { createPluginContext } from './internal/pluginContext.js';
 import { readPresence, readPresenceCount, trackPresence } from './internal/presence.js';
 import { readHistory } from './internal/readHistory.js';
+import { receive } from './internal/receive.js';
 import { requireRecord } from './internal/records.js';
 import { outgoing } from './internal/outbound.js';
 import { checkedSend } from './internal/checkedSend.js';
@@ -79,6 +80,7 @@ export function createManager<C extends Contract = Contract>(
     getStats: () => managerStats(state),
     getClusterStats: () => clusterStats(state),
     disconnectUser: (userId, o = {}) => disconnectUser(state, userId, o),
+    receive: (connectionId, request) => receive(state, connectionId, request),
     health: () => managerHealth(state),
 
     on(event, listener) {

@@ -50,6 +50,16 @@ interface HubStores {
   readonly urls: Map<InstanceId, string>;
 }
 
+/** Another instance on the hub, after a hop as on a network (undefined: gone, or this one). */
+async function peerOf(
+  stores: HubStores,
+  self: InstanceId,
+  instanceId: InstanceId,
+): Promise<ClusterContext | undefined> {
+  await Promise.resolve();
+  return instanceId === self ? undefined : stores.members.get(instanceId);
+}
+
 /** Hands a frame to every instance but `self`, after the current call stack (like a network hop). */
 function relay(
   stores: HubStores,
@@ -209,12 +219,16 @@ function createAdapter(stores: HubStores, adapterOptions: MemoryAdapterOptions):
     },
     presence: (threadId, page) => Promise.resolve(presence.page(threadId, page)),
     presenceCount: (threadId) => Promise.resolve(presence.count(threadId)),
-    async sendToConnection(target, frame) {
-      await Promise.resolve(); // a hop, as on a network
-      // An instance not on the hub is gone, and so are its connections.
-      const owner = target.instanceId === self() ? undefined : members.get(target.instanceId);
+    // An instance not on the hub is gone, and so are its connections.
+    async sendToConnection({ instanceId, connectionId }, frame) {
+      const owner = await peerOf(stores, self(), instanceId);
       if (owner === undefined) return 'not_found';
-      return owner.sendLocal?.(target.connectionId, frame) ?? 'no_answer';
+      return owner.sendLocal?.(connectionId, frame) ?? 'no_answer';
+    },
+    async receive({ instanceId, connectionId }, request) {
+      const owner = await peerOf(stores, self(), instanceId);
+      if (owner === undefined) return { outcome: 'unknown' };
+      return owner.receiveLocal?.(connectionId, request) ?? { outcome: 'no_answer' };
     },
   };
 }

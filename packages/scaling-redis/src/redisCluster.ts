@@ -4,7 +4,7 @@ import type { Control } from './internal/control.js';
 import { createControl } from './internal/control.js';
 import type { Probe } from './internal/health.js';
 import { createProbe } from './internal/health.js';
-import { disconnectUser, sendToConnection, serveRemote } from './internal/remoteOps.js';
+import { disconnectUser, receive, sendToConnection, serveRemote } from './internal/remoteOps.js';
 import { history, publishToThread, threadOffset } from './internal/history.js';
 import { createKeys } from './internal/keys.js';
 import { createLifecycleWriter } from './internal/lifecycle.js';
@@ -235,6 +235,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     instances: () => instances(need().s),
     disconnectUser: (userId, close) => disconnectUser(need(), userId, close),
     sendToConnection: (target, frame) => sendToConnection(need(), target, frame),
+    receive: (target, request) => receive(need(), target, request),
     presence: (threadId, page) => presence(need().s, threadId, page),
     presenceCount: (threadId) => presenceCount(need().s, threadId),
     health: () =>

@@ -1,6 +1,7 @@
 import type { ClusterContext } from '../cluster.js';
 import { deliverLocal } from './deliverLocal.js';
 import { presenceChanged } from './presence.js';
+import { receiveLocal } from './receive.js';
 import { closeRecord, closeUserConnections } from './records.js';
 import type { ManagerState } from './state.js';
 
@@ -30,6 +31,7 @@ export function createClusterContext(state: ManagerState): ClusterContext {
         ? 'delivered'
         : 'dropped';
     },
+    receiveLocal: (connectionId, request) => receiveLocal(state, connectionId, request),
     *localConnections() {
       for (const rec of state.connections.values()) {
         yield { connectionId: rec.id, userId: rec.userId, threads: rec.threadIds };

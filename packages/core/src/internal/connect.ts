@@ -8,6 +8,7 @@ import { handleInbound, processQueue } from './inbound.js';
 import type { Membership } from './memberships.js';
 import { addMembership, noThreads, saveSession } from './memberships.js';
 import { removeRecord } from './records.js';
+import { MAX_CREDENTIAL_LENGTH } from './receive.js';
 import { restore } from './restore.js';
 import { newResumeToken } from './resumeToken.js';
 import type { ConnRecord, ManagerState } from './state.js';
@@ -61,6 +62,14 @@ function listen(state: ManagerState, rec: ConnRecord): void {
     rec.lastActivityAt = relativeTime(state, state.clock.now());
     state.emitter.emit('pong', rec.view, 'protocol');
   });
+}
+
+function validCredential(credential: unknown): boolean {
+  return (
+    typeof credential === 'string' &&
+    credential.length > 0 &&
+    credential.length <= MAX_CREDENTIAL_LENGTH
+  );
 }
 
 /** Closes the socket with the refusal's code and throws its error. */
@@ -231,7 +240,16 @@ export async function connectUser(
     const error = new WsError('forbidden', 'credentials already expired');
     refuse(state, socket, { code: CloseCode.sessionExpired, error });
   }
+  if (o.credential !== undefined && !validCredential(o.credential)) {
+    const error = new WsError(
+      'invalid_options',
+      `credential must be a string of 1-${MAX_CREDENTIAL_LENGTH} characters`,
+    );
+    refuse(state, socket, { code: CloseCode.internalError, error });
+  }
   const rec = createRecord(state, request, at);
+  if (o.credential !== undefined)
+    state.receivers.set(rec, { credential: o.credential, lastSeq: 0 });
   listen(state, rec);
 
   state.pendingConnects++;

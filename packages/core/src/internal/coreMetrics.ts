@@ -66,6 +66,10 @@ export function registerCoreMetrics(
       help: 'presence_diff frames written to watchers, by form (list, counts, reset).',
       labelNames: ['form'],
     }),
+    receives: metrics.counter('ws_receive_total', {
+      help: 'Frame batches given to manager.receive (HTTP transports), by where the connection was (local, remote) and outcome (ok, duplicate, gap, unknown, unauthorized, no_answer).',
+      labelNames: ['where', 'outcome'],
+    }),
     clusterOps: metrics.counter('ws_cluster_operations_total', {
       help: 'Operations on other instances (op: disconnect-user, send-to-connection), by outcome (ok, unavailable, error, not-found, dropped, timeout).',
       labelNames: ['op', 'outcome'],

@@ -59,6 +59,7 @@ export function createState(options: ManagerOptions): ManagerState {
     users,
     threads,
     newestJoin: new Map<ThreadId, Offset>(),
+    receivers: new WeakMap(),
     presence: { watchers: new Map(), pending: new Map(), countsOnly: new Set(), timer: undefined },
     inbound: [],
     outbound: [],

@@ -84,6 +84,13 @@ export interface ConnRecord extends TokenBucketState {
   generation: number;
 }
 
+/** What core keeps of a connection registered with a credential (see `receive.ts`). */
+export interface Receiver {
+  readonly credential: string;
+  /** The seq of the last batch delivered (0: none yet). */
+  lastSeq: number;
+}
+
 /** A user's presence in a thread over one coalescing interval: before it, and now. */
 export interface PendingUser {
   readonly was: boolean;
@@ -117,6 +124,7 @@ export interface CoreMetrics {
   readonly refreshes: Counter;
   readonly presenceChanges: Counter;
   readonly presenceDiffs: Counter;
+  readonly receives: Counter;
   readonly clusterOps: Counter;
 }
 
@@ -155,6 +163,11 @@ export interface ManagerState {
   readonly presence: PresenceState;
   /** Per thread, the newest join offset of any local member: messages older than it need a per-member check. */
   readonly newestJoin: Map<ThreadId, Offset>;
+  /**
+   * The credential and last batch seq of connections registered with a credential (HTTP
+   * transports); a side table, so WebSocket connections carry no field for it.
+   */
+  readonly receivers: WeakMap<ConnRecord, Receiver>;
   readonly inbound: InboundMiddleware[];
   readonly outbound: OutboundMiddleware[];
   /** The plugins' close hooks, run in order by `close()`. */

@@ -87,10 +87,11 @@ describe('request/reply on the control channel', () => {
     expect(a.control.pending()).toBe(0);
   });
 
-  it('answers at once when no instance is subscribed, or the publish fails', async () => {
+  it('answers at once when no instance is subscribed (gone), or the publish fails', async () => {
     const none = bus();
     expect(await none.a.control.request('gone' as InstanceId, 'disconnect-user', {})).toEqual({
       answered: false,
+      gone: true,
     });
     expect(none.a.s.m.controlTimeouts.get({ op: 'disconnect-user' })).toBe(1);
     expect(none.clock.pending()).toBe(0);

@@ -5,11 +5,15 @@ import type { ControlEnvelope } from './messageHandler.js';
 import type { Shared } from './shared.js';
 
 /** The operations one instance asks another for (a bounded metric label). */
-export type ControlOp = 'disconnect-user' | 'send-to-connection';
+export type ControlOp = 'disconnect-user' | 'send-to-connection' | 'receive';
 
-/** What a request got: the other instance's result, or no answer in time. */
+/**
+ * What a request got: the other instance's result, or no answer in time (`gone`: nobody
+ * subscribes to its control channel, so the instance is not running).
+ */
 export type ControlAnswer =
-  { readonly answered: true; readonly result: unknown } | { readonly answered: false };
+  | { readonly answered: true; readonly result: unknown }
+  | { readonly answered: false; readonly gone?: boolean };
 
 /** Serves one operation for another instance; its result travels back as the reply. */
 export type ControlHandler = (args: Readonly<Record<string, unknown>>) => unknown;
@@ -45,6 +49,7 @@ export interface Control {
 }
 
 const NO_ANSWER: ControlAnswer = Object.freeze({ answered: false });
+const GONE: ControlAnswer = Object.freeze({ answered: false, gone: true });
 
 /** Creates the control part of one adapter. */
 export function createControl(s: Shared): Control {
@@ -129,7 +134,7 @@ export function createControl(s: Shared): Control {
               // Nobody subscribed to that channel: the instance is gone, no answer will come.
               if (receivers === 0 && waiting.has(id)) {
                 s.m.controlTimeouts.inc(1, { op });
-                settle(id, NO_ANSWER);
+                settle(id, GONE);
               }
             },
             () => {
