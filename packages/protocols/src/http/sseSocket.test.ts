@@ -1,0 +1,119 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSseSocket, type SseSocket } from './sseSocket.js';
+
+interface SseEvent {
+  readonly event: string;
+  readonly data: string;
+}
+
+/** Parses a whole SSE body into events (comments kept as event `:`). */
+function parseSse(body: string): SseEvent[] {
+  return body
+    .split('\n\n')
+    .filter((block) => block !== '')
+    .map((block) => {
+      if (block.startsWith(':')) return { event: ':', data: block.slice(1).trim() };
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) event = line.slice(7);
+        else if (line.startsWith('data: ')) data.push(line.slice(6));
+      }
+      return { event, data: data.join('\n') };
+    });
+}
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  server = undefined;
+});
+
+async function serve(onStream: (sse: SseSocket, res: ServerResponse) => void): Promise<string> {
+  server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8' });
+    onStream(createSseSocket(res, { keepAliveMs: 0 }), res);
+  });
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+describe('createSseSocket', () => {
+  it('writes the session event first, then the held frames, then close', async () => {
+    const closes: [number, string][] = [];
+    const url = await serve((sse) => {
+      sse.socket.onClose((code, reason) => closes.push([code, reason]));
+      sse.socket.send('{"type":"welcome"}');
+      expect(sse.socket.bufferedAmount).toBeGreaterThan(0);
+      sse.open({ connectionId: 'a-1', postSecret: 's' });
+      sse.socket.send('{"type":"ack"}');
+      sse.socket.close(1000, 'bye');
+      sse.socket.close(1000, 'again');
+      expect(sse.socket.readyState).toBe(3);
+    });
+    const body = await (await fetch(url)).text();
+    expect(parseSse(body)).toEqual([
+      { event: 'session', data: '{"connectionId":"a-1","postSecret":"s"}' },
+      { event: 'message', data: '{"type":"welcome"}' },
+      { event: 'message', data: '{"type":"ack"}' },
+      { event: 'close', data: '{"code":1000,"reason":"bye"}' },
+    ]);
+    expect(closes).toEqual([[1000, 'bye']]);
+  });
+
+  it('a close before open drops the held frames and writes only the close event', async () => {
+    const url = await serve((sse) => {
+      sse.socket.send('{"type":"welcome"}');
+      sse.socket.close(4401, 'unauthorized');
+      sse.open({ connectionId: 'a-1', postSecret: 's' });
+    });
+    const body = await (await fetch(url)).text();
+    expect(parseSse(body)).toEqual([
+      { event: 'close', data: '{"code":4401,"reason":"unauthorized"}' },
+    ]);
+  });
+
+  it('terminate destroys the response and fires onClose(1006) once', async () => {
+    const closes: number[] = [];
+    const url = await serve((sse) => {
+      sse.socket.onClose((code) => closes.push(code));
+      sse.open({ connectionId: 'a-1', postSecret: 's' });
+      setTimeout(() => sse.socket.terminate(), 20);
+    });
+    const res = await fetch(url);
+    await expect(res.text()).rejects.toThrow();
+    expect(closes).toEqual([1006]);
+  });
+
+  it('a client that goes away fires onClose(1006, "")', async () => {
+    let resolveClose: (value: [number, string]) => void = () => undefined;
+    const closed = new Promise<[number, string]>((resolve) => (resolveClose = resolve));
+    const url = await serve((sse) => {
+      sse.socket.onClose((code, reason) => resolveClose([code, reason]));
+      sse.open({ connectionId: 'a-1', postSecret: 's' });
+    });
+    const abort = new AbortController();
+    const res = await fetch(url, { signal: abort.signal });
+    expect(res.status).toBe(200);
+    abort.abort();
+    await expect(closed).resolves.toEqual([1006, '']);
+  });
+
+  it('sends keep-alive comments every keepAliveMs', async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8' });
+      const sse = createSseSocket(res, { keepAliveMs: 10 });
+      sse.open({ connectionId: 'a-1', postSecret: 's' });
+      setTimeout(() => sse.socket.close(1000, ''), 200);
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const events = parseSse(await (await fetch(url)).text());
+    expect(events[0]?.event).toBe('session');
+    expect(events.some((e) => e.event === ':' && e.data === 'ka')).toBe(true);
+    expect(events.at(-1)).toEqual({ event: 'close', data: '{"code":1000,"reason":""}' });
+  });
+});
