@@ -37,4 +37,7 @@ export function corsDecision(req: IncomingMessage, policy: OriginPolicy): CorsDe
   };
 }
 
-const sameOriginOnly: OriginPolicy = { allowedOrigins: undefined, allowMissingOrigin: false };
+const sameOriginOnly: Readonly<OriginPolicy> = Object.freeze({
+  allowedOrigins: undefined,
+  allowMissingOrigin: false,
+});
