@@ -133,7 +133,7 @@ export function redisCluster(options: RedisClusterOptions): ClusterAdapter {
     const control = createControl(s);
     serveRemote(control, ctx);
     const routing = createRouting(s, (env) => control.handle(env));
-    const probe = createProbe(s);
+    const probe = createProbe(s, () => routing.receives(s.keys.controlChannel(s.self)));
     const r: Running = { s, control, routing, probe, timers: [] };
     running = r;
 

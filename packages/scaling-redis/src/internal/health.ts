@@ -8,8 +8,13 @@ export interface Probe {
   health(): ClusterHealth;
 }
 
-/** Creates the probe of one adapter. */
-export function createProbe(s: Shared): Probe {
+/**
+ * Creates the probe of one adapter. `listening` says whether this instance's control channel is
+ * subscribed on the current subscriber connection: until it is, evictions and requests from peers
+ * would be lost, so the instance is not ready (a subscriber can be up while its SUBSCRIBE or
+ * sharded SSUBSCRIBE is still on the way, after a start past `startTimeoutMs` or a reconnect).
+ */
+export function createProbe(s: Shared, listening: () => boolean): Probe {
   let failures = 0;
   let lastError = '';
   let running = false;
@@ -46,6 +51,7 @@ export function createProbe(s: Shared): Probe {
       if (failures > 0) return { status: 'degraded', detail: `redis probe failed: ${lastError}` };
       if (!s.link.subReady())
         return { status: 'degraded', detail: 'redis subscriber reconnecting' };
+      if (!listening()) return { status: 'degraded', detail: 'subscribing to the control channel' };
       if (!s.registered) return { status: 'degraded', detail: 'not registered yet' };
       return { status: 'ready' };
     },
