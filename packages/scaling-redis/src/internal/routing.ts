@@ -43,7 +43,10 @@ export interface Routing {
    * instance hears what is published to it. Never rejects.
    */
   readonly subscribed: Promise<void>;
-  /** Retries what failed while Redis was away (gap checks). Never throws. */
+  /**
+   * Retries what failed while Redis was away: subscribes routed channels that are not active on a
+   * live subscriber, then runs the gap checks. Never throws.
+   */
   tick(): Promise<void>;
 }
 
@@ -60,12 +63,31 @@ export function createRouting(s: Shared, onControl: (env: ControlEnvelope) => vo
   });
   let onSubscribed: (() => void) | undefined;
   const subscribed = new Promise<void>((resolve) => (onSubscribed = resolve));
-  s.link.onSubscriber('ready', () => {
-    st.wasReady = true;
-    void resubscribe(st).then((ok) => {
+  const subscribeAll = (): Promise<void> =>
+    resubscribe(st).then((ok) => {
       if (ok) onSubscribed?.();
     });
+  s.link.onSubscriber('ready', () => {
+    st.wasReady = true;
+    void subscribeAll();
   });
+  // A routed channel not active while the subscriber is up: a close that no 'ready' followed
+  // (on Redis Cluster, ioredis reports a node leaving its pool as '-node' without
+  // 'subscribersReady' when no shard subscriber changed). Subscribed again on the next tick.
+  let healing = false;
+  const heal = async (): Promise<void> => {
+    if (healing || !s.link.subReady()) return;
+    for (const c of st.routes.keys()) {
+      if (st.active.has(c)) continue;
+      healing = true;
+      try {
+        await subscribeAll();
+      } finally {
+        healing = false;
+      }
+      return;
+    }
+  };
   s.link.onMessage(createMessageHandler(st, onControl));
 
   return {
@@ -83,6 +105,7 @@ export function createRouting(s: Shared, onControl: (env: ControlEnvelope) => vo
     order: st.order,
     subscribed,
     async tick() {
+      await heal();
       await runGapChecks(st);
       try {
         await dropUnclaimed(st);
