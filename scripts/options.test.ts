@@ -132,6 +132,15 @@ const calls: Record<FactoryId, Call> = {
     key: 'allowedOrigin',
     nearest: 'allowedOrigins',
   },
+  '@ws/protocols/http#httpTransport': {
+    call: async (m, bogus) => {
+      const options = { authenticate: () => null, ...bogus };
+      return fn(await m('@ws/protocols/http'), 'httpTransport')(await manager(m), options);
+    },
+    bogus: { maxFramesPerPOST: 10 },
+    key: 'maxFramesPerPOST',
+    nearest: 'maxFramesPerPost',
+  },
   '@ws/protocols/ws#createWsAdapter': {
     call: simple('@ws/protocols/ws', 'createWsAdapter'),
     bogus: { coalesceWrite: false },

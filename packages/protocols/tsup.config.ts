@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', ws: 'src/ws/index.ts' },
+  entry: { index: 'src/index.ts', ws: 'src/ws/index.ts', http: 'src/http/index.ts' },
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { customConditions: [] } },
   tsconfig: 'tsconfig.build.json',

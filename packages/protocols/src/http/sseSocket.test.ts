@@ -1,28 +1,16 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SseEvent } from '../test/httpHarness.js';
+import { parseBlock } from '../test/httpHarness.js';
 import { createSseSocket, type SseSocket } from './sseSocket.js';
-
-interface SseEvent {
-  readonly event: string;
-  readonly data: string;
-}
 
 /** Parses a whole SSE body into events (comments kept as event `:`). */
 function parseSse(body: string): SseEvent[] {
   return body
     .split('\n\n')
     .filter((block) => block !== '')
-    .map((block) => {
-      if (block.startsWith(':')) return { event: ':', data: block.slice(1).trim() };
-      let event = 'message';
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event: ')) event = line.slice(7);
-        else if (line.startsWith('data: ')) data.push(line.slice(6));
-      }
-      return { event, data: data.join('\n') };
-    });
+    .map(parseBlock);
 }
 
 let server: Server | undefined;

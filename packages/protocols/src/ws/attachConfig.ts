@@ -6,10 +6,10 @@ import {
   consoleLogger,
   subprotocols,
   systemClock,
-  toWsError,
 } from '@ws/core';
 import type { IncomingMessage } from 'node:http';
 import { createCodec } from '../codecs.js';
+import { createReporter } from '../internal/reportError.js';
 import type { Subprotocol } from '../negotiate.js';
 import { isSubprotocol } from '../negotiate.js';
 import type { AttachOptions, Authenticate, UpgradeServer } from './attachOptions.js';
@@ -100,15 +100,7 @@ export function resolveAttachOptions(options: AttachOptions): AttachConfig {
   const d = attachDefaults;
   const maxDepth = options.maxDepth ?? d.maxDepth;
   const logger = options.logger ?? consoleLogger();
-  const reportError = (err: unknown, stage: string): void => {
-    const error = toWsError(err);
-    try {
-      if (options.onError) options.onError(error, { stage });
-      else logger.error(`${stage}: ${error.message}`, { code: error.code, stage });
-    } catch (inner) {
-      logger.error(`onError threw while reporting ${stage}`, { error: String(inner) });
-    }
-  };
+  const reportError = createReporter(options.onError, logger);
   const config: AttachConfig = {
     server: options.server,
     path: options.path ?? d.path,
