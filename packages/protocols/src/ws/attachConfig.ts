@@ -1,12 +1,6 @@
 import type { Clock, Codec, Logger, RefreshCredentials } from '@ws/core';
 import type { OptionKeys } from '@ws/core';
-import {
-  WsError,
-  checkOptionKeys,
-  consoleLogger,
-  subprotocols,
-  systemClock,
-} from '@ws/core';
+import { WsError, checkOptionKeys, consoleLogger, subprotocols, systemClock } from '@ws/core';
 import type { IncomingMessage } from 'node:http';
 import { createCodec } from '../codecs.js';
 import { createReporter } from '../internal/reportError.js';
