@@ -20,6 +20,8 @@ function make(options: Partial<ClientOptions> = {}): Client {
   client = createClient({
     url: 'ws://chat.test/ws',
     WebSocket: net.WebSocket,
+    // The WebSocket state machine alone; the HTTP fallback has its own tests (transports.test.ts).
+    transports: ['websocket'],
     random: seededRandom(7),
     ...options,
   });
@@ -72,6 +74,7 @@ describe('connecting', () => {
         instanceId: 'a',
         restored: [],
         resumed: false,
+        transport: 'websocket',
       },
     ]);
     expect(connecting).toEqual([]); // emitted before the listener was added

@@ -1,3 +1,4 @@
+import type { Transport } from './options.js';
 import type {
   Contract,
   ContractThread,
@@ -66,6 +67,8 @@ export interface ClientEvents<C extends Contract = UntypedContract> {
     readonly instanceId: string;
     readonly restored: readonly string[];
     readonly resumed: boolean;
+    /** The transport of this connection (`'http'`: the fallback, when WebSocket was blocked). */
+    readonly transport: Transport;
   };
   /** The socket closed and the client will retry after `delayMs` (at `url`). */
   reconnecting: {

@@ -13,7 +13,7 @@ export type {
   UntypedContract,
 } from './contract.js';
 export { clientDefaults } from './options.js';
-export type { ClientOptions, ClientTimers, HeartbeatFigures } from './options.js';
+export type { ClientOptions, ClientTimers, HeartbeatFigures, Transport } from './options.js';
 export type {
   ClientEventName,
   ClientEvents,

@@ -46,6 +46,22 @@ export interface ClientOptions {
    */
   readonly WebSocket?: WebSocketConstructor;
   /**
+   * The transports to try, in order. `'http'` is the fallback for networks that block WebSocket
+   * (Server-Sent Events down, POSTs up, on the same host: PROTOCOL.md, "HTTP transport"; JSON
+   * only): an attempt that closes before `welcome`, or has none within `fallbackMs`, makes the
+   * next attempt use the next transport, until one reaches `welcome`; that one is then kept for
+   * the client's life.
+   * @default ['websocket', 'http'] (['websocket'] with msgpack or without a global fetch)
+   */
+  readonly transports?: readonly Transport[];
+  /**
+   * How long an attempt on a transport that has another after it (the WebSocket, by default) may
+   * take to reach `welcome` before the next attempt uses the next transport, in ms (the last
+   * transport gets `connectTimeoutMs`).
+   * @default 3000
+   */
+  readonly fallbackMs?: number;
+  /**
    * Time a request (`join`, `leave`, `publish`, `direct`) may take, queueing included, before it
    * rejects with `timeout`, in ms.
    * @default 10000
@@ -119,11 +135,15 @@ export interface ClientOptions {
   readonly autoConnect?: boolean;
 }
 
+/** A way to reach the server: a WebSocket, or the HTTP fallback. */
+export type Transport = 'websocket' | 'http';
+
 /** The defaults of {@link ClientOptions}. */
 export const clientDefaults = {
   protocol: 'json',
   requestTimeoutMs: 10_000,
   connectTimeoutMs: 10_000,
+  fallbackMs: 3_000,
   backoff: { minMs: 500, maxMs: 30_000, factor: 2 },
   stableAfterMs: 5_000,
   policyWaitMs: 30_000,

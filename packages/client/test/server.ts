@@ -7,6 +7,8 @@ import type { ClusterAdapter, Manager, ManagerOptions, PluginContext } from '@ws
 import { createManager, silentLogger } from '@ws/core';
 import type { AttachOptions } from '@ws/protocols/ws';
 import { attach } from '@ws/protocols/ws';
+import type { HttpTransportOptions } from '@ws/protocols/http';
+import { httpTransport } from '@ws/protocols/http';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,12 +30,17 @@ export interface RealServerOptions {
   /** Builds the cluster adapter once the public URL is known. */
   readonly cluster?: (publicUrl: string) => ClusterAdapter;
   readonly attach?: Partial<AttachOptions>;
+  /** Options of the HTTP transport mounted on the same server (`<path>/sse`). */
+  readonly http?: Partial<HttpTransportOptions>;
   /** Listen on this port (to restart a server where it was). */
   readonly port?: number;
 }
 
 export async function startServer(o: RealServerOptions = {}): Promise<RealServer> {
-  const http = createServer((_req, res) => {
+  // Mounted once the manager exists (it needs the port first, for the cluster's public URL).
+  const fallback: { transport?: ReturnType<typeof httpTransport> } = {};
+  const http = createServer((req, res) => {
+    if (fallback.transport?.handle(req, res) === true) return;
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve, reject) => {
@@ -50,13 +57,15 @@ export async function startServer(o: RealServerOptions = {}): Promise<RealServer
     ...o.manager,
   });
   const ctx = manager.use({ name: 'test-tap', setup: (c: PluginContext) => c });
+  const authenticate = (_req: unknown, token: string | undefined): { userId: string } | null =>
+    token?.startsWith('good-') === true ? { userId: token.slice(5) } : null;
   const handle = attach(manager, {
     server: http,
-    authenticate: (_req, token) =>
-      token?.startsWith('good-') === true ? { userId: token.slice(5) } : null,
+    authenticate,
     logger: silentLogger(),
     ...o.attach,
   });
+  fallback.transport = httpTransport(manager, { authenticate, logger: silentLogger(), ...o.http });
   let closing: Promise<void> | undefined;
   return {
     manager,
@@ -68,6 +77,7 @@ export async function startServer(o: RealServerOptions = {}): Promise<RealServer
       closing ??= (async () => {
         await manager.close({ drain: options.drain === true });
         await handle.close();
+        fallback.transport?.close();
         http.closeAllConnections();
         await new Promise<void>((resolve) => http.close(() => resolve()));
       })();

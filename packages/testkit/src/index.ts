@@ -25,3 +25,5 @@ export { stopChild } from './stopChild.js';
 export type { ExampleProcess } from './startExample.js';
 export { waitFor } from './waitFor.js';
 export type { Truthy, WaitForOptions } from './waitFor.js';
+export { startTestProxy } from './testProxy.js';
+export type { TestProxy, TestProxyOptions, UpgradePolicy } from './testProxy.js';

@@ -8,7 +8,8 @@ import { closeAction, closeCodes } from '../closeCodes.js';
 import { ClientError } from '../errors.js';
 import type { ReconnectFrame, WelcomeFrame } from '../frames.js';
 import { clientDefaults } from '../options.js';
-import type { WebSocketLike } from '../socket.js';
+import type { Transport } from '../options.js';
+import type { WebSocketConstructor, WebSocketLike } from '../socket.js';
 import type { ConnectionState } from './connectionState.js';
 import { watchLiveness } from './liveness.js';
 import { scheduleRefresh } from './refresh.js';
@@ -38,15 +39,6 @@ function detach(ws: WebSocketLike): void {
   ws.onerror = ignoreSocketError;
 }
 
-/** The host of a hint for messages (never its query, which may carry secrets). */
-function hintHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'an invalid URL';
-  }
-}
-
 /** The server's `welcome`: the connection is open, requests flow. */
 export function welcomed(c: ConnectionState, frame: WelcomeFrame): void {
   const { options, link, requests, threads, emitter } = c.o;
@@ -63,6 +55,7 @@ export function welcomed(c: ConnectionState, frame: WelcomeFrame): void {
   c.refreshedWithoutOpen = false;
   c.spareToken = undefined;
   c.opens++;
+  c.kept = true;
   const ws = link.socket;
   if (ws !== undefined) watchLiveness(c, frame, (reason) => giveUp(c, ws, reason));
   scheduleRefresh(c, frame.expiresAt);
@@ -75,6 +68,7 @@ export function welcomed(c: ConnectionState, frame: WelcomeFrame): void {
     instanceId: frame.instanceId,
     restored: frame.restored,
     resumed,
+    transport: (options.transports[c.transport] as readonly [Transport, unknown])[0],
   });
 }
 
@@ -129,7 +123,7 @@ function followHint(c: ConnectionState, close: Close, h: ReconnectFrame | undefi
       c.o.report(
         new ClientError(
           'hint_refused',
-          `reconnect hint refused (not in allowedOrigins): ${hintHost(h.url)}`,
+          `reconnect hint refused (not in allowedOrigins): ${h.url.split(/[?#]/)[0] ?? ''}`,
         ),
       );
   }
@@ -153,6 +147,8 @@ function socketClosed(c: ConnectionState, close: Close): void {
   link.socket = undefined;
   requests.disconnected();
   threads.disconnected();
+  // Until a transport worked, each attempt tries the next one (WebSocket, then HTTP, then ...).
+  if (!c.kept) c.transport = (c.transport + 1) % options.transports.length;
   if (link.state === 'closed') return;
   // Stay with the instance that worked; a failed attempt at a hinted URL falls back to the base URL.
   c.nextUrl = opened ? c.currentUrl : options.baseUrl;
@@ -222,10 +218,9 @@ export async function openSocket(c: ConnectionState): Promise<void> {
     if (mine !== c.epoch) return; // closed, or connect() was called, while getToken ran
   }
   let ws: WebSocketLike;
+  const [, Socket] = options.transports[c.transport] as readonly [Transport, WebSocketConstructor];
   try {
-    ws = new options.WebSocket(socketUrl(c.currentUrl, c.token, c.resumeToken), [
-      options.codec.name,
-    ]);
+    ws = new Socket(socketUrl(c.currentUrl, c.token, c.resumeToken), [options.codec.name]);
   } catch (err) {
     report(
       new ClientError('invalid_options', `could not open a socket: ${String(err)}`, {
@@ -247,10 +242,12 @@ export async function openSocket(c: ConnectionState): Promise<void> {
     detach(ws);
     if (link.socket === ws) socketClosed(c, { code: ev.code, reason: ev.reason });
   };
-  const { connectTimeoutMs } = options;
+  // A transport with another after it, not known to work yet, gets `fallbackMs`.
+  const last = c.kept || c.transport === options.transports.length - 1;
+  const wait = last ? options.connectTimeoutMs : options.fallbackMs;
   c.welcomeTimer = options.timers.setTimeout(() => {
-    if (link.socket === ws) giveUp(c, ws, `no welcome within ${connectTimeoutMs} ms`);
-  }, connectTimeoutMs);
+    if (link.socket === ws) giveUp(c, ws, `no welcome within ${wait} ms`);
+  }, wait);
 }
 
 /** `Client.connect()`: from `idle`, after a close the client did not retry, or cutting a backoff wait short. */

@@ -53,6 +53,12 @@ export interface ConnectionState {
   refreshTimer: unknown;
   /** When the current socket last received anything (`Date.now()`). */
   seenAt: number;
+  /**
+   * Index in `options.transports` of the next socket's transport: moved on after every attempt
+   * that did not reach `welcome`, until one did (`kept`), then kept for the client's life.
+   */
+  transport: number;
+  kept: boolean;
   /** Bumped by every `open()` and `close()`: an await that comes back to a newer epoch gives up. */
   epoch: number;
 }
@@ -77,6 +83,8 @@ export function createConnectionState(o: ConnectionOptions): ConnectionState {
     refreshTimer: undefined,
     spareToken: undefined,
     seenAt: 0,
+    transport: 0,
+    kept: false,
     epoch: 0,
   };
 }

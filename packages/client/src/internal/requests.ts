@@ -106,7 +106,7 @@ export function createRequestTable(o: RequestTableOptions): RequestTable {
           reject(
             new ClientError(
               'queue_full',
-              `disconnected and ${o.maxQueued} requests are already queued (maxQueued): ${frame.type} rejected`,
+              `${o.maxQueued} requests already queued while disconnected (maxQueued): ${frame.type} rejected`,
             ),
           );
           return;

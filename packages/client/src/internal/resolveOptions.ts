@@ -3,12 +3,13 @@ import type { ClientCodec } from '../codec.js';
 import { jsonCodec } from '../codec.js';
 import { ClientError } from '../errors.js';
 import { subprotocols } from '../frames.js';
-import type { ClientOptions, ClientTimers, HeartbeatFigures } from '../options.js';
+import type { ClientOptions, ClientTimers, HeartbeatFigures, Transport } from '../options.js';
 import { clientDefaults } from '../options.js';
 import type { WebSocketConstructor } from '../socket.js';
 import type { OptionKeys } from './optionKeys.js';
 import { checkOptionKeys } from './optionKeys.js';
 import { defaultTimers } from './timers.js';
+import { resolveTransports } from './transports.js';
 
 /** {@link ClientOptions} checked, with every default filled in. */
 export interface ResolvedOptions {
@@ -16,7 +17,9 @@ export interface ResolvedOptions {
   readonly source: ClientOptions;
   /** `url`, parsed and normalized. */
   readonly baseUrl: string;
-  readonly WebSocket: WebSocketConstructor;
+  /** The transports in order, each with its socket constructor. */
+  readonly transports: readonly (readonly [Transport, WebSocketConstructor])[];
+  readonly fallbackMs: number;
   readonly codec: ClientCodec;
   readonly timers: ClientTimers;
   readonly random: () => number;
@@ -34,18 +37,14 @@ export interface ResolvedOptions {
 }
 
 function resolveUrl(url: unknown): string {
-  let parsed: URL;
+  let parsed: URL | undefined;
   try {
     parsed = new URL(String(url));
-  } catch (cause) {
-    throw new ClientError('invalid_options', 'url must be an absolute ws: or wss: URL', { cause });
+  } catch {
+    // refused below
   }
-  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-    throw new ClientError(
-      'invalid_options',
-      `url must be a ws: or wss: URL, got ${parsed.protocol}`,
-    );
-  }
+  if (parsed?.protocol !== 'ws:' && parsed?.protocol !== 'wss:')
+    throw new ClientError('invalid_options', 'url must be an absolute ws: or wss: URL');
   return parsed.toString();
 }
 
@@ -63,6 +62,7 @@ function checkOptions(o: ClientOptions): void {
   };
   positive('requestTimeoutMs', o.requestTimeoutMs);
   positive('connectTimeoutMs', o.connectTimeoutMs);
+  positive('fallbackMs', o.fallbackMs);
   nonNegative('stableAfterMs', o.stableAfterMs);
   nonNegative('policyWaitMs', o.policyWaitMs);
   if (o.maxQueued !== undefined && !(Number.isInteger(o.maxQueued) && o.maxQueued >= 0))
@@ -87,17 +87,6 @@ function checkOptions(o: ClientOptions): void {
     positive('heartbeat.intervalMs', hb.intervalMs ?? NaN);
     nonNegative('heartbeat.timeoutMs', hb.timeoutMs ?? NaN);
   }
-}
-
-function resolveWebSocket(option: WebSocketConstructor | undefined): WebSocketConstructor {
-  const ctor = option ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (ctor === undefined) {
-    throw new ClientError(
-      'invalid_options',
-      "no WebSocket in this runtime: pass one (in Node 20: `import { WebSocket } from 'undici'`)",
-    );
-  }
-  return ctor;
 }
 
 function resolveCodec(options: ClientOptions): ClientCodec {
@@ -129,6 +118,8 @@ const clientOptionKeys = {
   protocol: true,
   codec: true,
   WebSocket: true,
+  transports: true,
+  fallbackMs: true,
   requestTimeoutMs: true,
   connectTimeoutMs: true,
   backoff: { minMs: true, maxMs: true, factor: true },
@@ -153,25 +144,23 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   checkOptionKeys(options, clientOptionKeys, 'client options');
   const baseUrl = resolveUrl(options.url);
   checkOptions(options);
-  const WebSocket = resolveWebSocket(options.WebSocket);
   const codec = resolveCodec(options);
+  // Every option given (undefined is not given) over its default, then the computed ones.
+  const given = Object.fromEntries(
+    Object.entries(options).filter(([, v]) => v !== undefined),
+  ) as Partial<ClientOptions>;
   return {
+    ...clientDefaults,
+    ...given,
     source: options,
     baseUrl,
-    WebSocket,
+    transports: resolveTransports(options, codec),
     codec,
     timers: options.timers ?? defaultTimers(),
     random: options.random ?? Math.random,
     backoff: { ...clientDefaults.backoff, ...options.backoff },
-    connectTimeoutMs: options.connectTimeoutMs ?? clientDefaults.connectTimeoutMs,
-    policyWaitMs: options.policyWaitMs ?? clientDefaults.policyWaitMs,
-    stableAfterMs: options.stableAfterMs ?? clientDefaults.stableAfterMs,
     allowedOrigins: options.allowedOrigins ?? [new URL(baseUrl).hostname],
     token: options.token,
-    requestTimeoutMs: options.requestTimeoutMs ?? clientDefaults.requestTimeoutMs,
-    maxQueued: options.maxQueued ?? clientDefaults.maxQueued,
-    autoConnect: options.autoConnect ?? clientDefaults.autoConnect,
     heartbeat: options.heartbeat,
-    refreshAheadMs: options.refreshAheadMs ?? clientDefaults.refreshAheadMs,
   };
 }
