@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { threadId, userId } from '@ws/core';
 import { launchChromium } from '@ws/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversationKeys, lines, open, select, send, signIn } from '../test/browser.js';
+import { conversationKeys, lines, newPage, open, select, send, signIn } from '../test/browser.js';
 import { loadConfig } from './config.js';
 import { startDemo } from './demo.js';
 import type { DemoServer } from './demo.js';
@@ -43,12 +43,7 @@ afterAll(async () => {
   await demo?.close({ drain: false });
 });
 
-async function newPage(): Promise<Page> {
-  if (browser === undefined) throw new Error('no browser');
-  const context = await browser.newContext({ viewport: { width: 1100, height: 620 } });
-  contexts.push(context);
-  return context.newPage();
-}
+const page = (): Promise<Page> => newPage(browser, contexts);
 
 /** Every frame a page receives over WebSockets, as text (MessagePack frames decoded as UTF-8 bytes). */
 function recordFrames(page: Page): string[] {
@@ -63,9 +58,9 @@ function recordFrames(page: Page): string[] {
 
 describe('the chat page in Chromium', () => {
   it('two users chat in a public thread; a private thread stays private', async () => {
-    const alice = await newPage();
-    const bob = await newPage();
-    const carol = await newPage();
+    const alice = await page();
+    const bob = await page();
+    const carol = await page();
     const bobFrames = recordFrames(bob);
 
     await signIn(alice, base, 'alice', 'json');
@@ -133,7 +128,7 @@ describe('the chat page in Chromium', () => {
     // The connection state is visible.
     expect(await alice.getAttribute('#status', 'data-state')).toBe('open');
     expect(await alice.textContent('#where')).toMatch(
-      new RegExp(`^127\\.0\\.0\\.1:${demo?.port} · instance [0-9a-f]+$`),
+      new RegExp(`^127\\.0\\.0\\.1:${demo?.port} · instance [0-9a-f]+ · WebSocket$`),
     );
 
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -142,8 +137,8 @@ describe('the chat page in Chromium', () => {
     await alice.screenshot({ path: `${ARTIFACTS}chat.png` });
   });
   it('each thread shows who is online, live: a user once however many tabs', async () => {
-    const alice = await newPage();
-    const bob = await newPage();
+    const alice = await page();
+    const bob = await page();
     const bobAgain = await bob.context().newPage(); // a second tab of bob's
     const online = (page: Page): Promise<string | null> => page.textContent('#presence');
     const bobsConnections = async (): Promise<number | undefined> =>
@@ -174,8 +169,8 @@ describe('the chat page in Chromium', () => {
   });
 
   it('after a dropped connection the page reconnects, resumes and shows what it missed', async () => {
-    const erin = await newPage();
-    const frank = await newPage();
+    const erin = await page();
+    const frank = await page();
     await frank.clock.install(); // holds frank's reconnect timer while erin publishes
     await signIn(erin, base, 'erin');
     await signIn(frank, base, 'frank', 'msgpack');
@@ -213,7 +208,7 @@ describe('the chat page in Chromium', () => {
   });
 
   it('a message published through the HTTP API shows as from the server', async () => {
-    const gina = await newPage();
+    const gina = await page();
     await signIn(gina, base, 'gina');
     await open(gina, 'thread', 'announcements');
     await expect.poll(() => conversationKeys(gina)).toEqual(['thread:announcements']);

@@ -7,6 +7,8 @@ import { dashboardHandler } from '@ws/dashboard';
 import { heartbeat } from '@ws/heartbeat';
 import { apiHandler } from '@ws/http-api';
 import type { ApiHandler } from '@ws/http-api';
+import { httpTransport } from '@ws/protocols/http';
+import type { HttpTransport } from '@ws/protocols/http';
 import { attach } from '@ws/protocols/ws';
 import { memoryRateLimitStore, quality, rateLimitGate, redisRateLimitStore } from '@ws/quality';
 import { redisCluster } from '@ws/scaling-redis';
@@ -79,8 +81,10 @@ export async function startDemo(
 ): Promise<DemoServer> {
   const script = await buildWebBundle();
   // The routes need the manager, which needs the port (PUBLIC_URL default): listen first.
-  const handler: { routes?: RequestListener } = {};
+  const handler: { routes?: RequestListener; fallback?: HttpTransport } = {};
   const server = createServer((req, res) => {
+    // The HTTP transport first (`/ws/sse`, `/ws/sse/<id>`): for networks that block WebSocket.
+    if (handler.fallback?.handle(req, res) === true) return;
     if (handler.routes === undefined) {
       res.writeHead(503, { 'retry-after': '1' }).end('starting');
       return;
@@ -162,13 +166,16 @@ export async function startDemo(
     isDraining: () => draining,
     onError: (err) => (options.logger ?? console).error(`demo: request failed: ${String(err)}`),
   });
-  const endpoint = attach(manager, {
-    server,
+  // One authentication and origin policy for both transports.
+  const edge = {
     path: '/ws',
-    authenticate: (_request, token) => (token === undefined ? null : tokens.verify(token)),
+    authenticate: (_request: unknown, token: string | undefined) =>
+      token === undefined ? null : tokens.verify(token),
     ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
-  });
+  };
+  const endpoint = attach(manager, { server, ...edge });
+  handler.fallback = httpTransport(manager, edge);
 
   let closing: Promise<void> | undefined;
   return {
@@ -185,6 +192,7 @@ export async function startDemo(
       closing ??= (async () => {
         draining = true;
         await endpoint.close();
+        handler.fallback?.close();
         await manager.close({ drain });
         dashboard.close();
         await new Promise<void>((resolve) => {

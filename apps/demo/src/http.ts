@@ -28,8 +28,9 @@ const PAGE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  // Drained clients move to a peer instance, which may be another host or port.
-  "connect-src 'self' ws: wss:",
+  // Drained clients move to a peer instance, which may be another host or port, over WebSocket
+  // or (where WebSocket is blocked) the HTTP transport's routes.
+  "connect-src 'self' ws: wss: http: https:",
   "img-src 'self' data:",
   "base-uri 'none'",
   "form-action 'self'",

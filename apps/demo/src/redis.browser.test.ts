@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createRedisServer, freePort, launchChromium } from '@ws/testkit';
 import type { RedisServer } from '@ws/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversationKeys, lines, open, select, send, signIn } from '../test/browser.js';
+import { conversationKeys, lines, newPage, open, select, send, signIn } from '../test/browser.js';
 import { redisInstanceEnv, spawnDemo, waitReady } from '../test/processes.js';
 import type { DemoProcess } from '../test/processes.js';
 
@@ -48,12 +48,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function newPage(): Promise<Page> {
-  if (browser === undefined) throw new Error('no browser');
-  const context = await browser.newContext({ viewport: { width: 1100, height: 620 } });
-  contexts.push(context);
-  return context.newPage();
-}
+const page = (): Promise<Page> => newPage(browser, contexts);
 
 describe('two demo processes over Redis', () => {
   it('both run in redis mode and see each other', async () => {
@@ -65,8 +60,8 @@ describe('two demo processes over Redis', () => {
   });
 
   it('a user on one instance gets a direct message and a private-thread message from a user on the other, and sees them online', async () => {
-    const alice = await newPage();
-    const bob = await newPage();
+    const alice = await page();
+    const bob = await page();
     await signIn(alice, a?.url ?? '', 'alice');
     await signIn(bob, b?.url ?? '', 'bob', 'msgpack');
     expect(await alice.getAttribute('#where', 'data-host')).toBe(`127.0.0.1:${a?.port}`);
@@ -112,8 +107,8 @@ describe('two demo processes over Redis', () => {
   });
 
   it('SIGTERM drains one instance: its browser moves to the other and shows every message published meanwhile', async () => {
-    const carol = await newPage(); // on A, keeps publishing
-    const dave = await newPage(); // on B, will be drained
+    const carol = await page(); // on A, keeps publishing
+    const dave = await page(); // on B, will be drained
     // dave's page runs on Playwright's clock: pausing it holds the client in `reconnecting` (its
     // reconnect delay is a timer) for as long as the test publishes, so messages are surely
     // published while dave is connected nowhere.

@@ -1,5 +1,5 @@
 /** Test helpers: the chat page's controls (Chromium itself comes from `@ws/testkit`). */
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export interface ChatLine {
@@ -61,4 +61,15 @@ export async function conversationKeys(page: Page): Promise<string[]> {
   return page.$$eval('#conversations button', (buttons) =>
     buttons.map((b) => (b as HTMLElement).dataset.key ?? ''),
   );
+}
+
+/** A page in a new browser context (its own cookies and storage), remembered in `contexts` to close. */
+export async function newPage(
+  browser: Browser | undefined,
+  contexts: BrowserContext[],
+): Promise<Page> {
+  if (browser === undefined) throw new Error('no browser');
+  const context = await browser.newContext({ viewport: { width: 1100, height: 620 } });
+  contexts.push(context);
+  return context.newPage();
 }

@@ -29,14 +29,17 @@ function showStates(page: ChatPage, client: Client<ChatContract>): void {
   client.on('connecting', ({ url, attempt }) =>
     setState(page, 'connecting', `${new URL(url).host} (attempt ${attempt + 1})`),
   );
-  client.on('open', ({ url, instanceId, resumed }) => {
+  client.on('open', ({ url, instanceId, resumed, transport }) => {
+    // `http`: WebSocket is blocked on this network; the client uses the HTTP transport.
+    const via = transport === 'http' ? 'HTTP fallback' : 'WebSocket';
     setState(
       page,
       'open',
-      `${new URL(url).host} · instance ${instanceId}${resumed ? ' · resumed' : ''}`,
+      `${new URL(url).host} · instance ${instanceId} · ${via}${resumed ? ' · resumed' : ''}`,
     );
     page.ui.where.dataset.host = new URL(url).host;
     page.ui.where.dataset.instance = instanceId;
+    page.ui.where.dataset.transport = transport;
   });
   client.on('reconnecting', ({ code, delayMs, url }) =>
     setState(
