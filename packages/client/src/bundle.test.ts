@@ -2,14 +2,13 @@
  * The built client bundle: what it imports, how big it is, and that the very same ESM files run
  * in Debian's Chromium (through playwright-core) against a real server.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromiumPath, launchChromium } from '@ws/testkit';
 import { describe, expect, it } from 'vitest';
 import { measure, useBuiltBundle } from '../test/bundle.js';
 import { startServer } from '../test/server.js';
+import { serveBundlePage } from '../test/staticPage.js';
 
 const bundleDir = useBuiltBundle();
 
@@ -58,29 +57,8 @@ const page = `<!doctype html>
 describe('in Debian chromium (playwright-core)', () => {
   it('the same ESM bundle connects to a real server and completes a round trip', async () => {
     chromiumPath(); // fails first, with the install command, when Chromium is absent
-    // A tiny static server: the page, and the built bundle under /client/.
-    const web = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/') {
-        res.writeHead(200, { 'content-type': 'text/html' }).end(page);
-        return;
-      }
-      const file = path.join(
-        bundleDir(),
-        path.normalize(url.pathname.replace(/^\/client\//, '')).replace(/^(\.\.[/\\])+/, ''),
-      );
-      if (
-        !url.pathname.startsWith('/client/') ||
-        !file.startsWith(bundleDir()) ||
-        !existsSync(file)
-      ) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+    const web = await serveBundlePage(bundleDir(), page);
+    const origin = web.origin;
     const server = await startServer({ attach: { allowedOrigins: [origin] } });
     const browser = await launchChromium();
     try {
@@ -114,7 +92,7 @@ describe('in Debian chromium (playwright-core)', () => {
     } finally {
       await browser.close();
       await server.close();
-      await new Promise<void>((resolve) => web.close(() => resolve()));
+      await web.close();
     }
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TestProxy } from '@ws/testkit';
 import { sleep, startTestProxy, waitFor } from '@ws/testkit';
 import { memoryBackend } from '../test/backends.js';
+import { publishThroughDrain } from '../test/drainRun.js';
 import { record } from '../test/record.js';
 import { startServer } from '../test/server.js';
 import type { RealServer } from '../test/server.js';
@@ -159,13 +160,7 @@ describe('the HTTP fallback transport', () => {
     const opened = record(carol, 'open');
     await carol.join('room');
     const N = 120;
-    let draining: Promise<void> | undefined;
-    for (let n = 1; n <= N; n++) {
-      expect((await b.manager.sendToThread('room' as never, n)).error).toBeUndefined();
-      if (n === 30) draining = a.close({ drain: true });
-      await sleep(5);
-    }
-    await draining;
+    await publishThroughDrain(a, b, 'room', N);
     await waitFor(() => got.length >= N, { timeoutMs: 15_000, message: `all ${N} messages` });
     await sleep(100);
     expect(got.map((m) => m.data)).toEqual(Array.from({ length: N }, (_v, i) => i + 1));
