@@ -4,6 +4,8 @@ import { createKeyCounter } from '../internal/ipCounter.js';
 import type { HttpConfig } from './httpConfig.js';
 import type { HttpMetrics } from './httpMetrics.js';
 import { createHttpMetrics } from './httpMetrics.js';
+import type { TickFlusher } from './tickFlusher.js';
+import { createTickFlusher } from './tickFlusher.js';
 
 /** The state of one HTTP transport; every route handler takes this object. */
 export interface HttpEndpoint {
@@ -18,6 +20,8 @@ export interface HttpEndpoint {
   /** The sockets of the open streams, for `close()`. */
   readonly sockets: Set<SocketLike>;
   readonly metrics: HttpMetrics;
+  /** Coalesces the streams' writes of one tick (one nextTick for the whole transport). */
+  readonly flusher: TickFlusher;
   /** Set by `close()`: new streams answer 503. */
   closed: boolean;
 }
@@ -32,6 +36,7 @@ export function createHttpEndpoint(manager: Manager, config: HttpConfig): HttpEn
     posts: createKeyCounter(),
     sockets: new Set(),
     metrics: createHttpMetrics(manager.metrics),
+    flusher: createTickFlusher(),
     closed: false,
   };
 }

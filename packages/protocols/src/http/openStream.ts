@@ -61,7 +61,7 @@ function startStream(
     ...cors.headers,
   });
   res.flushHeaders();
-  const sse = createSseSocket(res, { keepAliveMs: config.keepAliveMs });
+  const sse = createSseSocket(res, { keepAliveMs: config.keepAliveMs, flusher: e.flusher });
   e.streams.inc(ip);
   e.sockets.add(sse.socket);
   let accepted = false;

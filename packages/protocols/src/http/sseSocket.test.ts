@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SseEvent } from '../test/httpHarness.js';
 import { parseBlock } from '../test/httpHarness.js';
 import { createSseSocket, type SseSocket } from './sseSocket.js';
+import { createTickFlusher } from './tickFlusher.js';
 
 /** Parses a whole SSE body into events (comments kept as event `:`). */
 function parseSse(body: string): SseEvent[] {
@@ -62,6 +63,56 @@ describe('createSseSocket', () => {
     expect(parseSse(body)).toEqual([
       { event: 'close', data: '{"code":4401,"reason":"unauthorized"}' },
     ]);
+  });
+
+  it('prepare frames once for every stream; sendPrepared writes those bytes, held before open too', async () => {
+    const sockets: SseSocket[] = [];
+    const url = await serve((sse) => {
+      sockets.push(sse);
+      if (sockets.length < 2) return;
+      const [a, b] = sockets as [SseSocket, SseSocket];
+      expect(a.socket.prepare).toBe(b.socket.prepare);
+      const prepared = a.socket.prepare?.('{"type":"message","data":1}');
+      b.socket.sendPrepared?.(prepared); // held: b is not open yet
+      for (const s of [a, b]) s.open({ connectionId: 'a-1', postSecret: 's' });
+      a.socket.sendPrepared?.(prepared);
+      for (const s of [a, b]) s.socket.close(1000, '');
+    });
+    const bodies = await Promise.all([fetch(url), fetch(url)].map(async (r) => (await r).text()));
+    for (const body of bodies)
+      expect(parseSse(body).map((e) => e.event + ' ' + e.data)).toEqual([
+        'session {"connectionId":"a-1","postSecret":"s"}',
+        'message {"type":"message","data":1}',
+        'close {"code":1000,"reason":""}',
+      ]);
+  });
+
+  it('with a flusher, the frames of one tick leave in one write, before a close in that tick', async () => {
+    const writes: number[] = [];
+    const url = await serve((_sse, res) => {
+      const write = res.write.bind(res) as (chunk: unknown) => boolean;
+      res.write = ((chunk: unknown) => {
+        writes.push(Buffer.byteLength(chunk as string | Buffer));
+        return write(chunk);
+      }) as typeof res.write;
+      const sse = createSseSocket(res, { keepAliveMs: 0, flusher: createTickFlusher() });
+      sse.open({ connectionId: 'a-1', postSecret: 's' });
+      for (let i = 0; i < 3; i++) sse.socket.send(`{"n":${i}}`);
+      expect(sse.socket.bufferedAmount).toBeGreaterThanOrEqual(3 * 14);
+      setImmediate(() => {
+        sse.socket.send('{"n":3}');
+        sse.socket.close(1000, '');
+      });
+    });
+    const events = parseSse(await (await fetch(url)).text());
+    expect(events.map((e) => e.data).slice(1, 5)).toEqual([
+      '{"n":0}',
+      '{"n":1}',
+      '{"n":2}',
+      '{"n":3}',
+    ]);
+    // session, then n 0-2 in one write, then n 3 flushed by the close.
+    expect(writes).toEqual([writes[0], 3 * 15, 15]);
   });
 
   it('terminate destroys the response and fires onClose(1006) once', async () => {
