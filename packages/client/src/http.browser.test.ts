@@ -5,15 +5,14 @@
  * through a drain that moves it to the peer.
  */
 import { WebSocket } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, sleep, startTestProxy, waitFor } from '@ws/testkit';
+import { describe, expect, it } from 'vitest';
+import { sleep, startTestProxy, waitFor } from '@ws/testkit';
 import { memoryBackend } from '../test/backends.js';
 import { publishThroughDrain } from '../test/drainRun.js';
-import { useBuiltBundle } from '../test/bundle.js';
+import type { Page } from '../test/browserPage.js';
+import { useBrowserPages } from '../test/browserPage.js';
 import { startServer } from '../test/server.js';
 import type { RealServer, RealServerOptions } from '../test/server.js';
-import type { StaticPage } from '../test/staticPage.js';
-import { serveBundlePage } from '../test/staticPage.js';
 import { createClient } from './client.js';
 import type { ClientMessage } from './events.js';
 
@@ -34,24 +33,7 @@ const html = `<!doctype html>
     Promise.all(Array.from({ length: n }, (_, i) => window.client.publish('room', i + 1)));
 </script>`;
 
-type Browser = Awaited<ReturnType<typeof launchChromium>>;
-type Page = Awaited<ReturnType<Browser['newPage']>>;
-
-const bundleDir = useBuiltBundle();
-let web: StaticPage | undefined;
-let browser: Browser | undefined;
-beforeAll(async () => {
-  web = await serveBundlePage(bundleDir(), html);
-  browser = await launchChromium({ timeout: 60_000 });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-});
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
+const pages = useBrowserPages(html);
 
 type PageWindow = {
   start(url: string): Promise<void>;
@@ -61,11 +43,7 @@ type PageWindow = {
 };
 
 async function openPage(url: string): Promise<Page> {
-  if (browser === undefined || web === undefined) throw new Error('no browser');
-  const page = await browser.newPage();
-  cleanups.push(() => page.close());
-  await page.goto(`${web.origin}/`);
-  await page.waitForFunction(() => typeof (window as unknown as PageWindow).start === 'function');
+  const page = await pages.newPage('start');
   await page.evaluate((u: string) => (window as unknown as PageWindow).start(u), url);
   return page;
 }
@@ -80,11 +58,11 @@ async function instance(
 ): Promise<RealServer> {
   const s = await startServer({
     cluster: (url) => cluster.adapter(url),
-    http: { allowedOrigins: [web?.origin ?? ''] },
+    http: { allowedOrigins: [pages.origin()] },
     manager: { inboundRate: { perSecond: 1000, burst: 1000 } },
     ...more,
   });
-  cleanups.push(() => s.close());
+  pages.cleanup(() => s.close());
   return s;
 }
 
@@ -94,10 +72,10 @@ describe('the bundle in Chromium on the HTTP transport', () => {
     const a = await instance(cluster);
     const b = await instance(cluster);
     const proxy = await startTestProxy({ targets: [a.port, b.port] });
-    cleanups.push(() => proxy.close());
+    pages.cleanup(() => proxy.close());
     const page = await openPage(`ws://127.0.0.1:${proxy.port}/ws`);
     const node = createClient({ url: a.url, token: 'good-node', WebSocket });
-    cleanups.push(() => node.close());
+    pages.cleanup(() => node.close());
     const toNode: ClientMessage[] = [];
     node.subscribe('room', (m) => toNode.push(m));
     await node.join('room');
