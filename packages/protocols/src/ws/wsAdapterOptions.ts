@@ -13,6 +13,17 @@ export interface WsAdapterOptions {
    * @default true
    */
   readonly coalesceWrites?: boolean;
+  /**
+   * Write batching (Centrifugo's write delay): hold a socket's frames up to this long, in ms, and
+   * write what gathered in one system call, for every socket of the adapter at once (one timer
+   * per adapter). It trades up to this much latency for fewer writes when sockets get a frame
+   * every tick or two (a busy app's fan-out), where per-tick coalescing finds one frame to
+   * write. `bufferedAmount` counts the held bytes; `close()` sends them first. Frames that take
+   * `ws`'s own send path (permessage-deflate, `ws` sends queued) are not delayed. 0 turns it
+   * off; it replaces per-tick coalescing when on.
+   * @default 0
+   */
+  readonly writeDelayMs?: number;
 }
 
 /** Options of one socket, given to {@link WsAdapter.wrap}. */
@@ -45,6 +56,7 @@ export interface WsSocketOptions {
 /** Defaults of `createWsAdapter` and {@link WsAdapter.wrap}. */
 export const wsAdapterDefaults = {
   coalesceWrites: true,
+  writeDelayMs: 0,
   textOnly: false,
   pauseUntilListening: true,
 } as const;

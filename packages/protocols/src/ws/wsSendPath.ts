@@ -52,9 +52,10 @@ export type SendData = (s: WsSocket, data: string | Uint8Array, frame: Buffer | 
  * framed fast path (frame built only when it applies, unless already prepared), else `ws.send`
  * after the frames already held. With `coalesce`, the frames of one tick are held per socket and
  * flushed together by one nextTick per adapter (not one per socket), so a burst leaves in one
- * write per socket.
+ * write per socket. With `delayMs` > 0 (`writeDelayMs`) they are held up to that long instead,
+ * flushed by one timer per adapter.
  */
-export function createSendPath(coalesce: boolean): SendData {
+export function createSendPath(coalesce: boolean, delayMs = 0): SendData {
   let held: WsSocket[] = [];
   let flushScheduled = false;
   const flushAll = (): void => {
@@ -63,8 +64,13 @@ export function createSendPath(coalesce: boolean): SendData {
     held = [];
     for (const s of list) flushSocket(s);
   };
+  // writeDelayMs: the held frames of every socket leave together after `delayMs` (one timer).
+  const schedule =
+    delayMs > 0
+      ? (): unknown => setTimeout(flushAll, delayMs)
+      : (): void => process.nextTick(flushAll);
   const writeFrame = (s: WsSocket, raw: RawSocket, frame: Buffer): void => {
-    if (!coalesce) {
+    if (!coalesce && delayMs === 0) {
       raw.write(frame);
       return;
     }
@@ -74,7 +80,7 @@ export function createSendPath(coalesce: boolean): SendData {
       held.push(s);
       if (!flushScheduled) {
         flushScheduled = true;
-        process.nextTick(flushAll);
+        schedule();
       }
     } else if (Array.isArray(p)) {
       p.push(frame);

@@ -1,5 +1,5 @@
 import type { OptionKeys, SocketLike } from '@ws/core';
-import { checkOptionKeys } from '@ws/core';
+import { WsError, checkOptionKeys } from '@ws/core';
 import type { WebSocket } from 'ws';
 import { frameMessage } from './frame.js';
 import type {
@@ -26,6 +26,7 @@ const ignore = (): void => {};
 
 const wsAdapterOptionKeys = {
   coalesceWrites: true,
+  writeDelayMs: true,
 } as const satisfies OptionKeys<WsAdapterOptions>;
 
 /**
@@ -47,7 +48,13 @@ export function createWsAdapter(options: WsAdapterOptions = {}): WsAdapter {
     data,
     frame: frameMessage(data),
   });
-  const sendData = createSendPath(options.coalesceWrites ?? wsAdapterDefaults.coalesceWrites);
+  const delayMs = options.writeDelayMs ?? wsAdapterDefaults.writeDelayMs;
+  if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0 || delayMs > 1000)
+    throw new WsError('invalid_options', `writeDelayMs must be 0-1000 ms, got ${String(delayMs)}`);
+  const sendData = createSendPath(
+    options.coalesceWrites ?? wsAdapterDefaults.coalesceWrites,
+    delayMs,
+  );
   const listen = createWsListeners();
   const proto = createSocketProto(sendData, prepare);
 
