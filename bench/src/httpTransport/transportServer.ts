@@ -8,15 +8,14 @@
 import { createServer } from 'node:http';
 import { createManager, silentLogger, threadId } from '@ws/core';
 import { httpTransport } from '@ws/protocols/http';
+import { benchLimits } from '../servers/benchLimits.js';
 import { serveManager } from '../servers/serveManager.js';
 
 const PAD = 'x'.repeat(80);
 
 async function main(): Promise<void> {
   const manager = createManager({
-    maxConnections: 50_000,
-    maxConnectionsPerUser: 50_000,
-    inboundRate: { perSecond: 1_000_000_000, burst: 1_000_000_000 },
+    ...benchLimits,
     authorizeThread: () => true,
     logger: silentLogger(),
     onError: (err, info) => process.stderr.write(`server onError ${info.stage}: ${err.message}\n`),

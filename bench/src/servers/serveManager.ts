@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Manager } from '@ws/core';
 import { silentLogger } from '@ws/core';
 import { attach } from '@ws/protocols/ws';
+import type { WsAdapter } from '@ws/protocols/ws';
 import type { Handler } from './control.js';
 import { serveControl } from './control.js';
 
@@ -20,6 +21,8 @@ export interface ServeOptions {
   readonly server?: Server;
   /** Called last on `exit` (e.g. disconnects the server's Redis connection). */
   readonly close?: () => void | Promise<void>;
+  /** The `ws` adapter of the attach (write batching experiments); `attach`'s default otherwise. */
+  readonly adapter?: WsAdapter;
 }
 
 export async function serveManager(
@@ -33,6 +36,7 @@ export async function serveManager(
     path: '/ws',
     logger: silentLogger(),
     authenticate: (_req, token) => (token ? { userId: token } : null),
+    ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const deadline = Date.now() + 10_000;
