@@ -7,6 +7,7 @@ import type { HttpRoute } from './httpMetrics.js';
 import type { HttpTransportOptions } from './httpOptions.js';
 import { resolveHttpOptions } from './httpConfig.js';
 import { openStream } from './openStream.js';
+import type { JsonAnswer } from './postAnswer.js';
 import { jsonError } from './postAnswer.js';
 import { postFrames } from './postFrames.js';
 import { writeJson } from './writeJson.js';
@@ -39,12 +40,18 @@ function connectionIdOf(rest: string): string | undefined {
   }
 }
 
+/** A request of the transport's routes: its route and (once answered) status, for the metrics. */
+interface RoutedRequest {
+  readonly route: HttpRoute;
+  readonly status: Promise<number>;
+}
+
 /** Answers one request of the transport's routes; the answered status, for the metrics. */
 function route(
   e: HttpEndpoint,
   req: IncomingMessage,
   res: ServerResponse,
-): { readonly route: HttpRoute; readonly status: Promise<number> } | undefined {
+): RoutedRequest | undefined {
   const { streamPath, postPrefix } = e.config;
   const url = req.url ?? '/';
   const q = url.indexOf('?');
@@ -52,19 +59,17 @@ function route(
   const isStream = pathname === streamPath;
   if (!isStream && !pathname.startsWith(postPrefix)) return undefined;
   const cors = corsDecision(req, e.config);
-  const answer = (status: number, body: ReturnType<typeof jsonError>): number => {
-    writeJson(res, body, cors.headers);
-    return status;
+  const answered = (r: HttpRoute, answer: JsonAnswer): RoutedRequest => {
+    writeJson(res, answer, cors.headers);
+    return { route: r, status: Promise.resolve(answer.status) };
   };
   const method = req.method ?? 'GET';
   if (method === 'OPTIONS') {
     if (!cors.allowed)
-      return {
-        route: 'preflight',
-        status: Promise.resolve(
-          answer(403, jsonError(403, { code: 'forbidden', message: 'origin not allowed' })),
-        ),
-      };
+      return answered(
+        'preflight',
+        jsonError(403, { code: 'forbidden', message: 'origin not allowed' }),
+      );
     res.writeHead(204, { ...cors.headers, ...preflightHeaders });
     res.end();
     return { route: 'preflight', status: Promise.resolve(204) };
@@ -76,14 +81,15 @@ function route(
       { code: 'method_not_allowed', message: `use ${allowed}` },
       { headers: { Allow: `${allowed}, OPTIONS` } },
     );
-    return { route: 'other', status: Promise.resolve(answer(405, refusal)) };
+    return answered('other', refusal);
   }
   if (isStream) return { route: 'stream', status: openStream(e, req, { res, cors }) };
   const id = connectionIdOf(pathname.slice(postPrefix.length));
-  if (id === undefined) {
-    const unknown = jsonError(404, { code: 'not_found', message: 'no such open connection' });
-    return { route: 'post', status: Promise.resolve(answer(404, unknown)) };
-  }
+  if (id === undefined)
+    return answered(
+      'post',
+      jsonError(404, { code: 'not_found', message: 'no such open connection' }),
+    );
   return { route: 'post', status: postFrames(e, req, { res, cors, id }) };
 }
 

@@ -23,13 +23,21 @@ function unavailable(e: HttpEndpoint, message: string): JsonAnswer {
   );
 }
 
-/** Refuses a stream before `authenticate`: closed, draining or full (503), per-IP (429). */
-function checkCapacity(e: HttpEndpoint, ip: string): JsonAnswer | undefined {
-  const { manager, config } = e;
+/** Why no stream can be taken now: closed, draining or full (503), else undefined. */
+function unavailableNow(e: HttpEndpoint): JsonAnswer | undefined {
+  const { manager } = e;
   if (e.closed) return unavailable(e, 'endpoint closed');
   if (manager.state !== 'running') return unavailable(e, `manager ${manager.state}`);
   if (manager.getStats().connections + e.handshakes.total() >= manager.limits.maxConnections)
     return unavailable(e, 'server full');
+  return undefined;
+}
+
+/** Refuses a stream before `authenticate`: {@link unavailableNow}, or per-IP (429). */
+function checkCapacity(e: HttpEndpoint, ip: string): JsonAnswer | undefined {
+  const refusal = unavailableNow(e);
+  if (refusal !== undefined) return refusal;
+  const { config } = e;
   if (config.maxConnectionsPerIp > 0 && e.streams.get(ip) >= config.maxConnectionsPerIp) {
     return jsonError(
       429,
@@ -127,8 +135,9 @@ export async function openStream(
   if (auth === undefined)
     return refuse(jsonError(401, { code: 'unauthorized', message: 'authentication failed' }));
   if (res.socket === null || res.socket.destroyed) return 499; // the client left meanwhile
-  const late = checkCapacity(e, '');
-  if (late !== undefined && late.status === 503) return refuse(late);
+  // Closed, draining or filled up while `authenticate` ran.
+  const late = unavailableNow(e);
+  if (late !== undefined) return refuse(late);
   const who =
     info.resumeToken === undefined ? { ip, auth } : { ip, auth, resumeToken: info.resumeToken };
   startStream(e, exchange, who);

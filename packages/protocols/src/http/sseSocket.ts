@@ -107,8 +107,7 @@ export function createSseSocket(res: ServerResponse, options: SseSocketOptions =
     },
     protocol: 'wsm.v1.json',
     send(data) {
-      const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
-      write(`data: ${text}\n\n`);
+      write(prepareSse(data));
     },
     prepare: prepareSse,
     sendPrepared(prepared) {

@@ -82,7 +82,7 @@ function fromWire(frame: unknown): string | Uint8Array | undefined {
   return typeof b64 === 'string' ? new Uint8Array(Buffer.from(b64, 'base64')) : undefined;
 }
 
-const RECEIVE_OUTCOMES: ReadonlySet<unknown> = new Set([
+const RECEIVE_OUTCOMES: readonly unknown[] = Object.freeze([
   'ok',
   'duplicate',
   'gap',
@@ -94,7 +94,7 @@ function isReceiveResult(v: unknown): v is ReceiveResult {
   if (typeof v !== 'object' || v === null) return false;
   const { outcome, expectedSeq } = v as Record<string, unknown>;
   return (
-    RECEIVE_OUTCOMES.has(outcome) &&
+    RECEIVE_OUTCOMES.includes(outcome) &&
     (expectedSeq === undefined ||
       (Number.isSafeInteger(expectedSeq) && (expectedSeq as number) > 0))
   );
